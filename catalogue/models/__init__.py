@@ -1,0 +1,54 @@
+"""SQLAlchemy models of the catalogue, the learners and their activity."""
+
+from catalogue.models.activity import Event
+from catalogue.models.base import Base, utcnow
+from catalogue.models.columns import ColumnCourse, ThematicColumn
+from catalogue.models.courses import Course, CourseStats, Lesson
+from catalogue.models.enums import (
+    Area,
+    ColumnStatus,
+    CommentStatus,
+    CourseFormat,
+    CourseStatus,
+    EventKind,
+    Level,
+    MediaType,
+    OutboxOp,
+    ProviderKind,
+    ProviderStatus,
+    Role,
+)
+from catalogue.models.outbox import IndexOutbox
+from catalogue.models.providers import Provider
+from catalogue.models.social import Comment, CommentReport, Feedback, Note
+from catalogue.models.users import User
+
+__all__ = [
+    "Area",
+    "Base",
+    "ColumnCourse",
+    "ColumnStatus",
+    "Comment",
+    "CommentReport",
+    "CommentStatus",
+    "Course",
+    "CourseFormat",
+    "CourseStats",
+    "CourseStatus",
+    "Event",
+    "EventKind",
+    "Feedback",
+    "IndexOutbox",
+    "Lesson",
+    "Level",
+    "MediaType",
+    "Note",
+    "OutboxOp",
+    "Provider",
+    "ProviderKind",
+    "ProviderStatus",
+    "Role",
+    "ThematicColumn",
+    "User",
+    "utcnow",
+]

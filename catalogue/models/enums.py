@@ -1,0 +1,115 @@
+"""Closed vocabularies used by the catalogue, stored as their string values."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Area(enum.StrEnum):
+    """The six areas of the lifelong-learning catalogue."""
+
+    LIFE_SKILLS = "life_skills"
+    HOBBIES = "hobbies"
+    WORKPLACE = "workplace"
+    PROFESSIONAL = "professional"
+    ELDERLY = "elderly"
+    CONTINUING = "continuing"
+
+
+class CourseFormat(enum.StrEnum):
+    """How a course is delivered."""
+
+    VIDEO = "video"
+    AUDIO = "audio"
+    READING = "reading"
+    LIVE = "live"
+    MIXED = "mixed"
+
+
+class Level(enum.StrEnum):
+    """Difficulty level of a course."""
+
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+    ALL = "all"
+
+
+class CourseStatus(enum.StrEnum):
+    """Publication state of a course: only published courses are shown to learners."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+class MediaType(enum.StrEnum):
+    """Kind of resource a lesson points to."""
+
+    VIDEO = "video"
+    AUDIO = "audio"
+    TEXT = "text"
+    LIVE = "live"
+    QUIZ = "quiz"
+
+
+class ProviderKind(enum.StrEnum):
+    """Kind of partner institution."""
+
+    UNIVERSITY = "university"
+    MEDIA = "media"
+    TRAINING = "training"
+    PUBLIC = "public"
+    OWN = "own"
+
+
+class ProviderStatus(enum.StrEnum):
+    """Whether a partner may publish."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class Role(enum.StrEnum):
+    """What a user account may do."""
+
+    LEARNER = "learner"
+    PARTNER = "partner"
+    EDITOR = "editor"
+    SUPPORT = "support"
+    ADMIN = "admin"
+
+
+class EventKind(enum.StrEnum):
+    """Kinds of learner activity written to the append-only events table."""
+
+    VIEW = "view"
+    LIKE = "like"
+    UNLIKE = "unlike"
+    SAVE = "save"
+    UNSAVE = "unsave"
+    START = "start"
+    PROGRESS = "progress"
+    COMPLETE = "complete"
+    SHARE = "share"
+
+
+class ColumnStatus(enum.StrEnum):
+    """Editorial state of a thematic column."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class CommentStatus(enum.StrEnum):
+    """Moderation state of a comment."""
+
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+
+
+class OutboxOp(enum.StrEnum):
+    """What the indexer must do with a course."""
+
+    UPSERT = "upsert"
+    DELETE = "delete"

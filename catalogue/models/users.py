@@ -1,0 +1,40 @@
+"""Accounts of learners, partners, editors, support staff and admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from catalogue.models.base import Base, str_enum, utcnow
+from catalogue.models.enums import Role
+from catalogue.models.providers import Provider
+
+
+class User(Base):
+    """A person with an account; partners belong to exactly one provider."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'partner') = (provider_id IS NOT NULL)", name="partner_has_provider"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"), default=Role.LEARNER)
+    provider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("providers.id", ondelete="RESTRICT"), index=True
+    )
+    preferred_language: Mapped[str] = mapped_column(String(8), default="zh")
+    caring_mode: Mapped[bool] = mapped_column(Boolean, default=False)
+    interest_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column()
+
+    provider: Mapped[Provider | None] = relationship()

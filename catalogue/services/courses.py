@@ -1,0 +1,276 @@
+"""Creating, publishing and withdrawing courses, and the listings learners browse.
+
+Command functions flush but do not commit: the caller owns the transaction, so several
+changes (a whole upload, say) can be applied atomically. Every change to a course also
+writes an index-outbox row in that same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from catalogue.errors import Collector, Conflict, NotFound
+from catalogue.models import (
+    Area,
+    Course,
+    CourseFormat,
+    CourseStats,
+    CourseStatus,
+    IndexOutbox,
+    Lesson,
+    Level,
+    MediaType,
+    OutboxOp,
+    Provider,
+    utcnow,
+)
+from catalogue.services.pagination import Page, paginate
+from catalogue.services.validation import (
+    enum_field,
+    int_field,
+    language_field,
+    tags_field,
+    text_field,
+    url_field,
+)
+
+MAX_LESSONS = 2000
+
+
+@dataclass
+class LessonData:
+    """Input for one lesson."""
+
+    title: str
+    media_type: str | MediaType = MediaType.VIDEO
+    duration_seconds: int = 0
+    url: str | None = None
+
+
+@dataclass
+class CourseData:
+    """Input for a course, as a partner or an editor supplies it."""
+
+    external_id: str
+    title: str
+    area: str | Area
+    format: str | CourseFormat = CourseFormat.VIDEO
+    subtitle: str | None = None
+    description: str | None = None
+    subjects: Sequence[str] = ()
+    level: str | Level = Level.ALL
+    language: str = "zh"
+    duration_minutes: int | None = None
+    cover_url: str | None = None
+    source_url: str | None = None
+    is_free: bool = True
+    price_cents: int | None = None
+    lessons: Sequence[LessonData] = field(default_factory=list)
+
+
+def validate_course(data: CourseData) -> dict[str, Any]:
+    """Check course input and return clean column values; raises ValidationError."""
+    errors = Collector()
+    values: dict[str, Any] = {
+        "external_id": text_field(
+            errors, "external_id", data.external_id, max_len=200, required=True
+        ),
+        "title": text_field(errors, "title", data.title, max_len=300, required=True),
+        "subtitle": text_field(errors, "subtitle", data.subtitle, max_len=500),
+        "description": text_field(errors, "description", data.description, max_len=20000),
+        "area": enum_field(errors, "area", data.area, Area),
+        "format": enum_field(errors, "format", data.format, CourseFormat),
+        "level": enum_field(errors, "level", data.level, Level),
+        "language": language_field(errors, "language", data.language) or "zh",
+        "subjects": tags_field(errors, "subjects", data.subjects),
+        "cover_url": url_field(errors, "cover_url", data.cover_url),
+        "source_url": url_field(errors, "source_url", data.source_url),
+    }
+    price = int_field(errors, "price_cents", data.price_cents, maximum=100_000_000)
+    if data.is_free and price:
+        errors.add("price_cents", "FREE_WITH_PRICE", "a free course cannot have a price")
+    if not data.is_free and not price:
+        errors.add("price_cents", "MISSING_PRICE", "a paid course needs a price above zero")
+    values["is_free"] = bool(data.is_free)
+    values["price_cents"] = None if data.is_free else price
+
+    if len(data.lessons) > MAX_LESSONS:
+        errors.add("lessons", "TOO_MANY", f"a course may have at most {MAX_LESSONS} lessons")
+    lessons = []
+    for i, lesson in enumerate(data.lessons[:MAX_LESSONS], start=1):
+        prefix = f"lessons[{i}]"
+        lessons.append(
+            {
+                "position": i,
+                "title": text_field(
+                    errors, f"{prefix}.title", lesson.title, max_len=300, required=True
+                ),
+                "media_type": enum_field(
+                    errors, f"{prefix}.media_type", lesson.media_type, MediaType
+                ),
+                "duration_seconds": int_field(
+                    errors,
+                    f"{prefix}.duration_seconds",
+                    lesson.duration_seconds,
+                    maximum=1_000_000,
+                )
+                or 0,
+                "url": url_field(errors, f"{prefix}.url", lesson.url),
+            }
+        )
+    duration = int_field(errors, "duration_minutes", data.duration_minutes, maximum=100_000)
+    if duration is None:
+        # Without a stated duration, the lessons' total is the best estimate.
+        duration = round(sum(lesson["duration_seconds"] for lesson in lessons) / 60)
+    values["duration_minutes"] = duration
+    errors.raise_if_any()
+    values["lessons"] = lessons
+    return values
+
+
+def _enqueue(session: Session, course_id: int, op: OutboxOp) -> None:
+    session.add(IndexOutbox(course_id=course_id, op=op))
+
+
+def create_course(
+    session: Session, provider_id: int, data: CourseData, *, publish: bool = False
+) -> Course:
+    """Add a course (and its lessons) for a provider; raises ValidationError or Conflict."""
+    values = validate_course(data)
+    if session.get(Provider, provider_id) is None:
+        raise NotFound(f"provider {provider_id} does not exist")
+    exists = session.scalar(
+        select(Course.id).where(
+            Course.provider_id == provider_id, Course.external_id == values["external_id"]
+        )
+    )
+    if exists is not None:
+        raise Conflict(
+            f"provider already has a course with external id {values['external_id']!r}",
+            code="DUPLICATE_EXTERNAL_ID",
+        )
+    lessons = values.pop("lessons")
+    course = Course(provider_id=provider_id, lesson_count=len(lessons), **values)
+    course.lessons = [Lesson(**lesson) for lesson in lessons]
+    if publish:
+        course.status = CourseStatus.PUBLISHED
+        course.published_at = utcnow()
+    session.add(course)
+    session.flush()
+    _enqueue(session, course.id, OutboxOp.UPSERT)
+    return course
+
+
+def update_course(session: Session, course_id: int, data: CourseData) -> Course:
+    """Replace a course's editable fields and lessons with new input."""
+    course = _get(session, course_id)
+    values = validate_course(data)
+    lessons = values.pop("lessons")
+    values.pop("external_id")
+    for key, value in values.items():
+        setattr(course, key, value)
+    # Delete the old lessons first: the unit of work inserts before it deletes, and the
+    # new lessons reuse the old (course, position) keys.
+    course.lessons.clear()
+    session.flush()
+    course.lessons = [Lesson(**lesson) for lesson in lessons]
+    course.lesson_count = len(lessons)
+    session.flush()
+    _enqueue(session, course.id, OutboxOp.UPSERT)
+    return course
+
+
+def publish_course(session: Session, course_id: int) -> Course:
+    """Make a course visible to learners."""
+    course = _get(session, course_id)
+    if course.status != CourseStatus.PUBLISHED:
+        course.status = CourseStatus.PUBLISHED
+        course.published_at = utcnow()
+        course.withdrawn_at = None
+        session.flush()
+        _enqueue(session, course.id, OutboxOp.UPSERT)
+    return course
+
+
+def withdraw_course(session: Session, course_id: int) -> Course:
+    """Hide a course from learners without deleting its history."""
+    course = _get(session, course_id)
+    if course.status != CourseStatus.WITHDRAWN:
+        course.status = CourseStatus.WITHDRAWN
+        course.withdrawn_at = utcnow()
+        session.flush()
+        _enqueue(session, course.id, OutboxOp.DELETE)
+    return course
+
+
+def _get(session: Session, course_id: int) -> Course:
+    course = session.get(Course, course_id)
+    if course is None:
+        raise NotFound(f"course {course_id} does not exist")
+    return course
+
+
+def _published() -> Select:
+    return select(Course).where(Course.status == CourseStatus.PUBLISHED)
+
+
+def get_published_course(session: Session, course_id: int) -> Course:
+    """A published course with its lessons; NotFound for anything else."""
+    course = session.scalar(
+        _published().where(Course.id == course_id).options(selectinload(Course.lessons))
+    )
+    if course is None:
+        raise NotFound(f"course {course_id} is not available")
+    return course
+
+
+def area_course_page(
+    session: Session, area: Area, page: int = 1, per_page: int = 20, sort: str = "newest"
+) -> Page[Course]:
+    """Published courses of one area, newest or most popular first."""
+    stmt = _published().where(Course.area == area)
+    if sort == "popular":
+        stmt = stmt.outerjoin(CourseStats).order_by(
+            func.coalesce(CourseStats.popularity, 0).desc(), Course.id.desc()
+        )
+    else:
+        stmt = stmt.order_by(Course.published_at.desc(), Course.id.desc())
+    return paginate(session, stmt, page, per_page)
+
+
+def newest_courses(session: Session, limit: int = 12, area: Area | None = None) -> list[Course]:
+    """The most recently published courses."""
+    stmt = _published().order_by(Course.published_at.desc(), Course.id.desc()).limit(limit)
+    if area is not None:
+        stmt = stmt.where(Course.area == area)
+    return list(session.scalars(stmt))
+
+
+def popular_courses(session: Session, limit: int = 12, area: Area | None = None) -> list[Course]:
+    """The published courses with the highest popularity score."""
+    stmt = (
+        _published()
+        .join(CourseStats)
+        .order_by(CourseStats.popularity.desc(), Course.id.desc())
+        .limit(limit)
+    )
+    if area is not None:
+        stmt = stmt.where(Course.area == area)
+    return list(session.scalars(stmt))
+
+
+def area_counts(session: Session) -> Mapping[Area, int]:
+    """Number of published courses in each area (zero for empty areas)."""
+    rows = session.execute(
+        select(Course.area, func.count())
+        .where(Course.status == CourseStatus.PUBLISHED)
+        .group_by(Course.area)
+    ).all()
+    counts = dict.fromkeys(Area, 0)
+    counts.update({Area(area): n for area, n in rows})
+    return counts

@@ -1,0 +1,50 @@
+"""Small builders and page helpers shared by the tests."""
+
+from __future__ import annotations
+
+import re
+from itertools import count
+
+from sqlalchemy.orm import Session
+
+from catalogue.models import Area, Course
+from catalogue.services.courses import CourseData, LessonData, create_course
+from catalogue.services.providers import create_provider
+
+_seq = count(1)
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def make_provider(session: Session, name: str | None = None):
+    """A provider with a unique name."""
+    return create_provider(session, name or f"测试大学 {next(_seq)}", "university")
+
+
+def make_course(
+    session: Session,
+    provider_id: int | None = None,
+    *,
+    publish: bool = True,
+    title: str = "太极拳入门",
+    area: Area = Area.ELDERLY,
+    lessons: int = 2,
+    **fields,
+) -> Course:
+    """A course with a few lessons, published unless asked otherwise."""
+    if provider_id is None:
+        provider_id = make_provider(session).id
+    data = CourseData(
+        external_id=fields.pop("external_id", f"ext-{next(_seq)}"),
+        title=title,
+        area=area,
+        lessons=[LessonData(title=f"第{i}讲", duration_seconds=300) for i in range(1, lessons + 1)],
+        **fields,
+    )
+    return create_course(session, provider_id, data, publish=publish)
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token embedded in a rendered form."""
+    match = _CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)

@@ -1,0 +1,47 @@
+"""The Flask application: the composition root that wires every subsystem together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from webapp import auth, commands, db, errors, i18n
+from webapp.settings import Settings
+from webapp.templating import init_templating
+from webapp.views import health, pages
+
+csrf = CSRFProtect()
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, with `config` overriding settings and Flask keys."""
+    settings = Settings.load(overrides=config)
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # no time limit on forms: older learners type slowly
+    )
+    app.config.update({k: v for k, v in (config or {}).items() if k.isupper()})
+    app.extensions["lifelong.settings"] = settings
+
+    db.init_app(app, settings.database_url)
+    csrf.init_app(app)
+    i18n.init_app(app, settings.default_locale)
+    auth.init_app(app)
+    errors.init_app(app)
+    init_templating(app)
+    commands.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(health.bp)
+    return app
+
+
+def get_settings(app: Flask) -> Settings:
+    """The settings an app was built with."""
+    return app.extensions["lifelong.settings"]

@@ -1,0 +1,148 @@
+"""Operator commands: `lifelong init-db`, `demo`, `create-user`, `refresh-stats`, `start`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import func, select
+
+from catalogue.db import upgrade_database
+from catalogue.errors import ServiceError, ValidationError
+from catalogue.models import Course, Role
+from catalogue.services.activity import refresh_course_stats
+from catalogue.services.providers import get_provider_by_name
+from catalogue.services.users import register_user
+from webapp.db import get_database
+
+
+def _settings():
+    return current_app.extensions["lifelong.settings"]
+
+
+def _echo_progress(stage: str, done: int, total: int) -> None:
+    click.echo(f"  {stage}: {done:,}/{total:,}", err=True)
+
+
+def init_database() -> None:
+    """Create or upgrade the schema."""
+    upgrade_database(get_database().engine)
+
+
+def catalogue_is_empty() -> bool:
+    """Whether the database holds no course yet."""
+    with get_database().sessions() as session:
+        return not session.scalar(select(func.count()).select_from(Course))
+
+
+def generate_demo_data(courses: int, learners: int, seed: int) -> None:
+    """Fill the database with the generated demo catalogue, learners and activity."""
+    from catalogue.demo.generator import generate_demo
+
+    summary = generate_demo(
+        get_database().engine,
+        courses=courses,
+        learners=learners,
+        seed=seed,
+        progress=_echo_progress,
+    )
+    click.echo(
+        f"Generated {summary.courses:,} courses, {summary.lessons:,} lessons, "
+        f"{summary.learners:,} learners and {summary.events:,} events "
+        f"in {summary.elapsed_seconds:.1f} s."
+    )
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create the database tables, or upgrade them to the newest schema."""
+    init_database()
+    click.echo("Database is up to date.")
+
+
+@click.command("demo")
+@click.option("--courses", type=click.IntRange(1, 2_000_000), default=None)
+@click.option("--learners", type=click.IntRange(0, 5_000_000), default=None)
+@click.option("--seed", type=int, default=20261126, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when courses exist already.")
+def demo_command(courses: int | None, learners: int | None, seed: int, if_empty: bool) -> None:
+    """Generate the demo catalogue, learners and their activity."""
+    init_database()
+    if if_empty and not catalogue_is_empty():
+        click.echo("The catalogue has courses already; nothing generated.")
+        return
+    settings = _settings()
+    generate_demo_data(
+        courses or settings.demo_courses,
+        settings.demo_learners if learners is None else learners,
+        seed,
+    )
+
+
+@click.command("refresh-stats")
+def refresh_stats_command() -> None:
+    """Recompute course popularity from the activity log."""
+    with get_database().sessions() as session:
+        rows = refresh_course_stats(session)
+        session.commit()
+    click.echo(f"Refreshed popularity of {rows:,} courses.")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--display-name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.LEARNER.value)
+@click.option("--provider", "provider_name", help="Provider name, for partner accounts.")
+@click.password_option()
+def create_user_command(
+    email: str, display_name: str, role: str, provider_name: str | None, password: str
+) -> None:
+    """Create an account of any role (the password is asked for, never echoed)."""
+    with get_database().sessions() as session:
+        try:
+            provider_id = None
+            if provider_name:
+                provider_id = get_provider_by_name(session, provider_name).id
+            user = register_user(
+                session, email, password, display_name, role=Role(role), provider_id=provider_id
+            )
+            session.commit()
+        except ValidationError as exc:
+            for error in exc.errors:
+                click.echo(f"error: {error.field}: {error.message} ({error.code})", err=True)
+            sys.exit(2)
+        except ServiceError as exc:
+            click.echo(f"error: {exc.message} ({exc.code})", err=True)
+            sys.exit(2)
+    click.echo(f"Created {user.role.value} account {user.email} (id {user.id}).")
+
+
+@click.command("start")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True)
+def start_command(host: str, port: int) -> None:
+    """Set everything up that is missing (database, demo data), then serve the site."""
+    from werkzeug.serving import run_simple
+
+    app = current_app._get_current_object()
+    settings = _settings()
+    click.echo(f"Instance folder: {settings.instance_path}")
+    init_database()
+    if catalogue_is_empty():
+        click.echo(f"Generating the demo catalogue ({settings.demo_courses:,} courses)…")
+        generate_demo_data(settings.demo_courses, settings.demo_learners, 20261126)
+    click.echo(f"Lifelong Learning is running at http://{host}:{port}/  (Ctrl+C to stop)")
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app's CLI."""
+    for command in (
+        init_db_command,
+        demo_command,
+        refresh_stats_command,
+        create_user_command,
+        start_command,
+    ):
+        app.cli.add_command(command)

@@ -1,0 +1,50 @@
+"""The database subsystem: one engine per app, one session per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalogue.db import make_engine, make_session_factory
+
+EXTENSION = "lifelong.db"
+
+
+@dataclass(frozen=True)
+class Database:
+    """The engine and the session factory shared by the app."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def init_app(app: Flask, database_url: str) -> Database:
+    """Create the engine and register per-request session cleanup."""
+    engine = make_engine(database_url)
+    database = Database(engine=engine, sessions=make_session_factory(engine))
+    app.extensions[EXTENSION] = database
+    app.teardown_appcontext(_close_session)
+    return database
+
+
+def get_database(app: Flask | None = None) -> Database:
+    """The app's database handle."""
+    return (app or current_app).extensions[EXTENSION]
+
+
+def get_session() -> Session:
+    """The session of the current request, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = get_database().sessions()
+    return g.db_session
+
+
+def _close_session(exc: BaseException | None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        if exc is not None:
+            session.rollback()
+        session.close()

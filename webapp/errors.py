@@ -1,0 +1,52 @@
+"""Error pages for people and JSON errors with a code for API clients."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        403: _("You are not allowed to do this."),
+        404: _("We could not find this page."),
+        405: _("This action is not allowed here."),
+        413: _("The upload is too large."),
+        500: _("Something went wrong on our side. Please try again later."),
+    }
+
+
+def _render(status: int, code: str, message: str | None = None):
+    text = message or _titles().get(status, _("Something went wrong."))
+    if _wants_json():
+        return jsonify(error={"code": code, "message": text}), status
+    return render_template("errors/error.html", status=status, message=text), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return _render(400, "CSRF_FAILED", _("The form expired. Please go back and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = (exc.name or "error").upper().replace(" ", "_")
+        return _render(exc.code or 500, code)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(InternalServerError.code, "INTERNAL_ERROR")

@@ -1,0 +1,67 @@
+"""Settings of the site, read from the environment once, when the app is created."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app factory needs to wire the subsystems together."""
+
+    instance_path: Path
+    database_url: str
+    secret_key: str
+    index_dir: Path
+    model_dir: Path
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    default_locale: str = "zh"
+    demo_courses: int = 5000
+    demo_learners: int = 2000
+
+    @classmethod
+    def load(
+        cls, environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+    ) -> Settings:
+        """Build settings from overrides first, then environment variables, then defaults."""
+        env = dict(os.environ if environ is None else environ)
+        over = dict(overrides or {})
+
+        def pick(key: str, default: Any = None) -> Any:
+            if key in over:
+                return over[key]
+            return env.get(key, default)
+
+        instance = Path(pick("INSTANCE_PATH", "instance")).resolve()
+        instance.mkdir(parents=True, exist_ok=True)
+        database_url = pick("DATABASE_URL") or f"sqlite:///{instance / 'lifelong.db'}"
+        return cls(
+            instance_path=instance,
+            database_url=database_url,
+            secret_key=pick("SECRET_KEY") or _instance_secret(instance),
+            index_dir=Path(pick("INDEX_DIR") or instance / "index"),
+            model_dir=Path(pick("MODEL_DIR") or instance / "models"),
+            max_upload_bytes=int(pick("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
+            default_locale=str(pick("DEFAULT_LOCALE", "zh")),
+            demo_courses=int(pick("DEMO_COURSES", 5000)),
+            demo_learners=int(pick("DEMO_LEARNERS", 2000)),
+        )
+
+
+def _instance_secret(instance: Path) -> str:
+    """The secret key stored in the instance folder, created on first use (mode 0600)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,48 @@
+"""Template filters and the security headers sent with every page."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+
+def format_duration(minutes: int | None) -> str:
+    """A course length for people: "3 min", "1 h 30 min" (or its Chinese form)."""
+    if not minutes:
+        return _("under a minute")
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return ngettext("%(num)d min", "%(num)d min", rest)
+    if not rest:
+        return ngettext("%(num)d h", "%(num)d h", hours)
+    return _("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
+
+
+def format_seconds(seconds: int | None) -> str:
+    """A lesson length as m:ss or h:mm:ss."""
+    seconds = int(seconds or 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def init_templating(app: Flask) -> None:
+    """Register filters and the after-request header hook."""
+    app.add_template_filter(format_duration, "duration")
+    app.add_template_filter(format_seconds, "seconds")
+    app.after_request(_security_headers)
