@@ -1,0 +1,37 @@
+"""Settings come from overrides, then the environment, then defaults."""
+
+from __future__ import annotations
+
+import stat
+
+from webapp.settings import Settings
+
+
+def test_secret_key_is_generated_once_and_private(tmp_path):
+    first = Settings.load(environ={}, overrides={"INSTANCE_PATH": str(tmp_path)})
+    again = Settings.load(environ={}, overrides={"INSTANCE_PATH": str(tmp_path)})
+    assert len(first.secret_key) == 64 and first.secret_key == again.secret_key
+    mode = stat.S_IMODE((tmp_path / "secret_key").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_defaults_live_in_the_instance_folder(tmp_path):
+    settings = Settings.load(environ={"INSTANCE_PATH": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'lifelong.db'}"
+    assert settings.index_dir == tmp_path / "index"
+    assert settings.model_dir == tmp_path / "models"
+    assert settings.max_upload_bytes == 200 * 1024 * 1024
+
+
+def test_environment_and_overrides(tmp_path):
+    env = {
+        "INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": "postgresql://db/x",
+        "SECRET_KEY": "from-env",
+        "DEMO_COURSES": "123",
+    }
+    settings = Settings.load(environ=env, overrides={"SECRET_KEY": "override"})
+    assert settings.database_url == "postgresql://db/x"
+    assert settings.secret_key == "override"
+    assert settings.demo_courses == 123
+    assert not (tmp_path / "secret_key").exists()
