@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from catalogue.db import upgrade_database
@@ -55,6 +56,7 @@ def generate_demo_data(courses: int, learners: int, seed: int) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create the database tables, or upgrade them to the newest schema."""
     init_database()
@@ -62,6 +64,7 @@ def init_db_command() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--courses", type=click.IntRange(1, 2_000_000), default=None)
 @click.option("--learners", type=click.IntRange(0, 5_000_000), default=None)
 @click.option("--seed", type=int, default=20261126, show_default=True)
@@ -81,6 +84,7 @@ def demo_command(courses: int | None, learners: int | None, seed: int, if_empty:
 
 
 @click.command("refresh-stats")
+@with_appcontext
 def refresh_stats_command() -> None:
     """Recompute course popularity from the activity log."""
     with get_database().sessions() as session:
@@ -90,6 +94,7 @@ def refresh_stats_command() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--display-name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.LEARNER.value)
@@ -119,6 +124,7 @@ def create_user_command(
 
 
 @click.command("start")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
 def start_command(host: str, port: int) -> None:

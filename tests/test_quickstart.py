@@ -1,0 +1,90 @@
+"""The README's quick start: two commands, and `start` really serves the demo site."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _quick_start_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```[a-z]*\n(.*?)```", section, re.S)
+    assert len(blocks) == 1, "the quick start has exactly one code block"
+    return [line for line in blocks[0].splitlines() if line.strip()]
+
+
+def test_readme_has_two_commands_and_ci_runs_the_second():
+    run, test = _quick_start_commands()
+    assert "lifelong start" in run
+    assert "pytest" in test
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test in ci.splitlines()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read().decode("utf-8")
+
+
+@pytest.mark.slow
+def test_start_sets_up_and_serves_the_demo_site(fresh_database_url, tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": fresh_database_url,
+        "DEMO_COURSES": "300",
+        "DEMO_LEARNERS": "30",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "webapp", "start", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        address = f"http://127.0.0.1:{port}/"
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if address in line:
+                break
+        assert any(address in line for line in lines), "".join(lines)
+        for _ in range(50):
+            try:
+                status, body = _get(address + "healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert status == 200 and '"ok"' in body
+        status, home = _get(address)
+        assert status == 200 and "终身学习平台" in home
+        course_ids = re.findall(r'href="/courses/(\d+)"', home)
+        assert course_ids
+        status, course = _get(f"{address}courses/{course_ids[0]}")
+        assert status == 200 and 'class="lessons"' in course
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
