@@ -129,7 +129,7 @@ def create_user_command(
 @click.option("--port", type=int, default=5000, show_default=True)
 def start_command(host: str, port: int) -> None:
     """Set everything up that is missing (database, demo data), then serve the site."""
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
     app = current_app._get_current_object()
     settings = _settings()
@@ -138,8 +138,12 @@ def start_command(host: str, port: int) -> None:
     if catalogue_is_empty():
         click.echo(f"Generating the demo catalogue ({settings.demo_courses:,} courses)…")
         generate_demo_data(settings.demo_courses, settings.demo_learners, 20261126)
+    server = make_server(host, port, app, threaded=True)
     click.echo(f"Lifelong Learning is running at http://{host}:{port}/  (Ctrl+C to stop)")
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
 
 
 def init_app(app: Flask) -> None:
