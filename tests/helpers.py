@@ -48,3 +48,17 @@ def csrf_token(html: str) -> str:
     match = _CSRF.search(html)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+def login(client, email: str, password: str) -> None:
+    """Log a test client in through the real form."""
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def page_token(client) -> str:
+    """A CSRF token valid for the client's session."""
+    return csrf_token(client.get("/").get_data(as_text=True))

@@ -8,10 +8,10 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from webapp import auth, commands, db, errors, i18n
+from webapp import auth, commands, db, errors, i18n, uploads
 from webapp.settings import Settings
 from webapp.templating import init_templating
-from webapp.views import health, pages
+from webapp.views import health, pages, partner, partner_api
 
 csrf = CSRFProtect()
 
@@ -22,7 +22,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        # Room for the form fields around the largest allowed file.
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # no time limit on forms: older learners type slowly
@@ -39,6 +40,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     commands.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
+    uploads.init_app(app, settings)
+    app.register_blueprint(partner.bp)
+    csrf.exempt(partner_api.bp)  # token-authenticated; no browser session involved
+    app.register_blueprint(partner_api.bp)
     return app
 
 

@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 
 from catalogue.db import upgrade_database
 from catalogue.errors import ServiceError, ValidationError
+from catalogue.ingest.service import fail_interrupted_uploads
 from catalogue.models import Course, Role
 from catalogue.services.activity import refresh_course_stats
 from catalogue.services.providers import get_provider_by_name
 from catalogue.services.users import register_user
+from webapp.catalogue_commands import catalogue_cli
 from webapp.db import get_database
 
 
@@ -135,6 +137,10 @@ def start_command(host: str, port: int) -> None:
     settings = _settings()
     click.echo(f"Instance folder: {settings.instance_path}")
     init_database()
+    with get_database().sessions() as session:
+        if fail_interrupted_uploads(session):
+            click.echo("Uploads interrupted by the last stop were marked failed; re-run them.")
+        session.commit()
     if catalogue_is_empty():
         click.echo(f"Generating the demo catalogue ({settings.demo_courses:,} courses)…")
         generate_demo_data(settings.demo_courses, settings.demo_learners, 20261126)
@@ -154,5 +160,6 @@ def init_app(app: Flask) -> None:
         refresh_stats_command,
         create_user_command,
         start_command,
+        catalogue_cli,
     ):
         app.cli.add_command(command)

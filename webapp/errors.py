@@ -43,7 +43,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        code = (exc.name or "error").upper().replace(" ", "_")
+        code = (
+            "FILE_TOO_LARGE" if exc.code == 413 else (exc.name or "error").upper().replace(" ", "_")
+        )
         return _render(exc.code or 500, code)
 
     @app.errorhandler(Exception)

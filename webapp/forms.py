@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -60,3 +62,50 @@ class LoginForm(FlaskForm):
 
 class PlainForm(FlaskForm):
     """A form with nothing but its CSRF token (log-out, language switch)."""
+
+
+ENCODING_CHOICES = [
+    SelectChoice("", _l("Detect automatically")),
+    SelectChoice("utf-8", "UTF-8"),
+    SelectChoice("gb18030", "GBK / GB18030"),
+    SelectChoice("cp1252", "Windows-1252"),
+]
+
+
+def _area_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("None: every row names its area"))] + [
+        SelectChoice(a.value, AREA_LABELS[a]) for a in Area
+    ]
+
+
+class UploadOptionsForm(FlaskForm):
+    """How an upload is applied."""
+
+    policy = SelectField(
+        _l("If some rows have errors"),
+        choices=[
+            SelectChoice("valid_rows", _l("Apply the valid rows, report the others")),
+            SelectChoice("all_or_nothing", _l("Apply nothing (all or nothing)")),
+        ],
+        default="valid_rows",
+    )
+    full_sync = BooleanField(_l("Full catalogue: withdraw my courses that are not in this file"))
+    default_area = SelectField(_l("Area for rows without one"), choices=_area_choices())
+    provider_id = HiddenField()
+
+
+class UploadForm(UploadOptionsForm):
+    """A partner's catalogue file and how to apply it."""
+
+    file = FileField(
+        _l("Catalogue file (CSV, Excel .xlsx, JSON or JSON Lines)"),
+        validators=[FileRequired(_l("Choose a file."))],
+    )
+    encoding = SelectField(_l("Text encoding"), choices=ENCODING_CHOICES, default="")
+
+
+class TokenForm(FlaskForm):
+    """Name a new API token."""
+
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+    provider_id = HiddenField()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+DEFAULT_MAX_UPLOAD_ROWS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,9 @@ class Settings:
     secret_key: str
     index_dir: Path
     model_dir: Path
+    upload_dir: Path
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    max_upload_rows: int = DEFAULT_MAX_UPLOAD_ROWS
     default_locale: str = "zh"
     demo_courses: int = 5000
     demo_learners: int = 2000
@@ -48,7 +51,9 @@ class Settings:
             secret_key=pick("SECRET_KEY") or _instance_secret(instance),
             index_dir=Path(pick("INDEX_DIR") or instance / "index"),
             model_dir=Path(pick("MODEL_DIR") or instance / "models"),
+            upload_dir=Path(pick("UPLOAD_DIR") or instance / "uploads"),
             max_upload_bytes=int(pick("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
+            max_upload_rows=int(pick("MAX_UPLOAD_ROWS", DEFAULT_MAX_UPLOAD_ROWS)),
             default_locale=str(pick("DEFAULT_LOCALE", "zh")),
             demo_courses=int(pick("DEMO_COURSES", 5000)),
             demo_learners=int(pick("DEMO_LEARNERS", 2000)),

@@ -387,9 +387,19 @@ def _existing_own(engine: Engine) -> tuple[int, str] | None:
 
 def _write_providers(run: _Run, count: int, first_id: int) -> _Providers:
     """Write the platform's own provider (unless it exists) and count-1 partners."""
-    rng = run.rng("providers")
     taken = _existing_provider_names(run.engine)
     own = _existing_own(run.engine)
+    rows, providers = _make_providers(run, count, first_id, taken, own)
+    _insert(run, [(Provider, rows)])
+    run.report("providers", len(rows), len(rows))
+    return providers
+
+
+def _make_providers(
+    run: _Run, count: int, first_id: int, taken: set[str], own: tuple[int, str] | None
+) -> tuple[list[Row], _Providers]:
+    """The provider rows to write and how courses are spread over them."""
+    rng = run.rng("providers")
     rows = []
     if own is None:
         own = (first_id, next(_unique_names([(vocab.OWN_PROVIDER_NAME, "own")], (), taken))[0])
@@ -405,11 +415,9 @@ def _write_providers(run: _Run, count: int, first_id: int) -> _Providers:
         rows.append(_provider_row(rng, run, pid, *next(names[kind])))
         if is_en:
             english.append(pid)
-    _insert(run, [(Provider, rows)])
-    run.report("providers", len(rows), len(rows))
     skip = {own[0], *english}
     partners = [row["id"] for row in rows if row["id"] not in skip]
-    return _Providers(
+    return rows, _Providers(
         own_id=own[0],
         written=len(rows),
         names={own[0]: own[1]} | {row["id"]: row["name"] for row in rows},
@@ -417,6 +425,26 @@ def _write_providers(run: _Run, count: int, first_id: int) -> _Providers:
         zh_partner_cum=_zipf_cum(len(partners), 0.85),
         english_ids=english,
     )
+
+
+def iter_course_records(
+    courses: int, *, seed: int = 20261126, now: datetime | None = None
+) -> Iterator[Row]:
+    """The course rows generate_demo writes into an empty database, one at a time, without one.
+
+    Each row also carries "provider", the provider's name. Lessons are drawn (the random
+    stream must stay the same) but not returned.
+    """
+    run = _Run(None, seed, _aware(now or DEMO_NOW), 1, None)  # type: ignore[arg-type]
+    _, providers = _make_providers(run, _provider_count(courses), 1, set(), None)
+    factory = _CourseFactory(run, providers)
+    next_lesson = 1
+    for course_id in range(1, courses + 1):
+        course, lessons, _subject = factory.make(course_id, next_lesson)
+        next_lesson += len(lessons)
+        del course["_first_lesson"]
+        course["provider"] = providers.names[course["provider_id"]]
+        yield course
 
 
 # ---------------------------------------------------------------------------------------

@@ -17,16 +17,21 @@ from catalogue.models.enums import (
     ProviderKind,
     ProviderStatus,
     Role,
+    UploadPolicy,
+    UploadStatus,
 )
 from catalogue.models.outbox import IndexOutbox
 from catalogue.models.providers import Provider
 from catalogue.models.social import Comment, CommentReport, Feedback, Note
+from catalogue.models.uploads import ApiToken, ColumnMapping, Upload, UploadError
 from catalogue.models.users import User
 
 __all__ = [
+    "ApiToken",
     "Area",
     "Base",
     "ColumnCourse",
+    "ColumnMapping",
     "ColumnStatus",
     "Comment",
     "CommentReport",
@@ -49,6 +54,10 @@ __all__ = [
     "ProviderStatus",
     "Role",
     "ThematicColumn",
+    "Upload",
+    "UploadError",
+    "UploadPolicy",
+    "UploadStatus",
     "User",
     "utcnow",
 ]

@@ -61,6 +61,8 @@ class Course(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column()
     withdrawn_at: Mapped[datetime | None] = mapped_column()
+    # Fingerprint of the partner data last applied, so re-uploading an unchanged row is a no-op.
+    source_hash: Mapped[str | None] = mapped_column(String(64))
 
     provider: Mapped[Provider] = relationship(lazy="joined", innerjoin=True)
     lessons: Mapped[list[Lesson]] = relationship(

@@ -113,3 +113,21 @@ class OutboxOp(enum.StrEnum):
 
     UPSERT = "upsert"
     DELETE = "delete"
+
+
+class UploadStatus(enum.StrEnum):
+    """Where a partner upload is in its life."""
+
+    RECEIVED = "received"
+    QUEUED = "queued"
+    RUNNING = "running"
+    APPLIED = "applied"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+class UploadPolicy(enum.StrEnum):
+    """What to do with the valid rows when some rows are invalid."""
+
+    VALID_ROWS = "valid_rows"
+    ALL_OR_NOTHING = "all_or_nothing"

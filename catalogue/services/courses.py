@@ -274,3 +274,30 @@ def area_counts(session: Session) -> Mapping[Area, int]:
     counts = dict.fromkeys(Area, 0)
     counts.update({Area(area): n for area, n in rows})
     return counts
+
+
+def provider_course_page(
+    session: Session,
+    provider_id: int,
+    page: int = 1,
+    per_page: int = 50,
+    status: CourseStatus | None = None,
+) -> Page[Course]:
+    """A provider's own courses in any state, most recently changed first."""
+    stmt = select(Course).where(Course.provider_id == provider_id)
+    if status is not None:
+        stmt = stmt.where(Course.status == status)
+    stmt = stmt.order_by(Course.updated_at.desc(), Course.id.desc())
+    return paginate(session, stmt, page, per_page)
+
+
+def provider_status_counts(session: Session, provider_id: int) -> Mapping[CourseStatus, int]:
+    """How many of a provider's courses are in each state."""
+    rows = session.execute(
+        select(Course.status, func.count())
+        .where(Course.provider_id == provider_id)
+        .group_by(Course.status)
+    ).all()
+    counts = dict.fromkeys(CourseStatus, 0)
+    counts.update({CourseStatus(s): n for s, n in rows})
+    return counts

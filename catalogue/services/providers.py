@@ -45,3 +45,16 @@ def get_provider_by_name(session: Session, name: str) -> Provider:
     if provider is None:
         raise NotFound(f"no provider named {name!r}")
     return provider
+
+
+def get_provider(session: Session, provider_id: int) -> Provider:
+    """A provider by id."""
+    provider = session.get(Provider, provider_id)
+    if provider is None:
+        raise NotFound(f"provider {provider_id} does not exist")
+    return provider
+
+
+def list_providers(session: Session, limit: int = 500) -> list[Provider]:
+    """Providers by name (for admins choosing whom to act for)."""
+    return list(session.scalars(select(Provider).order_by(Provider.name).limit(limit)))

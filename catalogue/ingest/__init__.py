@@ -1,0 +1,1 @@
+"""Partner catalogue ingestion: decode, read, map, validate per row, apply in one transaction."""

@@ -1,0 +1,293 @@
+"""Which column of a partner's file holds which course field: synonyms and the column mapping.
+
+A mapping is ``{header: field}``; headers not in it are ignored. `auto_mapping` proposes one
+from the header names, `validate_mapping` checks one a partner chose or saved earlier.
+
+Matching compares normalised names (`normalise_header`). An exact synonym beats a weaker
+match, which is the header with a leading "course"/"课程" removed ("course_language" →
+language, "课程难度" → level); generic synonyms ("type", "name", "id", …) only match exactly,
+so edX's "course_type" ("Self-paced on your time") is not taken for the format.
+
+Deliberately unmapped: "is_paid" (Udemy) is the inverse of is_free, and the price column
+says the same thing ("0" is free), so it is left out rather than mapped with a hidden
+inversion; "序号" (icourse163) is a row counter, not a course id; "subtitles" (edX) are
+subtitle languages, not a subtitle.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from catalogue.ingest.problems import FileRejected
+
+FIELDS: tuple[str, ...] = (
+    "external_id",
+    "title",
+    "subtitle",
+    "description",
+    "area",
+    "subjects",
+    "format",
+    "level",
+    "language",
+    "duration",
+    "effort",
+    "lesson_count",
+    "cover_url",
+    "source_url",
+    "price",
+    "is_free",
+    "status",
+    "provider",
+    "enrolments",
+    "rating",
+)
+
+# provider, enrolments and rating are informational: shown in the preview, not stored.
+INFORMATIONAL_FIELDS: tuple[str, ...] = ("provider", "enrolments", "rating")
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "external_id": (
+        "external_id",
+        "id",
+        "course_id",
+        "code",
+        "course code",
+        "Course Number",
+        "course_no",
+        "sku",
+        "课程编号",
+        "编号",
+        "课程ID",
+        "课程代码",
+        "课程号",
+    ),
+    "title": (
+        "title",
+        "course_title",
+        "Course Title",
+        "Course Name",
+        "name",
+        "课程名称",
+        "课程名",
+        "名称",
+        "标题",
+        "课程标题",
+    ),
+    "subtitle": ("subtitle", "summary", "course_summary", "副标题", "摘要", "概要", "一句话简介"),
+    "description": (
+        "description",
+        "course_description",
+        "about",
+        "overview",
+        "课程简介",
+        "简介",
+        "课程介绍",
+        "介绍",
+        "描述",
+        "课程描述",
+    ),
+    "area": ("area", "category", "领域", "类别", "分类", "学习领域", "课程分类", "课程类别"),
+    "subjects": (
+        "subjects",
+        "subject",
+        "tags",
+        "skills",
+        "course_skills",
+        "keywords",
+        "topics",
+        "标签",
+        "主题",
+        "关键词",
+        "学科",
+        "课程标签",
+    ),
+    "format": ("format", "type", "media", "media_type", "形式", "课程形式", "类型", "课程类型"),
+    "level": ("level", "difficulty", "course_difficulty", "难度", "级别", "层次", "难度等级"),
+    "language": ("language", "lang", "语言", "授课语言"),
+    "duration": (
+        "duration",
+        "length",
+        "course_length",
+        "course_time",
+        "content_duration",
+        "duration_minutes",
+        "时长",
+        "课程时长",
+        "学时",
+        "总时长",
+    ),
+    "effort": ("effort", "course_effort", "hours_per_week", "每周学时", "学习投入", "每周时长"),
+    "lesson_count": (
+        "lessons",
+        "lesson_count",
+        "num_lectures",
+        "lecture_count",
+        "lectures",
+        "课时数",
+        "章节数",
+        "课时",
+        "节数",
+        "集数",
+    ),
+    "cover_url": (
+        "cover",
+        "cover_url",
+        "image",
+        "image_url",
+        "thumbnail",
+        "封面",
+        "封面图",
+        "封面URL",
+    ),
+    "source_url": (
+        "url",
+        "link",
+        "course_url",
+        "course_link",
+        "web",
+        "课程URL",
+        "课程链接",
+        "链接",
+        "网址",
+        "课程网址",
+        "课程地址",
+    ),
+    "price": ("price", "fee", "cost", "价格", "费用", "售价", "课程价格"),
+    "is_free": ("is_free", "free", "是否免费", "免费"),
+    "status": ("status", "state", "状态", "课程状态", "发布状态"),
+    "provider": (
+        "provider",
+        "institution",
+        "organization",
+        "organisation",
+        "course_organization",
+        "university",
+        "school",
+        "partner",
+        "学校名称",
+        "机构",
+        "开课机构",
+        "学校",
+        "开课学校",
+        "机构名称",
+        "提供方",
+    ),
+    "enrolments": (
+        "enrolments",
+        "enrollments",
+        "n_enrolled",
+        "enrolled",
+        "num_subscribers",
+        "subscribers",
+        "course_students_enrolled",
+        "students",
+        "学生人数",
+        "报名人数",
+        "学习人数",
+        "参加人数",
+    ),
+    "rating": ("rating", "course_rating", "score", "课程评分", "评分"),
+}
+
+# Synonyms too generic to match once a "course" prefix was removed from a header.
+_EXACT_ONLY = frozenset({"type", "name", "id", "code", "free", "web", "state"})
+_PREFIXES = ("course", "课程")
+_REMOVED = str.maketrans("", "", " _-.\u3000\t")
+
+
+def normalise_header(name: str) -> str:
+    """A header name for matching: NFKC, case-folded, without spaces, underscores, hyphens, dots."""
+    return unicodedata.normalize("NFKC", str(name)).casefold().strip().translate(_REMOVED)
+
+
+def _index() -> tuple[dict[str, str], dict[str, str]]:
+    """Normalised synonym → field, for exact matches and for prefix-stripped matches."""
+    exact: dict[str, str] = {}
+    weak: dict[str, str] = {}
+    for field, names in SYNONYMS.items():
+        for name in (field, *names):
+            key = normalise_header(name)
+            exact.setdefault(key, field)
+            if key not in _EXACT_ONLY:
+                weak.setdefault(key, field)
+    return exact, weak
+
+
+_EXACT, _WEAK = _index()
+
+
+def match_header(header: str) -> tuple[str, int] | None:
+    """The field a header names and how strongly (0 exact, 1 weaker), or None."""
+    key = normalise_header(header)
+    if key in _EXACT:
+        return _EXACT[key], 0
+    for prefix in _PREFIXES:
+        rest = key.removeprefix(prefix)
+        if rest != key and rest in _WEAK:
+            return _WEAK[rest], 1
+    return None
+
+
+def auto_mapping(headers: Sequence[str]) -> dict[str, str]:
+    """Header → field for recognised headers; each field at most once, exact matches first."""
+    candidates = []
+    for position, header in enumerate(headers):
+        found = match_header(header)
+        if found is not None:
+            candidates.append((found[1], position, header, found[0]))
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for _strength, _position, header, field in sorted(candidates):
+        if field not in taken and header not in mapping:
+            mapping[header] = field
+            taken.add(field)
+    return {h: mapping[h] for h in headers if h in mapping}
+
+
+def validate_mapping(headers: Sequence[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """A chosen mapping restricted to existing headers and known fields; BAD_MAPPING on clashes."""
+    present = set(headers)
+    kept = {
+        header: field
+        for header, field in mapping.items()
+        if header in present and field and field in FIELDS
+    }
+    by_field: dict[str, list[str]] = {}
+    for header, field in kept.items():
+        by_field.setdefault(field, []).append(header)
+    clashes = {field: names for field, names in by_field.items() if len(names) > 1}
+    if clashes:
+        listed = "; ".join(
+            f"{field} ← " + ", ".join(f"“{n}”" for n in names) for field, names in clashes.items()
+        )
+        raise FileRejected(
+            f"Several columns are mapped to the same field ({listed}); map each field once.",
+            code="BAD_MAPPING",
+        )
+    return {h: kept[h] for h in headers if h in kept}
+
+
+def apply_mapping(values: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str, Any]:
+    """Field → raw value of one row under a mapping (fields without a column are absent)."""
+    return {field: values.get(header) for header, field in mapping.items()}
+
+
+def bare_duration_unit(header: str) -> Literal["minutes", "hours", "class_hours"]:
+    """What a bare number in a duration column counts, judged by the column's name.
+
+    Udemy's "content_duration" and names ending in hours/小时 hold hours, names ending in
+    学时 hold class hours (45 minutes); anything else holds minutes.
+    """
+    key = normalise_header(header).translate(_PARENTHESES)
+    if key in _HOURS_HEADERS or key.endswith(("hours", "hrs", "小时", "小时数")):
+        return "hours"
+    if key.endswith(("学时", "学时数")):
+        return "class_hours"
+    return "minutes"
+
+
+_HOURS_HEADERS = frozenset({"contentduration"})
+_PARENTHESES = str.maketrans("", "", "()[]")

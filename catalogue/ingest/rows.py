@@ -1,0 +1,256 @@
+"""Turning one mapped row of a partner file into validated course data, or row errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from catalogue.errors import ValidationError
+from catalogue.ingest import values as v
+from catalogue.ingest.mapping import bare_duration_unit
+from catalogue.ingest.problems import RowError
+from catalogue.ingest.readers import RawRow
+from catalogue.models import Area, CourseStatus
+from catalogue.services.courses import CourseData, validate_course
+
+# How a service validation code reads in a partner's error report.
+_SERVICE_CODES = {
+    ("title", "REQUIRED"): "MISSING_TITLE",
+    ("external_id", "REQUIRED"): "MISSING_ID",
+    ("price_cents", "MISSING_PRICE"): "BAD_PRICE",
+    ("price_cents", "FREE_WITH_PRICE"): "BAD_PRICE",
+    ("price_cents", "OUT_OF_RANGE"): "BAD_PRICE",
+    ("duration_minutes", "OUT_OF_RANGE"): "BAD_DURATION",
+    ("subjects", "TOO_MANY"): "TOO_MANY_TAGS",
+}
+# Course fields as validate_course names them, and the file field they come from.
+_SOURCE_FIELD = {
+    "price_cents": "price",
+    "duration_minutes": "duration",
+    "cover_url": "cover_url",
+    "source_url": "source_url",
+}
+
+
+@dataclass(frozen=True)
+class RowDefaults:
+    """What an upload supplies for values its file leaves out."""
+
+    area: Area | None = None
+    language: str = "zh"
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    """A valid row, ready to apply."""
+
+    number: int
+    key: str
+    data: CourseData
+    values: dict[str, Any]
+    status: CourseStatus
+    lesson_count: int
+    fingerprint: str
+
+
+def _digest(*parts: str) -> str:
+    normal = "|".join(" ".join(p.casefold().split()) for p in parts)
+    return hashlib.sha1(normal.encode("utf-8")).hexdigest()[:24]
+
+
+def derived_key(title: str | None, source_url: str | None, institution: str | None) -> str | None:
+    """A stable key for files without an id column.
+
+    The course's own URL identifies it best; without one, the normalised title together with
+    the institution named in the row (several schools teach a course of the same name).
+    """
+    if source_url:
+        return "url:" + _digest(source_url)
+    if title:
+        return "title:" + _digest(title, institution or "")
+    return None
+
+
+class RowParser:
+    """Validates mapped rows of one file and remembers keys to catch duplicates."""
+
+    def __init__(self, mapping: Mapping[str, str], defaults: RowDefaults) -> None:
+        self.column_of = {field: header for header, field in mapping.items()}
+        self.mapping = dict(mapping)
+        self.defaults = defaults
+        self.has_id_column = "external_id" in self.column_of
+        self.seen: dict[str, int] = {}
+
+    def parse(self, raw: RawRow) -> tuple[ParsedRow | None, list[RowError]]:
+        """Validate one row; returns the parsed row, or None and the reasons."""
+        if raw.error is not None:
+            return None, [raw.error]
+        fields = {f: raw.values.get(h) for h, f in self.mapping.items()}
+        errors: list[RowError] = []
+
+        def field(name: str, parser: Callable[[Any], Any], code: str, default: Any = None):
+            value = fields.get(name)
+            if v.is_missing(value):
+                return default
+            try:
+                return parser(value)
+            except ValueError as exc:
+                errors.append(self._error(raw.number, code, name, value, str(exc)))
+                return default
+
+        title = fields.get("title")
+        title = None if v.is_missing(title) else str(title).strip()
+        if title is None:
+            errors.append(self._error(raw.number, "MISSING_TITLE", "title", None, "no title"))
+        if self.has_id_column:
+            ident = fields.get("external_id")
+            key = None if v.is_missing(ident) else _text(ident)
+            if key is None:
+                errors.append(self._error(raw.number, "MISSING_ID", "external_id", None, "no id"))
+        else:
+            key = derived_key(
+                title,
+                _optional_text(fields.get("source_url")),
+                _optional_text(fields.get("provider")),
+            )
+
+        area = field("area", v.parse_area, "UNKNOWN_AREA", self.defaults.area)
+        if area is None and v.is_missing(fields.get("area")):
+            errors.append(
+                self._error(raw.number, "MISSING_AREA", "area", None, "no area and no default")
+            )
+        is_free, price = field("price", v.parse_price, "BAD_PRICE", (True, None))
+        if "is_free" in fields and not v.is_missing(fields.get("is_free")):
+            free_flag = field("is_free", v.parse_bool, "BAD_BOOLEAN", None)
+            if free_flag is True:
+                is_free, price = True, None
+            elif free_flag is False and price is None:
+                errors.append(
+                    self._error(
+                        raw.number,
+                        "BAD_PRICE",
+                        "price",
+                        fields.get("price"),
+                        "a paid course needs a price",
+                    )
+                )
+        effort = fields.get("effort")
+        unit = bare_duration_unit(self.column_of.get("duration", ""))
+        duration = field(
+            "duration",
+            lambda x: v.parse_duration_minutes(x, effort, unit=unit),
+            "BAD_DURATION",
+            None,
+        )
+        data = CourseData(
+            external_id=key or "",
+            title=title or "",
+            area=area or Area.CONTINUING,
+            format=field("format", v.parse_format, "UNKNOWN_FORMAT", "video"),
+            subtitle=_prose(fields.get("subtitle")),
+            description=_prose(fields.get("description")),
+            subjects=field("subjects", v.parse_list, "BAD_LIST", []),
+            level=field("level", v.parse_level, "UNKNOWN_LEVEL", "all"),
+            language=field("language", v.parse_language, "BAD_LANGUAGE", self.defaults.language),
+            duration_minutes=duration if duration is not None else 0,
+            cover_url=_optional_text(fields.get("cover_url")),
+            source_url=_optional_text(fields.get("source_url")),
+            is_free=is_free,
+            price_cents=price,
+        )
+        status = field("status", v.parse_status, "UNKNOWN_STATUS", "published")
+        lessons = field("lesson_count", v.parse_int, "BAD_NUMBER", 0) or 0
+        if lessons < 0:
+            errors.append(self._error(raw.number, "BAD_NUMBER", "lesson_count", lessons, "< 0"))
+        values: dict[str, Any] = {}
+        try:
+            values = validate_course(data)
+        except ValidationError as exc:
+            for problem in exc.errors:
+                name = problem.field.split("[")[0]
+                if name == "external_id" and not self.has_id_column:
+                    continue  # a derived key: its absence is already a MISSING_TITLE
+                code = _SERVICE_CODES.get((name, problem.code), problem.code)
+                source = _SOURCE_FIELD.get(name, name)
+                errors.append(
+                    self._error(raw.number, code, source, fields.get(source), problem.message)
+                )
+        if key is not None and not errors:
+            first = self.seen.get(key)
+            if first is not None:
+                column = "external_id" if self.has_id_column else self._key_field(fields)
+                errors.append(
+                    self._error(
+                        raw.number,
+                        "DUPLICATE_IN_FILE",
+                        column,
+                        fields.get(column),
+                        f"same course as row {first}",
+                    )
+                )
+            else:
+                self.seen[key] = raw.number
+        if errors:
+            return None, _unique(errors)
+        values.pop("lessons", None)
+        course_status = CourseStatus(status)
+        return (
+            ParsedRow(
+                number=raw.number,
+                key=key,
+                data=data,
+                values=values,
+                status=course_status,
+                lesson_count=lessons,
+                fingerprint=_fingerprint(values, course_status, lessons),
+            ),
+            [],
+        )
+
+    @staticmethod
+    def _key_field(fields: Mapping[str, Any]) -> str:
+        return "title" if v.is_missing(fields.get("source_url")) else "source_url"
+
+    def _error(self, row: int, code: str, field: str, value: Any, message: str) -> RowError:
+        column = self.column_of.get(field, field)
+        shown = None if value is None else _text(value)[:500]
+        return RowError(row=row, code=code, column=column, value=shown, message=message[:500])
+
+
+def _text(value: Any) -> str:
+    return str(value).strip()
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if v.is_missing(value) else _text(value)
+
+
+def _prose(value: Any) -> str | None:
+    """Free text; a list written as "['a', 'b']" (as some exports do) becomes lines."""
+    text = _optional_text(value)
+    if text and text.startswith("[") and text.endswith("]"):
+        try:
+            items = v.parse_list(text)
+        except ValueError:
+            return text
+        return "\n".join(items) or None
+    return text
+
+
+def _unique(errors: list[RowError]) -> list[RowError]:
+    """One error per code and column: the first, most specific, message wins."""
+    seen: dict[tuple[str, str | None], RowError] = {}
+    for error in errors:
+        seen.setdefault((error.code, error.column), error)
+    return list(seen.values())
+
+
+def _fingerprint(values: Mapping[str, Any], status: CourseStatus, lessons: int) -> str:
+    payload = {k: (x.value if hasattr(x, "value") else x) for k, x in values.items()}
+    payload["__status"] = status.value
+    payload["__lessons"] = lessons
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,457 @@
+"""Partner uploads from receipt to applied catalogue: store, inspect, preview, run, report.
+
+Applying an upload is one database transaction: the course changes, their outbox rows,
+the row errors and the upload's outcome commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalogue.errors import NotFound, PermissionDenied
+from catalogue.ingest import mapping as mapping_rules
+from catalogue.ingest.apply import apply_rows
+from catalogue.ingest.decoding import detect_encoding
+from catalogue.ingest.problems import FileRejected, RowError
+from catalogue.ingest.readers import count_rows, open_table, sniff_format
+from catalogue.ingest.rows import ParsedRow, RowDefaults, RowParser
+from catalogue.models import (
+    Area,
+    ColumnMapping,
+    Provider,
+    Role,
+    Upload,
+    UploadError,
+    UploadPolicy,
+    UploadStatus,
+    utcnow,
+)
+
+CHUNK = 1024 * 1024
+PROGRESS_EVERY = 1000
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large an upload may be."""
+
+    max_bytes: int = 200 * 1024 * 1024
+    max_rows: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a partner for one provider, or an admin for any."""
+
+    user_id: int | None
+    role: Role
+    provider_id: int | None = None
+
+    def may_act_for(self, provider_id: int) -> bool:
+        """Whether this actor may see and change the provider's catalogue."""
+        return self.role == Role.ADMIN or (
+            self.role == Role.PARTNER and self.provider_id == provider_id
+        )
+
+
+@dataclass(frozen=True)
+class UploadOptions:
+    """The partner's choices for applying an upload."""
+
+    policy: UploadPolicy = UploadPolicy.VALID_ROWS
+    full_sync: bool = False
+    default_area: Area | None = None
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One row of the preview, with the mapping applied."""
+
+    number: int
+    fields: dict[str, Any]
+    errors: list[RowError]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first rows of an upload as they would be applied."""
+
+    headers: list[str]
+    mapping: dict[str, str]
+    rows: list[PreviewRow]
+    ignored: list[str] = field(default_factory=list)
+
+
+def _check_actor(actor: Actor, provider_id: int) -> None:
+    if not actor.may_act_for(provider_id):
+        raise PermissionDenied("you may only upload to your own provider's catalogue")
+
+
+_SAFE_NAME = re.compile(r"[^\w.\- ()\u4e00-\u9fff]+")
+
+
+def display_name(filename: str | None) -> str:
+    """The partner's file name reduced to something safe to show (never used as a path)."""
+    base = re.split(r"[\\/]", filename or "")[-1]
+    return _SAFE_NAME.sub("_", base).strip()[:255] or "upload"
+
+
+def receive_upload(
+    session: Session,
+    actor: Actor,
+    provider_id: int,
+    filename: str | None,
+    stream: BinaryIO,
+    upload_dir: Path,
+    *,
+    channel: str,
+    options: UploadOptions = UploadOptions(),
+    limits: Limits = Limits(),
+) -> Upload:
+    """Store a file under a random name and inspect it; rejected files are recorded, not kept."""
+    _check_actor(actor, provider_id)
+    if session.get(Provider, provider_id) is None:
+        raise NotFound(f"provider {provider_id} does not exist")
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    stored = uuid.uuid4().hex
+    path = upload_dir / stored
+    digest, size, too_large = hashlib.sha256(), 0, False
+    with path.open("wb") as out:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > limits.max_bytes:
+                too_large = True
+                break
+            digest.update(chunk)
+            out.write(chunk)
+    upload = Upload(
+        provider_id=provider_id,
+        uploaded_by_id=actor.user_id,
+        channel=channel,
+        filename=display_name(filename),
+        stored_name=stored,
+        size_bytes=size,
+        sha256=digest.hexdigest(),
+        policy=options.policy,
+        full_sync=options.full_sync,
+        default_area=options.default_area,
+        status=UploadStatus.RECEIVED,
+    )
+    session.add(upload)
+    try:
+        if too_large:
+            mb = limits.max_bytes // (1024 * 1024)
+            raise FileRejected(f"the file is larger than {mb} MB", code="FILE_TOO_LARGE")
+        _inspect(session, upload, path, options.encoding, limits)
+    except FileRejected as exc:
+        path.unlink(missing_ok=True)
+        upload.status = UploadStatus.REJECTED
+        upload.error_code = exc.code
+        upload.error_message = exc.message
+        upload.finished_at = utcnow()
+    session.flush()
+    return upload
+
+
+def _inspect(
+    session: Session, upload: Upload, path: Path, declared: str | None, limits: Limits
+) -> None:
+    upload.format = sniff_format(path, upload.filename)
+    if upload.format != "xlsx":
+        upload.encoding = detect_encoding(path, declared)
+    upload.total_rows = count_rows(
+        path, upload.format, encoding=upload.encoding, max_rows=limits.max_rows
+    )
+    with open_table(path, upload.format, encoding=upload.encoding) as table:
+        headers = table.headers
+    saved = saved_mapping(session, upload.provider_id)
+    chosen = mapping_rules.validate_mapping(headers, saved) if saved else {}
+    upload.mapping = chosen or mapping_rules.auto_mapping(headers)
+
+
+def saved_mapping(session: Session, provider_id: int) -> dict[str, str] | None:
+    """The provider's saved column mapping, if any."""
+    row = session.get(ColumnMapping, provider_id)
+    return dict(row.mapping) if row else None
+
+
+def save_mapping(session: Session, provider_id: int, mapping: Mapping[str, str]) -> None:
+    """Remember a column mapping for the provider's next uploads."""
+    row = session.get(ColumnMapping, provider_id)
+    if row is None:
+        session.add(ColumnMapping(provider_id=provider_id, mapping=dict(mapping)))
+    else:
+        row.mapping = dict(mapping)
+    session.flush()
+
+
+def get_upload(session: Session, actor: Actor, upload_id: int) -> Upload:
+    """An upload the actor may see; others' uploads are reported as missing."""
+    upload = session.get(Upload, upload_id)
+    if upload is None or not actor.may_act_for(upload.provider_id):
+        raise NotFound(f"upload {upload_id} does not exist")
+    return upload
+
+
+def list_uploads(session: Session, provider_id: int, limit: int = 50) -> list[Upload]:
+    """A provider's most recent uploads."""
+    return list(
+        session.scalars(
+            select(Upload)
+            .where(Upload.provider_id == provider_id)
+            .order_by(Upload.created_at.desc(), Upload.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def _path(upload: Upload, upload_dir: Path) -> Path:
+    path = upload_dir / upload.stored_name
+    if not path.exists():
+        raise FileRejected("the uploaded file is no longer stored", code="FILE_GONE")
+    return path
+
+
+def _defaults(upload: Upload) -> RowDefaults:
+    return RowDefaults(area=upload.default_area)
+
+
+def preview_upload(session: Session, upload: Upload, upload_dir: Path, rows: int = 10) -> Preview:
+    """The first rows with the upload's mapping applied and their problems."""
+    mapping = dict(upload.mapping or {})
+    parser = RowParser(mapping, _defaults(upload))
+    sample: list[PreviewRow] = []
+    with open_table(_path(upload, upload_dir), upload.format, encoding=upload.encoding) as table:
+        headers = list(table.headers)
+        for raw in table.rows:
+            _parsed, errors = parser.parse(raw)
+            fields = {f: raw.values.get(h) for h, f in mapping.items()}
+            sample.append(PreviewRow(raw.number, fields, errors))
+            if len(sample) >= rows:
+                break
+    ignored = [h for h in headers if h not in mapping]
+    return Preview(headers=headers, mapping=mapping, rows=sample, ignored=ignored)
+
+
+def configure_upload(
+    session: Session,
+    upload: Upload,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    options: UploadOptions | None = None,
+    save_for_provider: bool = False,
+    upload_dir: Path,
+) -> Upload:
+    """Change an upload's mapping or options before it runs."""
+    if upload.status != UploadStatus.RECEIVED:
+        raise FileRejected("this upload has already been applied", code="ALREADY_APPLIED")
+    if mapping is not None:
+        with open_table(
+            _path(upload, upload_dir), upload.format, encoding=upload.encoding
+        ) as table:
+            upload.mapping = mapping_rules.validate_mapping(table.headers, mapping)
+        if save_for_provider:
+            save_mapping(session, upload.provider_id, upload.mapping)
+    if options is not None:
+        upload.policy = options.policy
+        upload.full_sync = options.full_sync
+        upload.default_area = options.default_area
+    session.flush()
+    return upload
+
+
+def queue_upload(session: Session, upload: Upload) -> Upload:
+    """Mark a received (or failed) upload as waiting to be applied."""
+    if upload.status not in (UploadStatus.RECEIVED, UploadStatus.FAILED):
+        raise FileRejected("this upload has already been applied", code="ALREADY_APPLIED")
+    if "title" not in (upload.mapping or {}).values():
+        raise FileRejected("no column is mapped to the course title", code="NO_TITLE_COLUMN")
+    upload.status = UploadStatus.QUEUED
+    upload.error_code = upload.error_message = None
+    session.flush()
+    return upload
+
+
+class _Rows:
+    """Parses a file's rows, collecting errors and reporting progress as it goes."""
+
+    def __init__(self, upload: Upload, path: Path, progress: Progress | None) -> None:
+        self.upload = upload
+        self.path = path
+        self.progress = progress
+        self.errors: list[RowError] = []
+        self.rejected_rows = 0
+
+    def __iter__(self) -> Iterator[ParsedRow]:
+        parser = RowParser(dict(self.upload.mapping or {}), _defaults(self.upload))
+        total = self.upload.total_rows or 0
+        done = 0
+        with open_table(self.path, self.upload.format, encoding=self.upload.encoding) as table:
+            for raw in table.rows:
+                parsed, errors = parser.parse(raw)
+                done += 1
+                if errors:
+                    self.errors.extend(errors)
+                    self.rejected_rows += 1
+                elif parsed is not None:
+                    yield parsed
+                if self.progress and done % PROGRESS_EVERY == 0:
+                    self.progress(done, total)
+        if self.progress:
+            self.progress(done, total)
+
+
+def run_upload(
+    sessions: sessionmaker[Session],
+    upload_id: int,
+    upload_dir: Path,
+    *,
+    progress: Progress | None = None,
+) -> Upload:
+    """Validate and apply a queued upload in one transaction; returns the finished upload."""
+    with sessions() as session:
+        upload = session.get(Upload, upload_id)
+        if upload is None:
+            raise NotFound(f"upload {upload_id} does not exist")
+        upload.status = UploadStatus.RUNNING
+        upload.started_at = utcnow()
+        upload.processed_rows = 0
+        session.commit()
+    try:
+        with sessions() as session:
+            upload = session.get(Upload, upload_id)
+            _apply(session, upload, _path(upload, upload_dir), progress)
+            session.commit()
+            return upload
+    except FileRejected as exc:
+        return _finish_failed(sessions, upload_id, exc.code, exc.message)
+    except Exception as exc:
+        # The catalogue transaction rolled back; record why the upload failed.
+        _finish_failed(sessions, upload_id, "INTERNAL_ERROR", f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _apply(session: Session, upload: Upload, path: Path, progress: Progress | None) -> None:
+    if upload.policy == UploadPolicy.ALL_OR_NOTHING:
+        check = _Rows(upload, path, progress)
+        for _row in check:
+            pass
+        if check.rejected_rows:
+            _finish(session, upload, check, UploadStatus.REJECTED)
+            return
+    rows = _Rows(upload, path, progress)
+    counts = apply_rows(session, upload.provider_id, rows, full_sync=upload.full_sync)
+    upload.created, upload.updated = counts.created, counts.updated
+    upload.unchanged, upload.withdrawn = counts.unchanged, counts.withdrawn
+    _finish(session, upload, rows, UploadStatus.APPLIED)
+
+
+def _finish(session: Session, upload: Upload, rows: _Rows, status: UploadStatus) -> None:
+    upload.rejected = rows.rejected_rows
+    upload.processed_rows = upload.total_rows or 0
+    if rows.errors:
+        session.execute(
+            insert(UploadError),
+            [
+                {
+                    "upload_id": upload.id,
+                    "row": e.row,
+                    "code": e.code,
+                    "column": e.column,
+                    "value": e.value,
+                    "message": e.message,
+                }
+                for e in rows.errors
+            ],
+        )
+    upload.status = status
+    if status == UploadStatus.REJECTED:
+        upload.error_code = "ROWS_REJECTED"
+        upload.error_message = (
+            f"{rows.rejected_rows} rows have errors; nothing was applied (all-or-nothing)"
+        )
+    upload.finished_at = utcnow()
+    session.flush()
+
+
+def _finish_failed(
+    sessions: sessionmaker[Session], upload_id: int, code: str, message: str
+) -> Upload:
+    with sessions() as session:
+        session.execute(
+            update(Upload)
+            .where(Upload.id == upload_id)
+            .values(
+                status=UploadStatus.FAILED,
+                error_code=code,
+                error_message=message[:2000],
+                finished_at=utcnow(),
+            )
+        )
+        session.commit()
+        return session.get(Upload, upload_id)
+
+
+def fail_interrupted_uploads(session: Session) -> int:
+    """Mark uploads left running or queued by a stopped process as failed (they can be re-run)."""
+    result = session.execute(
+        update(Upload)
+        .where(Upload.status.in_([UploadStatus.RUNNING, UploadStatus.QUEUED]))
+        .values(
+            status=UploadStatus.FAILED,
+            error_code="INTERRUPTED",
+            error_message="the server stopped before this upload finished; nothing was applied",
+            finished_at=utcnow(),
+        )
+    )
+    session.flush()
+    return result.rowcount or 0
+
+
+def upload_errors(session: Session, upload: Upload, limit: int | None = None) -> list[UploadError]:
+    """An upload's row errors in row order."""
+    stmt = select(UploadError).where(UploadError.upload_id == upload.id)
+    stmt = stmt.order_by(UploadError.row, UploadError.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A cell value that Excel will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+REPORT_HEADER = ["row", "code", "column", "value", "message"]
+
+
+def write_error_report(session: Session, upload: Upload, out: TextIO) -> int:
+    """Write the upload's row errors as CSV; returns the number of errors written."""
+    writer = csv.writer(out)
+    writer.writerow(REPORT_HEADER)
+    n = 0
+    for error in upload_errors(session, upload):
+        writer.writerow(
+            [
+                spreadsheet_safe(x)
+                for x in (error.row, error.code, error.column, error.value, error.message)
+            ]
+        )
+        n += 1
+    return n

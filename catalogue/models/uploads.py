@@ -1,0 +1,114 @@
+"""Partner catalogue uploads, their per-row errors, saved column mappings and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from catalogue.models.base import Base, BigIntPK, str_enum, utcnow
+from catalogue.models.enums import Area, UploadPolicy, UploadStatus
+from catalogue.models.providers import Provider
+
+
+class Upload(Base):
+    """One file a partner sent, what it was found to hold, and what applying it did."""
+
+    __tablename__ = "uploads"
+    __table_args__ = (Index("ix_uploads_provider_created", "provider_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(8))  # web, api or cli
+    # The partner's file name is shown, never used as a path; the file lives under stored_name.
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str | None] = mapped_column(String(8))
+    encoding: Mapped[str | None] = mapped_column(String(16))
+    policy: Mapped[UploadPolicy] = mapped_column(
+        str_enum(UploadPolicy, "upload_policy"), default=UploadPolicy.VALID_ROWS
+    )
+    full_sync: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_area: Mapped[Area | None] = mapped_column(str_enum(Area, "upload_default_area"))
+    mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[UploadStatus] = mapped_column(
+        str_enum(UploadStatus, "upload_status"), default=UploadStatus.RECEIVED
+    )
+    total_rows: Mapped[int | None] = mapped_column(Integer)
+    processed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+    provider: Mapped[Provider] = relationship()
+
+    @property
+    def is_finished(self) -> bool:
+        """Whether the upload reached a final state."""
+        return self.status in (UploadStatus.APPLIED, UploadStatus.REJECTED, UploadStatus.FAILED)
+
+    def summary(self) -> dict[str, int]:
+        """The outcome counts."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "withdrawn": self.withdrawn,
+            "rejected": self.rejected,
+        }
+
+
+class UploadError(Base):
+    """One rejected row of an upload: its row number, a named code, the column and value."""
+
+    __tablename__ = "upload_errors"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"), index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(40))
+    column: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[str | None] = mapped_column(String(500))
+    message: Mapped[str] = mapped_column(String(500))
+
+
+class ColumnMapping(Base):
+    """A provider's saved mapping from its column names to our course fields."""
+
+    __tablename__ = "column_mappings"
+
+    provider_id: Mapped[int] = mapped_column(
+        ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True
+    )
+    mapping: Mapped[dict[str, str]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ApiToken(Base):
+    """A partner's token for automated feeds; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(
+        ForeignKey("providers.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()

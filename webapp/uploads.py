@@ -1,0 +1,81 @@
+"""Running partner uploads in the background, with their progress visible to the portal."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+from sqlalchemy import update
+
+from catalogue.ingest.service import Limits, run_upload
+from catalogue.models import Upload
+from webapp.db import get_database
+from webapp.settings import Settings
+
+log = logging.getLogger(__name__)
+EXTENSION = "lifelong.uploads"
+
+
+@dataclass
+class UploadRunner:
+    """A single background thread that applies queued uploads one at a time."""
+
+    app: Flask
+    settings: Settings
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload")
+    )
+    _progress: dict[int, tuple[int, int]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def limits(self) -> Limits:
+        """Size limits from the settings."""
+        return Limits(self.settings.max_upload_bytes, self.settings.max_upload_rows)
+
+    def submit(self, upload_id: int) -> Future:
+        """Apply a queued upload in the background."""
+        return self.executor.submit(self._run, upload_id)
+
+    def progress(self, upload_id: int) -> tuple[int, int] | None:
+        """Rows processed and total rows of a running upload, when this process runs it."""
+        with self._lock:
+            return self._progress.get(upload_id)
+
+    def _run(self, upload_id: int) -> None:
+        database = get_database(self.app)
+        # SQLite allows one writer: the upload's own transaction holds it, so progress is
+        # kept in memory there; on PostgreSQL it is also written for other web workers.
+        persist = database.engine.dialect.name != "sqlite"
+
+        def report(done: int, total: int) -> None:
+            with self._lock:
+                self._progress[upload_id] = (done, total)
+            if persist:
+                with database.engine.begin() as conn:
+                    conn.execute(
+                        update(Upload).where(Upload.id == upload_id).values(processed_rows=done)
+                    )
+
+        try:
+            run_upload(database.sessions, upload_id, self.settings.upload_dir, progress=report)
+        except Exception:
+            log.exception("upload %s failed", upload_id)
+        finally:
+            with self._lock:
+                self._progress.pop(upload_id, None)
+
+
+def init_app(app: Flask, settings: Settings) -> UploadRunner:
+    """Create the app's upload runner."""
+    runner = UploadRunner(app=app, settings=settings)
+    app.extensions[EXTENSION] = runner
+    return runner
+
+
+def get_runner() -> UploadRunner:
+    """The current app's upload runner."""
+    return current_app.extensions[EXTENSION]

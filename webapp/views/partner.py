@@ -1,0 +1,338 @@
+"""The partner portal: upload catalogue files, preview, apply, follow progress, read reports."""
+
+from __future__ import annotations
+
+import io
+
+from catalogue.ingest.mapping import FIELDS
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from catalogue.errors import NotFound, PermissionDenied
+from catalogue.ingest import service as ingest
+from catalogue.ingest.problems import FileRejected
+from catalogue.models import Area, CourseStatus, Role, UploadPolicy, UploadStatus
+from catalogue.services import courses as course_service
+from catalogue.services import providers as provider_service
+from catalogue.services import tokens as token_service
+from webapp import messages
+from webapp.access import current_actor, partner_required
+from webapp.db import get_session
+from webapp.forms import PlainForm, TokenForm, UploadForm, UploadOptionsForm
+from webapp.uploads import get_runner
+
+bp = Blueprint("partner", __name__, url_prefix="/partner")
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {
+        "UPLOAD_STATUS": messages.UPLOAD_STATUS,
+        "FILE_PROBLEMS": messages.FILE_PROBLEMS,
+        "FIELD_LABELS": messages.FIELD_LABELS,
+        "COURSE_STATUS": messages.COURSE_STATUS,
+        "max_upload_mb": get_runner().settings.max_upload_bytes // (1024 * 1024),
+    }
+
+
+def _provider_id(value: str | None = None) -> int:
+    """The provider this request acts for: a partner's own, or the one an admin chose."""
+    actor = current_actor()
+    if actor.role == Role.PARTNER:
+        return actor.provider_id
+    raw = value or request.values.get("provider_id") or request.values.get("provider")
+    try:
+        provider_id = int(raw)
+    except (TypeError, ValueError):
+        abort(400)
+    if not actor.may_act_for(provider_id):
+        abort(403)
+    return provider_id
+
+
+def _upload(upload_id: int):
+    try:
+        return ingest.get_upload(get_session(), current_actor(), upload_id)
+    except NotFound:
+        abort(404)
+
+
+def _options(form: UploadOptionsForm) -> ingest.UploadOptions:
+    return ingest.UploadOptions(
+        policy=UploadPolicy(form.policy.data),
+        full_sync=bool(form.full_sync.data),
+        default_area=Area(form.default_area.data) if form.default_area.data else None,
+        encoding=(getattr(form, "encoding", None) and form.encoding.data) or None,
+    )
+
+
+def _dashboard(provider_id: int, form: UploadForm | None = None, new_token: str | None = None):
+    db = get_session()
+    try:
+        provider = provider_service.get_provider(db, provider_id)
+    except NotFound:
+        abort(404)
+    form = form or UploadForm(provider_id=provider_id)
+    token_form = TokenForm(provider_id=provider_id)
+    return render_template(
+        "partner/dashboard.html",
+        provider=provider,
+        form=form,
+        token_form=token_form,
+        uploads=ingest.list_uploads(db, provider_id, limit=20),
+        counts=course_service.provider_status_counts(db, provider_id),
+        tokens=token_service.list_tokens(db, provider_id),
+        new_token=new_token,
+        plain_form=PlainForm(),
+    )
+
+
+@bp.route("/")
+@partner_required
+def dashboard():
+    """The provider's upload form, upload history, course counts and API tokens."""
+    actor = current_actor()
+    if actor.role == Role.ADMIN and not request.args.get("provider"):
+        providers = provider_service.list_providers(get_session())
+        return render_template("partner/choose_provider.html", providers=providers)
+    return _dashboard(_provider_id())
+
+
+@bp.route("/uploads", methods=["POST"])
+@partner_required
+def create_upload():
+    """Receive a file, inspect it and show its preview."""
+    form = UploadForm()
+    provider_id = _provider_id(form.provider_id.data)
+    if not form.validate_on_submit():
+        return _dashboard(provider_id, form), 400
+    db = get_session()
+    file = form.file.data
+    try:
+        upload = ingest.receive_upload(
+            db,
+            current_actor(),
+            provider_id,
+            file.filename,
+            file.stream,
+            get_runner().settings.upload_dir,
+            channel="web",
+            options=_options(form),
+            limits=get_runner().limits,
+        )
+    except PermissionDenied:
+        abort(403)
+    db.commit()
+    return redirect(url_for("partner.upload", upload_id=upload.id))
+
+
+@bp.route("/uploads/<int:upload_id>")
+@partner_required
+def upload(upload_id: int):
+    """An upload: its preview before applying, its progress, or its outcome."""
+    found = _upload(upload_id)
+    db = get_session()
+    preview, problem = None, None
+    if found.status == UploadStatus.RECEIVED:
+        try:
+            preview = ingest.preview_upload(db, found, get_runner().settings.upload_dir)
+        except FileRejected as exc:
+            problem = exc
+    options = UploadOptionsForm(
+        policy=found.policy.value,
+        full_sync=found.full_sync,
+        default_area=found.default_area.value if found.default_area else "",
+    )
+    return render_template(
+        "partner/upload.html",
+        upload=found,
+        preview=preview,
+        problem=problem,
+        fields=FIELDS,
+        options=options,
+        plain_form=PlainForm(),
+        progress=get_runner().progress(found.id),
+        errors=ingest.upload_errors(db, found, limit=50) if found.is_finished else [],
+    )
+
+
+def _posted_mapping(headers_count: int) -> dict[str, str]:
+    mapping = {}
+    for i in range(headers_count):
+        header = request.form.get(f"header-{i}")
+        target = request.form.get(f"field-{i}", "")
+        if header is not None:
+            mapping[header] = target
+    return mapping
+
+
+@bp.route("/uploads/<int:upload_id>/configure", methods=["POST"])
+@partner_required
+def configure(upload_id: int):
+    """Change the column mapping and the options of an upload before applying it."""
+    found = _upload(upload_id)
+    form = UploadOptionsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = get_session()
+    try:
+        count = int(request.form.get("header-count", "0"))
+    except ValueError:
+        abort(400)
+    try:
+        ingest.configure_upload(
+            db,
+            found,
+            mapping=_posted_mapping(min(count, 500)),
+            options=_options(form),
+            save_for_provider=request.form.get("save_mapping") == "1",
+            upload_dir=get_runner().settings.upload_dir,
+        )
+    except FileRejected as exc:
+        db.rollback()
+        flash(_upload_problem(exc), "error")
+        return redirect(url_for("partner.upload", upload_id=upload_id))
+    db.commit()
+    flash(_("The mapping was updated. Check the preview again."), "success")
+    return redirect(url_for("partner.upload", upload_id=upload_id))
+
+
+@bp.route("/uploads/<int:upload_id>/apply", methods=["POST"])
+@partner_required
+def apply(upload_id: int):
+    """Queue the upload to be applied in the background."""
+    found = _upload(upload_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    try:
+        ingest.queue_upload(db, found)
+    except FileRejected as exc:
+        db.rollback()
+        flash(_upload_problem(exc), "error")
+        return redirect(url_for("partner.upload", upload_id=upload_id))
+    db.commit()
+    get_runner().submit(found.id)
+    return redirect(url_for("partner.upload", upload_id=upload_id))
+
+
+@bp.route("/uploads/<int:upload_id>/status")
+@partner_required
+def status(upload_id: int):
+    """Progress and outcome of an upload as JSON, for the page to poll."""
+    return jsonify(upload_status(_upload(upload_id)))
+
+
+def upload_status(found) -> dict:
+    """An upload's state, progress and outcome for JSON clients."""
+    progress = get_runner().progress(found.id)
+    done, total = progress if progress else (found.processed_rows, found.total_rows)
+    return {
+        "id": found.id,
+        "status": found.status.value,
+        "filename": found.filename,
+        "format": found.format,
+        "encoding": found.encoding,
+        "processed_rows": done,
+        "total_rows": total,
+        "summary": found.summary(),
+        "error": {"code": found.error_code, "message": found.error_message}
+        if found.error_code
+        else None,
+    }
+
+
+@bp.route("/uploads/<int:upload_id>/report.csv")
+@partner_required
+def report(upload_id: int):
+    """The upload's row errors as a CSV file that is safe to open in Excel."""
+    return error_report_response(_upload(upload_id))
+
+
+def error_report_response(found) -> Response:
+    """A CSV download of an upload's errors (UTF-8 with BOM so Excel reads Chinese)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    ingest.write_error_report(get_session(), found, buffer)
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="upload-{found.id}-errors.csv"'},
+    )
+
+
+@bp.route("/courses")
+@partner_required
+def courses():
+    """The provider's own courses in every state."""
+    provider_id = _provider_id()
+    status_arg = request.args.get("status")
+    try:
+        status_filter = CourseStatus(status_arg) if status_arg else None
+    except ValueError:
+        abort(404)
+    try:
+        page_number = int(request.args.get("page", 1))
+    except ValueError:
+        page_number = 1
+    db = get_session()
+    page = course_service.provider_course_page(db, provider_id, page_number, 50, status_filter)
+    return render_template(
+        "partner/courses.html",
+        provider=provider_service.get_provider(db, provider_id),
+        page=page,
+        status=status_arg or "",
+    )
+
+
+@bp.route("/tokens", methods=["POST"])
+@partner_required
+def create_token():
+    """Issue an API token and show it once."""
+    form = TokenForm()
+    provider_id = _provider_id(form.provider_id.data)
+    if not form.validate_on_submit():
+        return _dashboard(provider_id), 400
+    db = get_session()
+    _token, plain = token_service.create_token(
+        db, provider_id, form.name.data, created_by_id=current_actor().user_id
+    )
+    db.commit()
+    return _dashboard(provider_id, new_token=plain)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@partner_required
+def revoke_token(token_id: int):
+    """Revoke one of the provider's API tokens."""
+    provider_id = _provider_id()
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    try:
+        token_service.revoke_token(db, provider_id, token_id)
+    except NotFound:
+        abort(404)
+    db.commit()
+    flash(_("The token was revoked."), "success")
+    return redirect(url_for("partner.dashboard", provider=provider_id))
+
+
+def _upload_problem(exc: FileRejected) -> str:
+    messages = {
+        "ALREADY_APPLIED": _("This upload has already been applied."),
+        "NO_TITLE_COLUMN": _("Map one column to the course title first."),
+        "BAD_MAPPING": _("Each course field can come from one column only."),
+        "FILE_GONE": _("The file is no longer stored. Please upload it again."),
+    }
+    return messages.get(exc.code, exc.message)
