@@ -66,6 +66,7 @@ def test_upload_preview_map_apply_and_report(client, session, partner):
     page_url = response.headers["Location"]
     preview = client.get(page_url).get_data(as_text=True)
     assert "广场舞入门" in preview and "UNKNOWN_AREA" in preview
+    assert "学习领域不在六大领域之中" in preview
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in preview and "<script>alert" not in preview
     # Set the mapping by hand and ask for it to be remembered.
     upload_id = int(page_url.rstrip("/").split("/")[-1])

@@ -31,6 +31,10 @@ FILE_PROBLEMS = {
     "INTERRUPTED": _l("The server stopped before this upload finished. Nothing was applied."),
     "INTERNAL_ERROR": _l("Something went wrong on our side. Nothing was applied."),
     "FILE_GONE": _l("The file is no longer stored. Please upload it again."),
+    "BAD_CSV": _l("The CSV file cannot be read (a broken quote or line). Save it again."),
+    "BAD_JSON": _l("The JSON file is not valid JSON."),
+    "NOT_AN_ARRAY": _l("The JSON file holds no list of courses."),
+    "BAD_XLSX": _l("The Excel file is damaged or not a real .xlsx file. Save it again."),
     "NO_TITLE_COLUMN": _l("Map one column to the course title first."),
     "BAD_MAPPING": _l("Each course field can come from one column only."),
 }
@@ -62,4 +66,27 @@ COURSE_STATUS = {
     "published": _l("Published"),
     "draft": _l("Draft"),
     "withdrawn": _l("Withdrawn"),
+}
+
+ROW_PROBLEMS = {
+    "MISSING_TITLE": _l("The course has no title."),
+    "MISSING_ID": _l("The course has no id."),
+    "MISSING_AREA": _l("No learning area, and no default area was chosen."),
+    "TOO_LONG": _l("The text is too long for this field."),
+    "BAD_DURATION": _l("The length is not understood (e.g. 90, 1.5 hours, 01:30:00, 12 weeks)."),
+    "UNKNOWN_AREA": _l("The learning area is not one of the six areas."),
+    "UNKNOWN_LEVEL": _l("The level is not understood."),
+    "UNKNOWN_FORMAT": _l("The format is not understood."),
+    "UNKNOWN_STATUS": _l("The status is not understood."),
+    "BAD_LANGUAGE": _l("The language is not understood."),
+    "BAD_PRICE": _l("The price is not understood."),
+    "BAD_NUMBER": _l("This is not a number."),
+    "BAD_BOOLEAN": _l("Use yes or no."),
+    "BAD_LIST": _l("The list is not understood."),
+    "BAD_URL": _l("The link must start with http:// or https://."),
+    "TOO_MANY_TAGS": _l("Too many subjects (at most 20)."),
+    "DUPLICATE_IN_FILE": _l("This course appears earlier in the file."),
+    "BAD_JSON": _l("This line is not valid JSON."),
+    "NOT_AN_OBJECT": _l("This entry is not an object with fields."),
+    "EXTRA_FIELDS": _l("The row has more values than there are columns."),
 }

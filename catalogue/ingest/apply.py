@@ -12,11 +12,11 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from catalogue.ingest.rows import ParsedRow
-from catalogue.models import Course, CourseStatus, IndexOutbox, OutboxOp, utcnow
+from catalogue.models import Course, CourseStatus, IndexOutbox, OutboxOp, Provider, utcnow
 
 BATCH = 1000
 
@@ -64,6 +64,33 @@ def _column_values(row: ParsedRow, now: datetime, published_at: datetime | None)
     return values
 
 
+def _lock_provider(session: Session, provider_id: int) -> None:
+    """Serialise uploads of one provider (a row lock; on SQLite, the database write lock)."""
+    session.execute(
+        update(Provider)
+        .where(Provider.id == provider_id)
+        .values(updated_at=Provider.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _allocate_ids(session: Session, count: int) -> list[int]:
+    """Ids for new courses, so rows can be bulk-inserted without RETURNING round trips."""
+    if session.get_bind().dialect.name == "postgresql":
+        return list(
+            session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('courses', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            )
+        )
+    # SQLite: the provider lock above holds the database's single write lock.
+    start = (session.scalar(select(func.max(Course.id))) or 0) + 1
+    return list(range(start, start + count))
+
+
 def _batches(rows: Iterable[ParsedRow]) -> Iterator[list[ParsedRow]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH)):
@@ -81,6 +108,7 @@ def apply_rows(
     session: Session, provider_id: int, rows: Iterable[ParsedRow], *, full_sync: bool = False
 ) -> ApplyCounts:
     """Create, update or leave alone each row's course; with full_sync, withdraw the rest."""
+    _lock_provider(session, provider_id)
     existing = _existing(session, provider_id)
     counts = ApplyCounts()
     for batch in _batches(rows):
@@ -105,13 +133,10 @@ def apply_rows(
                 updates.append({"id": old.id, **values})
                 touched.append((old.id, row.status))
         if creates:
-            session.execute(insert(Course), creates)
-            keys = [c["external_id"] for c in creates]
-            new = session.execute(
-                select(Course.external_id, Course.id, Course.status).where(
-                    Course.provider_id == provider_id, Course.external_id.in_(keys)
-                )
-            ).all()
+            for row, course_id in zip(creates, _allocate_ids(session, len(creates)), strict=True):
+                row["id"] = course_id
+            session.connection().execute(insert(Course.__table__), creates)
+            new = [(c["external_id"], c["id"], c["status"]) for c in creates]
             for key, cid, status in new:
                 existing[key] = _Existing(cid, None, status, None)
             touched.extend((cid, status) for _key, cid, status in new)

@@ -92,6 +92,7 @@ class Preview:
     mapping: dict[str, str]
     rows: list[PreviewRow]
     ignored: list[str] = field(default_factory=list)
+    first_values: dict[str, Any] = field(default_factory=dict)
 
 
 def _check_actor(actor: Actor, provider_id: int) -> None:
@@ -235,14 +236,16 @@ def preview_upload(session: Session, upload: Upload, upload_dir: Path, rows: int
     sample: list[PreviewRow] = []
     with open_table(_path(upload, upload_dir), upload.format, encoding=upload.encoding) as table:
         headers = list(table.headers)
+        first_values: dict[str, Any] = {}
         for raw in table.rows:
             _parsed, errors = parser.parse(raw)
             fields = {f: raw.values.get(h) for h, f in mapping.items()}
             sample.append(PreviewRow(raw.number, fields, errors))
+            first_values = first_values or dict(raw.values)
             if len(sample) >= rows:
                 break
     ignored = [h for h in headers if h not in mapping]
-    return Preview(headers=headers, mapping=mapping, rows=sample, ignored=ignored)
+    return Preview(headers, mapping, sample, ignored, first_values)
 
 
 def configure_upload(

@@ -49,6 +49,9 @@ _MISSING = frozenset(
 )
 
 
+_MISSING_MAX_LEN = max(len(token) for token in _MISSING)
+
+
 def _text(value: Any) -> str:
     """A value as text: NFKC-normalised (full-width digits become ASCII) and stripped."""
     return unicodedata.normalize("NFKC", str(value)).strip()
@@ -66,7 +69,12 @@ def is_missing(value: Any) -> bool:
     if isinstance(value, float):
         return math.isnan(value)
     if isinstance(value, str):
-        return _text(value).casefold() in _MISSING
+        stripped = value.strip()
+        # Longer text is never a "no value" marker (NFKC does not shorten such text); skip
+        # the normalisation, which most cells would otherwise pay for.
+        if len(stripped) > _MISSING_MAX_LEN:
+            return False
+        return _text(stripped).casefold() in _MISSING
     if isinstance(value, list | tuple | dict | set):
         return not value
     return False

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-from catalogue.ingest.mapping import FIELDS
 from flask import (
     Blueprint,
     Response,
@@ -20,6 +19,7 @@ from flask_babel import gettext as _
 
 from catalogue.errors import NotFound, PermissionDenied
 from catalogue.ingest import service as ingest
+from catalogue.ingest.mapping import FIELDS
 from catalogue.ingest.problems import FileRejected
 from catalogue.models import Area, CourseStatus, Role, UploadPolicy, UploadStatus
 from catalogue.services import courses as course_service
@@ -40,6 +40,7 @@ def _labels() -> dict:
         "UPLOAD_STATUS": messages.UPLOAD_STATUS,
         "FILE_PROBLEMS": messages.FILE_PROBLEMS,
         "FIELD_LABELS": messages.FIELD_LABELS,
+        "ROW_PROBLEMS": messages.ROW_PROBLEMS,
         "COURSE_STATUS": messages.COURSE_STATUS,
         "max_upload_mb": get_runner().settings.max_upload_bytes // (1024 * 1024),
     }
