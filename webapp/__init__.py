@@ -8,10 +8,10 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from webapp import auth, commands, db, errors, i18n, uploads
+from webapp import auth, commands, db, errors, i18n, search_index, uploads
 from webapp.settings import Settings
 from webapp.templating import init_templating
-from webapp.views import health, pages, partner, partner_api
+from webapp.views import editor, health, pages, partner, partner_api, search
 
 csrf = CSRFProtect()
 
@@ -40,6 +40,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     commands.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
+    search_index.init_app(app, settings.index_dir)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(search.api)
+    app.register_blueprint(editor.bp)
     uploads.init_app(app, settings)
     app.register_blueprint(partner.bp)
     csrf.exempt(partner_api.bp)  # token-authenticated; no browser session involved

@@ -16,8 +16,10 @@ from catalogue.models import Course, Role
 from catalogue.services.activity import refresh_course_stats
 from catalogue.services.providers import get_provider_by_name
 from catalogue.services.users import register_user
+from search.indexer import rebuild
 from webapp.catalogue_commands import catalogue_cli
 from webapp.db import get_database
+from webapp.index_commands import index_cli, start_indexer_thread
 
 
 def _settings():
@@ -144,12 +146,21 @@ def start_command(host: str, port: int) -> None:
     if catalogue_is_empty():
         click.echo(f"Generating the demo catalogue ({settings.demo_courses:,} courses)…")
         generate_demo_data(settings.demo_courses, settings.demo_learners, 20261126)
+    store = app.extensions["lifelong.search"].store
+    if not store.exists():
+        click.echo("Building the search index…")
+        count = rebuild(get_database().sessions, store)
+        click.echo(f"Indexed {count:,} courses.")
+    # The embedded default runs the one index writer in this process.
+    stop_indexer = start_indexer_thread(app)
     server = make_server(host, port, app, threaded=True)
     click.echo(f"Lifelong Learning is running at http://{host}:{port}/  (Ctrl+C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopped.")
+    finally:
+        stop_indexer.set()
 
 
 def init_app(app: Flask) -> None:
@@ -161,5 +172,6 @@ def init_app(app: Flask) -> None:
         create_user_command,
         start_command,
         catalogue_cli,
+        index_cli,
     ):
         app.cli.add_command(command)

@@ -90,3 +90,29 @@ ROW_PROBLEMS = {
     "NOT_AN_OBJECT": _l("This entry is not an object with fields."),
     "EXTRA_FIELDS": _l("The row has more values than there are columns."),
 }
+
+FACET_LABELS = {
+    "area": _l("Area"),
+    "format": _l("Format"),
+    "level": _l("Level"),
+    "language": _l("Language"),
+    "provider_id": _l("Provider"),
+    "duration_band": _l("Length"),
+    "free": _l("Price"),
+}
+
+DURATION_BANDS = {
+    "micro": _l("5 minutes or less"),
+    "short": _l("Up to 30 minutes"),
+    "medium": _l("Up to 2 hours"),
+    "long": _l("Longer"),
+}
+
+LANGUAGE_NAMES = {"zh": _l("Chinese"), "en": _l("English")}
+
+SORT_LABELS = {
+    "relevance": _l("Best match"),
+    "newest": _l("Newest"),
+    "popular": _l("Most popular"),
+    "shortest": _l("Shortest"),
+}

@@ -22,6 +22,7 @@ from catalogue.models.enums import (
 )
 from catalogue.models.outbox import IndexOutbox
 from catalogue.models.providers import Provider
+from catalogue.models.search import SearchQuery, SynonymGroup
 from catalogue.models.social import Comment, CommentReport, Feedback, Note
 from catalogue.models.uploads import ApiToken, ColumnMapping, Upload, UploadError
 from catalogue.models.users import User
@@ -53,6 +54,8 @@ __all__ = [
     "ProviderKind",
     "ProviderStatus",
     "Role",
+    "SearchQuery",
+    "SynonymGroup",
     "ThematicColumn",
     "Upload",
     "UploadError",

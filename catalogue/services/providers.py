@@ -58,3 +58,11 @@ def get_provider(session: Session, provider_id: int) -> Provider:
 def list_providers(session: Session, limit: int = 500) -> list[Provider]:
     """Providers by name (for admins choosing whom to act for)."""
     return list(session.scalars(select(Provider).order_by(Provider.name).limit(limit)))
+
+
+def provider_names(session: Session, provider_ids: list[int]) -> dict[int, str]:
+    """Names of the given providers, by id."""
+    if not provider_ids:
+        return {}
+    rows = session.execute(select(Provider.id, Provider.name).where(Provider.id.in_(provider_ids)))
+    return dict(rows.all())

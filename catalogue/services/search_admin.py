@@ -1,0 +1,82 @@
+"""The search's data in the database: the query log and the synonym list editors keep."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from catalogue.errors import Collector, NotFound
+from catalogue.models import SearchQuery, SynonymGroup, utcnow
+from catalogue.services.validation import clean_text
+
+
+def log_query(
+    session: Session, text: str, filters: Mapping[str, str], results: int, relaxed: str | None
+) -> None:
+    """Record a search (the words and filters only, never who searched)."""
+    normal = " ".join((clean_text(text) or "").lower().split())[:200]
+    session.add(SearchQuery(text=normal, filters=dict(filters), results=results, relaxed=relaxed))
+    session.flush()
+
+
+def top_queries(
+    session: Session, *, days: int = 7, limit: int = 50, zero_results: bool = False
+) -> list[tuple[str, int]]:
+    """The most frequent queries of the last days (optionally only those that found nothing)."""
+    since = utcnow() - timedelta(days=days)
+    stmt = (
+        select(SearchQuery.text, func.count().label("n"))
+        .where(SearchQuery.created_at >= since, SearchQuery.text != "")
+        .group_by(SearchQuery.text)
+        .order_by(func.count().desc(), SearchQuery.text)
+        .limit(limit)
+    )
+    if zero_results:
+        stmt = stmt.where(SearchQuery.results == 0)
+    return [(text, n) for text, n in session.execute(stmt)]
+
+
+def _clean_terms(terms: Sequence[str]) -> list[str]:
+    errors = Collector()
+    cleaned = list(dict.fromkeys(t for t in (clean_text(x) for x in terms) if t))
+    if len(cleaned) < 2:
+        errors.add("terms", "TOO_FEW", "a synonym group needs at least two different terms")
+    if any(len(t) > 50 for t in cleaned) or len(cleaned) > 20:
+        errors.add("terms", "TOO_LONG", "at most 20 terms of at most 50 characters")
+    errors.raise_if_any()
+    return cleaned
+
+
+def add_synonyms(
+    session: Session, terms: Sequence[str], *, created_by_id: int | None = None
+) -> SynonymGroup:
+    """Declare terms equivalent for search."""
+    group = SynonymGroup(terms=_clean_terms(terms), created_by_id=created_by_id)
+    session.add(group)
+    session.flush()
+    return group
+
+
+def delete_synonyms(session: Session, group_id: int) -> None:
+    """Remove a synonym group."""
+    if not session.execute(delete(SynonymGroup).where(SynonymGroup.id == group_id)).rowcount:
+        raise NotFound(f"synonym group {group_id} does not exist")
+
+
+def list_synonyms(session: Session) -> list[SynonymGroup]:
+    """Every synonym group."""
+    return list(session.scalars(select(SynonymGroup).order_by(SynonymGroup.id)))
+
+
+def synonym_map(session: Session) -> dict[str, list[str]]:
+    """term → its equivalents, lower-cased, for query expansion."""
+    mapping: dict[str, list[str]] = defaultdict(list)
+    for group in list_synonyms(session):
+        terms = [t.lower() for t in group.terms]
+        for term in terms:
+            mapping[term] += [t for t in terms if t != term and t not in mapping[term]]
+    return dict(mapping)

@@ -1,0 +1,126 @@
+"""Text analysis for mixed Chinese and English: jieba for Chinese, stemming for English."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from functools import lru_cache
+
+import jieba
+from whoosh.analysis import (
+    STOP_WORDS,
+    Analyzer,
+    LowercaseFilter,
+    StemFilter,
+    StopFilter,
+    Token,
+    Tokenizer,
+)
+
+jieba.setLogLevel(logging.WARNING)
+_jieba_ready = threading.Lock()
+_initialised = False
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Runs of Chinese characters, and runs of letters/digits of other scripts.
+RUNS = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+(?:['’][a-z]+)?)", re.I)
+_CHINESE_STOP_TEXT = "的 了 和 与 及 或 是 在 之 等 对 把 被 从 以"
+CHINESE_STOP_WORDS = frozenset(_CHINESE_STOP_TEXT.split())
+STOP = frozenset(STOP_WORDS) | CHINESE_STOP_WORDS
+
+
+def ensure_jieba() -> None:
+    """Load jieba's dictionary once per process (it takes about half a second)."""
+    global _initialised
+    if not _initialised:
+        with _jieba_ready:
+            if not _initialised:
+                jieba.initialize()
+                _initialised = True
+
+
+def segment(text: str) -> list[str]:
+    """Search-mode words of a text, in order, without stop words (used by queries)."""
+    return [t.text for t in mixed_analyzer()(text)]
+
+
+@lru_cache(maxsize=200_000)
+def _cut_for_search(run: str) -> tuple[tuple[str, int, int], ...]:
+    """jieba's search-mode words of a run of Chinese characters, cached: titles, lesson names
+    and subjects repeat across a catalogue."""
+    return tuple(jieba.tokenize(run, mode="search"))
+
+
+class MixedTokenizer(Tokenizer):
+    """Chinese runs cut by jieba in search mode (overlapping words), other runs as words."""
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        """Yield tokens with positions and character offsets."""
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        ensure_jieba()
+        pos = start_pos
+        for match in RUNS.finditer(value):
+            han, word = match.groups()
+            if han:
+                pieces = _cut_for_search(han)
+                offset = match.start()
+            else:
+                pieces = [(word, 0, len(word))]
+                offset = match.start()
+            for text, start, end in pieces:
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = text
+                if positions:
+                    token.pos = pos
+                    pos += 1
+                if chars:
+                    token.startchar = start_char + offset + start
+                    token.endchar = start_char + offset + end
+                yield token
+
+
+def mixed_analyzer() -> Analyzer:
+    """The analyzer for all free-text fields."""
+    return (
+        MixedTokenizer()
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP, minsize=1)
+        | StemFilter(cachesize=100_000)
+    )
+
+
+_ANALYZER = None
+
+
+def analyze(text: str) -> list[str]:
+    """The index terms of a text, as the free-text fields store them."""
+    global _ANALYZER
+    if _ANALYZER is None:
+        _ANALYZER = mixed_analyzer()
+    return [t.text for t in _ANALYZER(text)]

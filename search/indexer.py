@@ -1,0 +1,139 @@
+"""The one process that writes the index: outbox sync and full rebuilds.
+
+Sync reads index-outbox rows after the live generation's cursor, re-reads those courses
+from the database, updates or deletes their documents, commits the index, and only then
+moves the cursor. A crash between the commit and the cursor replays a few rows, which is
+harmless: applying a course's current state twice gives the same document.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalogue.models import IndexOutbox
+from search.documents import all_documents, documents_for
+from search.store import IndexStore
+
+log = logging.getLogger(__name__)
+
+SYNC_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What one sync pass did."""
+
+    outbox_rows: int
+    updated: int
+    deleted: int
+    cursor: int
+
+
+def sync_once(
+    sessions: sessionmaker[Session], store: IndexStore, batch: int = SYNC_BATCH
+) -> SyncResult:
+    """Apply the next batch of outbox rows to the live index."""
+    with store.writer_lock():
+        cursor = store.cursor()
+        with sessions() as session:
+            rows = session.execute(
+                select(IndexOutbox.id, IndexOutbox.course_id)
+                .where(IndexOutbox.id > cursor)
+                .order_by(IndexOutbox.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return SyncResult(0, 0, 0, cursor)
+            course_ids = list(dict.fromkeys(course_id for _id, course_id in rows))
+            documents = documents_for(session, course_ids)
+        writer = store.open_index().writer()
+        try:
+            for course_id in course_ids:
+                document = documents.get(course_id)
+                if document is None:
+                    writer.delete_by_term("id", str(course_id))
+                else:
+                    writer.update_document(**document)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        new_cursor = rows[-1][0]
+        store.set_cursor(new_cursor)
+        return SyncResult(len(rows), len(documents), len(course_ids) - len(documents), new_cursor)
+
+
+def sync_all(sessions: sessionmaker[Session], store: IndexStore) -> int:
+    """Apply every pending outbox row; returns how many were applied."""
+    total = 0
+    while (result := sync_once(sessions, store)).outbox_rows:
+        total += result.outbox_rows
+    return total
+
+
+def rebuild(
+    sessions: sessionmaker[Session],
+    store: IndexStore,
+    *,
+    procs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Build a complete new generation beside the live one and switch to it atomically."""
+    with store.writer_lock():
+        with sessions() as session:
+            # Changes after this point reach the new generation through the outbox.
+            mark = session.scalar(select(func.max(IndexOutbox.id))) or 0
+        name, index = store.new_generation()
+        writer = index.writer(procs=procs, limitmb=256, multisegment=procs > 1)
+        count = 0
+        try:
+            with sessions() as session:
+                for document in all_documents(session):
+                    writer.add_document(**document)
+                    count += 1
+                    if progress and count % 10_000 == 0:
+                        progress(count)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        store.set_cursor(mark, name)
+        store.publish(name)
+    log.info("rebuilt the index: %s documents in %s", count, name)
+    return count
+
+
+def prune_outbox(sessions: sessionmaker[Session], store: IndexStore) -> int:
+    """Delete outbox rows the live index has applied."""
+    cursor = store.cursor()
+    with sessions() as session:
+        result = session.execute(delete(IndexOutbox).where(IndexOutbox.id <= cursor))
+        session.commit()
+        return result.rowcount or 0
+
+
+def run_forever(
+    sessions: sessionmaker[Session],
+    store: IndexStore,
+    *,
+    interval: float = 1.0,
+    stop: threading.Event | None = None,
+) -> None:
+    """Keep the index in sync until stopped: the indexer process's main loop."""
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        try:
+            if not store.exists():
+                rebuild(sessions, store)
+            applied = sync_all(sessions, store)
+            if applied:
+                log.info("indexed %s outbox rows", applied)
+        except Exception:
+            log.exception("index sync failed; retrying")
+        stop.wait(interval)

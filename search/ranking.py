@@ -1,0 +1,58 @@
+"""How text queries are built from what a learner typed, and how matches are scored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import jieba
+from whoosh import query as q
+from whoosh import scoring
+
+from search.analysis import RUNS, analyze, ensure_jieba
+
+MAX_TERMS = 24
+
+
+def weighting() -> scoring.WeightingModel:
+    """BM25F, the scoring model of every text search."""
+    return scoring.BM25F(B=0.75, K1=1.2)
+
+
+def query_terms(text: str) -> list[str]:
+    """The distinct analysed terms of a query, in order, at most MAX_TERMS."""
+    return list(dict.fromkeys(analyze(text)))[:MAX_TERMS]
+
+
+def text_query(
+    terms: list[str], fields: Mapping[str, float], *, require_all: bool = False
+) -> q.Query:
+    """Each term may match in any of the fields (with the field's boost); terms are OR-ed,
+    or AND-ed when `require_all`."""
+    per_term = [
+        q.Or([q.Term(field, term, boost=boost) for field, boost in fields.items()])
+        for term in terms
+    ]
+    if not per_term:
+        return q.NullQuery
+    if len(per_term) == 1:
+        return per_term[0]
+    return q.And(per_term) if require_all else q.Or(per_term)
+
+
+def term_groups(text: str) -> list[list[str]]:
+    """The query as groups of alternative terms: one group per word the learner typed.
+
+    A Chinese word is cut by jieba (precise mode) and each word's group holds its search-mode
+    pieces ("智能手机" → 智能手机, 智能, 手机, …), so a document matches the word if it holds
+    any of them; other words are one group each. Stop words leave no group.
+    """
+    ensure_jieba()
+    groups: list[list[str]] = []
+    for match in RUNS.finditer(text):
+        han, word = match.groups()
+        words = jieba.cut(han) if han else [word]
+        for piece in words:
+            terms = list(dict.fromkeys(analyze(piece)))
+            if terms and terms not in groups:
+                groups.append(terms)
+    return groups

@@ -1,0 +1,321 @@
+"""Searching the course index: the small interface the rest of the code uses.
+
+Nothing outside `search/` touches Whoosh: callers pass a SearchRequest and get plain
+results back, with highlights already HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import jieba
+from markupsafe import Markup
+from whoosh import query as q
+from whoosh import sorting
+from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+from search.analysis import analyze, ensure_jieba
+from search.highlight import highlight
+from search.pinyin import full_pinyin, has_han, looks_like_pinyin, split_syllables
+from search.ranking import MAX_TERMS, term_groups
+from search.schema import FACETS, TEXT_FIELDS
+from search.store import IndexStore
+
+MAX_QUERY_CHARS = 200
+SORTS = ("relevance", "newest", "popular", "shortest")
+RERANK_DEPTH = 200
+POPULARITY_WEIGHT = 0.15
+TIME_LIMIT = 1.0
+# Characters of query syntax we do not offer (wildcards, fields, grouping): dropped.
+_SYNTAX = re.compile(r"[*?~^:\"()\[\]{}<>+\-!|&\\/]+")
+
+
+class QueryRejected(ValueError):
+    """A query we will not run, with a code and a message for the learner."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What a learner asked for."""
+
+    text: str = ""
+    filters: Mapping[str, str] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One course in the results."""
+
+    id: int
+    title: Markup
+    snippet: Markup
+    fields: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A page of results, the facet counts and what was done to the query."""
+
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[tuple[str, int]]]
+    did_you_mean: str | None = None
+    relaxed: str | None = None
+    partial: bool = False
+    took_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def clean_query(text: str) -> str:
+    """The query text without syntax characters; rejects what is too long."""
+    text = (text or "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryRejected(
+            "QUERY_TOO_LONG", f"a search may be at most {MAX_QUERY_CHARS} characters long"
+        )
+    return " ".join(_SYNTAX.sub(" ", text).split())
+
+
+def _expand(groups: list[list[str]], synonyms: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    expanded = []
+    for group in groups:
+        extra: list[str] = []
+        for term in group:
+            for synonym in synonyms.get(term, ()):
+                extra += analyze(synonym)
+        expanded.append(list(dict.fromkeys(group + extra)))
+    return expanded
+
+
+def _group_query(terms: Sequence[str]) -> q.Query:
+    fields = {f: b for f, b in TEXT_FIELDS.items() if f != "pinyin"}
+    return q.Or([q.Term(f, t, boost=b) for t in terms for f, b in fields.items()])
+
+
+def _pinyin_query(text: str) -> q.Query | None:
+    """Pinyin or initials typed instead of characters: match the titles' pinyin tokens."""
+    letters = text.replace(" ", "").lower()
+    if not letters.isascii() or not letters.isalpha():
+        return None
+    boost = TEXT_FIELDS["pinyin"]
+    if looks_like_pinyin(letters):
+        return q.Term("pinyin", letters, boost=boost)
+    if 2 <= len(letters) <= 8:
+        return q.Term("pinyin", letters, boost=boost)  # initials such as "tjq"
+    return None
+
+
+def build_query(text: str, synonyms: Mapping[str, Sequence[str]], *, require_all: bool):
+    """The Whoosh query for a cleaned text: all words (or any word), or its pinyin."""
+    groups = _expand(term_groups(text), synonyms)
+    if len(groups) > MAX_TERMS:
+        raise QueryRejected("TOO_MANY_TERMS", f"a search may have at most {MAX_TERMS} words")
+    parts = [_group_query(g) for g in groups]
+    words = (q.And(parts) if require_all else q.Or(parts)) if len(parts) > 1 else None
+    main = words or (parts[0] if parts else None)
+    pinyin = _pinyin_query(text)
+    alternatives = [x for x in (main, pinyin) if x is not None]
+    if not alternatives:
+        return None, []
+    terms = [t for g in groups for t in g]
+    return (q.Or(alternatives) if len(alternatives) > 1 else alternatives[0]), terms
+
+
+def _filter(filters: Mapping[str, str]) -> q.Query | None:
+    terms = [q.Term(name, str(value)) for name, value in filters.items() if name in FACETS]
+    return q.And(terms) if terms else None
+
+
+def _facets() -> sorting.Facets:
+    facets = sorting.Facets()
+    for name in FACETS:
+        facets.add_field(name, maptype=sorting.Count)
+    return facets
+
+
+_SORT_FACETS = {
+    "newest": sorting.FieldFacet("published", reverse=True),
+    "popular": sorting.FieldFacet("popularity", reverse=True),
+    "shortest": sorting.FieldFacet("duration"),
+}
+
+
+def _run(searcher, query, request: SearchRequest, limit: int):
+    collector = searcher.collector(
+        limit=limit, sortedby=_SORT_FACETS.get(request.sort), groupedby=_facets()
+    )
+    allow = _filter(request.filters)
+    if allow is not None:
+        # Filters restrict the matches without adding to their scores.
+        query = q.Require(query, allow)
+    # No SIGALRM: searches run in web server threads, where signals cannot be used.
+    timed = TimeLimitCollector(collector, timelimit=TIME_LIMIT, use_alarm=False)
+    partial = False
+    try:
+        searcher.search_with_collector(query, timed)
+    except TimeLimit:
+        partial = True
+    return timed.results(), partial
+
+
+def _ranked(results, request: SearchRequest) -> list:
+    hits = list(results)
+    if request.sort == "relevance" and hits:
+        # Fold a popularity prior into the text score: log-damped so text relevance leads.
+        hits.sort(
+            key=lambda h: h.score * (1 + POPULARITY_WEIGHT * math.log1p(h["popularity"] / 100)),
+            reverse=True,
+        )
+    return hits
+
+
+def _hit(raw, terms: set[str]) -> Hit:
+    stored = dict(raw.fields())
+    return Hit(
+        id=int(stored["id"]),
+        title=highlight(stored.get("title", ""), terms),
+        snippet=highlight(stored.get("snippet") or stored.get("summary") or "", terms, limit=160),
+        fields=stored,
+    )
+
+
+def _counts(results) -> dict[str, list[tuple[str, int]]]:
+    facets = {}
+    for name in FACETS:
+        groups = results.groups(name)
+        facets[name] = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]))
+    return facets
+
+
+def _did_you_mean(searcher, text: str, hits: list) -> str | None:
+    """Characters for typed pinyin, or a spelling correction for English words."""
+    letters = text.replace(" ", "").lower()
+    if looks_like_pinyin(letters) and hits:
+        ensure_jieba()
+        for hit in hits[:5]:
+            for word in jieba.cut(hit["title"]):
+                if has_han(word) and full_pinyin(word) == letters:
+                    return word
+        return None
+    if not text.isascii() or split_syllables(letters):
+        return None
+    corrector = searcher.corrector("title")
+    fixed, changed = [], False
+    for word in text.lower().split():
+        if word.isalpha() and len(word) > 3 and not searcher.doc_frequency("title", word):
+            suggestion = corrector.suggest(word, limit=1, maxdist=2)
+            if suggestion:
+                fixed.append(suggestion[0])
+                changed = True
+                continue
+        fixed.append(word)
+    return " ".join(fixed) if changed else None
+
+
+def search(
+    store: IndexStore,
+    request: SearchRequest,
+    *,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+) -> SearchResults:
+    """Run a search: all words first, then any word, then popular courses."""
+    started = time.perf_counter()
+    if request.sort not in SORTS:
+        raise QueryRejected("BAD_SORT", f"sort must be one of {', '.join(SORTS)}")
+    text = clean_query(request.text)
+    page, per_page = max(1, request.page), max(1, min(request.per_page, 100))
+    searcher = store.searcher()
+    limit = max(RERANK_DEPTH if request.sort == "relevance" else 0, page * per_page)
+    relaxed = None
+    query, terms = build_query(text, synonyms or {}, require_all=True) if text else (None, [])
+    if query is None:
+        query = q.Every()
+    results, partial = _run(searcher, query, request, limit)
+    if text and results.scored_length() == 0:
+        any_query, terms = build_query(text, synonyms or {}, require_all=False)
+        if any_query is not None:
+            results, partial = _run(searcher, any_query, request, limit)
+            relaxed = "any_term"
+    ranked = _ranked(results, request)
+    did_you_mean = _did_you_mean(searcher, text, ranked) if text else None
+    if text and not ranked and did_you_mean:
+        # A misspelling: show what the corrected words find rather than nothing.
+        fixed, terms = build_query(did_you_mean, synonyms or {}, require_all=False)
+        if fixed is not None:
+            results, partial = _run(searcher, fixed, request, limit)
+            ranked, relaxed = _ranked(results, request), "corrected"
+    if text and not ranked:
+        popular = SearchRequest("", request.filters, "popular", page, per_page)
+        results, partial = _run(searcher, q.Every(), popular, page * per_page)
+        ranked, relaxed = list(results), "popular"
+    term_set = set(terms)
+    window = ranked[(page - 1) * per_page : page * per_page]
+    return SearchResults(
+        hits=[_hit(h, term_set) for h in window],
+        total=len(results),
+        page=page,
+        per_page=per_page,
+        facets=_counts(results),
+        did_you_mean=did_you_mean,
+        relaxed=relaxed,
+        partial=partial,
+        took_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A title to complete the learner's typing."""
+
+    id: int
+    title: str
+
+
+MAX_EXPANSION = 200
+
+
+def suggest(store: IndexStore, prefix: str, limit: int = 8) -> list[Suggestion]:
+    """Titles starting with what was typed: characters, pinyin or pinyin initials."""
+    from search.documents import normalise_title
+
+    key = normalise_title(clean_query(prefix))
+    if not key:
+        return []
+    searcher = store.searcher()
+    reader = searcher.reader()
+    fields = ["complete_title"]
+    if key.isascii() and key.isalpha():
+        fields += ["complete_pinyin", "complete_initials"]
+    terms: list[q.Query] = []
+    for name in fields:
+        for i, term in enumerate(reader.expand_prefix(name, key)):
+            if i >= MAX_EXPANSION:
+                break
+            terms.append(q.Term(name, term))
+    if not terms:
+        return []
+    results = searcher.search(
+        q.Or(terms), limit=limit * 3, sortedby=sorting.FieldFacet("popularity", reverse=True)
+    )
+    seen: dict[str, Suggestion] = {}
+    for hit in results:
+        seen.setdefault(hit["title"], Suggestion(int(hit["id"]), hit["title"]))
+    return list(seen.values())[:limit]

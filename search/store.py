@@ -1,0 +1,153 @@
+"""Where the index lives: generations switched atomically, the sync cursor, the writer lock.
+
+Layout of the index directory:
+    CURRENT          name of the live generation (replaced atomically with os.replace)
+    gen-<stamp>/     a complete Whoosh index, plus CURSOR: the last outbox id it contains
+    WRITER.lock      held (fcntl) by the one process that writes: the indexer or a rebuild
+
+Web workers only read: each thread keeps a searcher and refreshes it when the live
+generation changes or the indexer commits, without restarting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from search.ranking import weighting
+from search.schema import build_schema
+
+KEEP_GENERATIONS = 2
+
+
+class IndexMissing(RuntimeError):
+    """No index has been built yet."""
+
+
+class IndexStore:
+    """The index directory and the searchers reading it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._local = threading.local()
+
+    # -- generations -------------------------------------------------------------------
+
+    def current_generation(self) -> str | None:
+        """Name of the live generation, or None before the first build."""
+        try:
+            return (self.root / "CURRENT").read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def exists(self) -> bool:
+        """Whether a live index exists."""
+        return self.current_generation() is not None
+
+    def _generation_dir(self, name: str) -> Path:
+        return self.root / name
+
+    def open_index(self) -> Index:
+        """The live index."""
+        name = self.current_generation()
+        if name is None:
+            raise IndexMissing(f"no search index in {self.root}; run: lifelong index rebuild")
+        return whoosh_index.open_dir(str(self._generation_dir(name)))
+
+    def new_generation(self) -> tuple[str, Index]:
+        """An empty index in a new generation directory (not live yet)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        path = self._generation_dir(name)
+        path.mkdir()
+        return name, whoosh_index.create_in(str(path), build_schema())
+
+    def publish(self, name: str) -> None:
+        """Make a generation live, atomically, and prune old ones."""
+        tmp = self.root / "CURRENT.tmp"
+        tmp.write_text(name)
+        os.replace(tmp, self.root / "CURRENT")
+        self._prune(keep=name)
+
+    def _prune(self, keep: str) -> None:
+        gens = sorted(p for p in self.root.glob("gen-*") if p.is_dir())
+        old = [p for p in gens if p.name != keep][: -(KEEP_GENERATIONS - 1) or None]
+        for path in old:
+            shutil.rmtree(path, ignore_errors=True)
+
+    # -- the sync cursor ---------------------------------------------------------------
+
+    def cursor(self, name: str | None = None) -> int:
+        """The last outbox id applied to a generation (the live one by default)."""
+        name = name or self.current_generation()
+        if name is None:
+            return 0
+        try:
+            return int((self._generation_dir(name) / "CURSOR").read_text().strip() or 0)
+        except FileNotFoundError:
+            return 0
+
+    def set_cursor(self, value: int, name: str | None = None) -> None:
+        """Record (atomically) that outbox rows up to `value` are in a generation."""
+        name = name or self.current_generation()
+        path = self._generation_dir(name)
+        tmp = path / "CURSOR.tmp"
+        tmp.write_text(str(value))
+        os.replace(tmp, path / "CURSOR")
+
+    # -- the single writer -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writer_lock(self, wait: bool = True) -> Iterator[None]:
+        """Hold the one-writer lock; released by the kernel even if the process is killed."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / "WRITER.lock").open("a") as handle:
+            flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
+            try:
+                fcntl.flock(handle, flags)
+            except BlockingIOError:
+                raise WriterBusy("another process is writing the index") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- readers -----------------------------------------------------------------------
+
+    def searcher(self) -> Searcher:
+        """This thread's searcher on the live generation, refreshed if the index changed."""
+        local = self._local
+        name = self.current_generation()
+        if name is None:
+            raise IndexMissing(f"no search index in {self.root}; run: lifelong index rebuild")
+        searcher: Searcher | None = getattr(local, "searcher", None)
+        if searcher is None or getattr(local, "generation", None) != name:
+            if searcher is not None:
+                searcher.close()
+            searcher = self.open_index().searcher(weighting=weighting())
+            local.generation = name
+        else:
+            searcher = searcher.refresh()
+        local.searcher = searcher
+        return searcher
+
+    def close(self) -> None:
+        """Close this thread's searcher."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None
+
+
+class WriterBusy(RuntimeError):
+    """Another process holds the index writer lock."""

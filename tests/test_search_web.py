@@ -1,0 +1,110 @@
+"""The search page, the search and suggest API, the query log and the editors' console."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from catalogue.models import Area, Role, SearchQuery
+from catalogue.services.users import register_user
+from search.indexer import rebuild
+from tests.helpers import csrf_token, login, make_course, make_provider
+
+
+@pytest.fixture
+def indexed(app, session):
+    """A few courses, indexed into the app's index directory."""
+    provider = make_provider(session, "国家开放大学")
+    courses = {
+        "taiji": make_course(session, provider.id, title="太极拳入门", area=Area.ELDERLY),
+        "phone": make_course(session, provider.id, title="老年人智能手机入门", area=Area.ELDERLY),
+        "excel": make_course(
+            session, provider.id, title="Excel for the office", area=Area.WORKPLACE, language="en"
+        ),
+        "xss": make_course(
+            session, provider.id, title="<script>alert(1)</script>安全课", area=Area.LIFE_SKILLS
+        ),
+    }
+    session.commit()
+    from webapp.db import get_database
+
+    rebuild(get_database(app).sessions, app.extensions["lifelong.search"].store)
+    return courses
+
+
+def test_search_page_shows_highlighted_escaped_results(client, indexed):
+    html = client.get("/search?q=太极拳").get_data(as_text=True)
+    assert "找到 1 门课程" in html
+    assert "<mark>太极拳</mark>入门" in html
+    xss = client.get("/search?q=安全课").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in xss and "<script>alert(1)" not in xss
+
+
+def test_pinyin_and_facet_filter(client, indexed):
+    html = client.get("/search?q=taijiquan").get_data(as_text=True)
+    assert "太极拳入门" in html and "您是不是要找" in html
+    filtered = client.get("/search?q=入门&area=workplace").get_data(as_text=True)
+    # Nothing in that area matches: popular courses of the area are shown instead.
+    assert "为您推荐热门课程" in filtered and "Excel for the office" in filtered
+    elderly = client.get("/search?q=入门&area=elderly").get_data(as_text=True)
+    assert "太极拳" in elderly and "智能手机" in elderly
+    assert "Excel for the office" not in elderly and elderly.count('class="hit"') == 2
+
+
+def test_api_search_and_suggest(client, indexed):
+    body = client.get("/api/v1/search?q=excel").get_json()
+    assert body["total"] == 1 and body["hits"][0]["title"] == "Excel for the office"
+    assert body["hits"][0]["title_html"] == "<mark>Excel</mark> for the office"
+    assert {f["value"] for f in body["facets"]["area"]} == {"workplace"}
+    suggestions = client.get("/api/v1/suggest?q=tjq").get_json()["suggestions"]
+    assert [s["title"] for s in suggestions] == ["太极拳入门"]
+    assert client.get("/api/v1/suggest?q=").get_json() == {"suggestions": []}
+
+
+def test_api_errors_are_json_with_codes(client, indexed):
+    too_long = client.get("/api/v1/search?q=" + "长" * 201)
+    assert too_long.status_code == 400 and too_long.get_json()["error"]["code"] == "QUERY_TOO_LONG"
+    bad_sort = client.get("/api/v1/search?q=x&sort=random")
+    assert bad_sort.get_json()["error"]["code"] == "BAD_SORT"
+    bad_page = client.get("/api/v1/search?q=x&page=two")
+    assert bad_page.get_json()["error"]["code"] == "BAD_PAGE"
+    page = client.get("/search?q=" + "长" * 201)
+    assert page.status_code == 400 and "最多 200 个字" in page.get_data(as_text=True)
+
+
+def test_missing_index_is_a_clear_503(client):
+    response = client.get("/api/v1/search?q=太极")
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "INDEX_MISSING"
+    assert client.get("/search?q=太极").status_code == 503
+
+
+def test_queries_are_logged_without_personal_data(client, session, indexed):
+    client.get("/search?q=Taijiquan")
+    client.get("/search?q=火星移民")
+    client.get("/search?q=taijiquan&page=2")  # later pages are not new searches
+    rows = session.scalars(select(SearchQuery).order_by(SearchQuery.id)).all()
+    assert [(r.text, r.results > 0) for r in rows] == [("taijiquan", True), ("火星移民", True)]
+    assert rows[1].relaxed == "popular"
+    assert not hasattr(SearchQuery, "user_id")
+
+
+def test_editor_console_and_synonyms(client, session, indexed):
+    register_user(session, "editor@x.cn", "password-123", "编辑", role=Role.EDITOR)
+    register_user(session, "learner@x.cn", "password-123", "学员")
+    session.commit()
+    client.get("/search?q=火星移民")
+    login(client, "learner@x.cn", "password-123")
+    assert client.get("/editor/search").status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
+    login(client, "editor@x.cn", "password-123")
+    page = client.get("/editor/search").get_data(as_text=True)
+    assert "火星移民" in page
+    before = client.get("/api/v1/search?q=手机").get_json()["total"]
+    client.post("/editor/synonyms", data={"csrf_token": csrf_token(page), "terms": "太极拳，手机"})
+    after = client.get("/api/v1/search?q=手机").get_json()
+    assert after["total"] == before + 1
+    assert "太极拳入门" in [h["title"] for h in after["hits"]]
+    bad = client.post("/editor/synonyms", data={"csrf_token": csrf_token(page), "terms": "独"})
+    assert bad.status_code == 302
+    assert "至少填写两个不同的词" in client.get("/editor/search").get_data(as_text=True)

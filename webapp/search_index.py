@@ -1,0 +1,50 @@
+"""The search subsystem of the web app: the index store and a cached synonym list."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from flask import Flask, current_app
+
+from catalogue.services.search_admin import synonym_map
+from search.store import IndexStore
+from webapp.db import get_session
+
+EXTENSION = "lifelong.search"
+SYNONYM_TTL = 60.0
+
+
+class SearchSubsystem:
+    """Holds the index store; web workers only ever read it."""
+
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+        self._synonyms: dict[str, list[str]] = {}
+        self._loaded_at = 0.0
+        self._lock = threading.Lock()
+
+    def synonyms(self) -> dict[str, list[str]]:
+        """The editors' synonyms, reloaded at most once a minute."""
+        with self._lock:
+            if time.monotonic() - self._loaded_at > SYNONYM_TTL:
+                self._synonyms = synonym_map(get_session())
+                self._loaded_at = time.monotonic()
+            return self._synonyms
+
+    def forget_synonyms(self) -> None:
+        """Reload synonyms on next use (after an editor changed them)."""
+        with self._lock:
+            self._loaded_at = 0.0
+
+
+def init_app(app: Flask, index_dir) -> SearchSubsystem:
+    """Create the app's index store."""
+    subsystem = SearchSubsystem(IndexStore(index_dir))
+    app.extensions[EXTENSION] = subsystem
+    return subsystem
+
+
+def get_search() -> SearchSubsystem:
+    """The current app's search subsystem."""
+    return current_app.extensions[EXTENSION]

@@ -1,0 +1,73 @@
+"""The editors' console: what learners search for, and the synonym list search uses."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from catalogue.errors import NotFound, ValidationError
+from catalogue.services import search_admin
+from webapp.access import current_actor, roles_required
+from webapp.db import get_session
+from webapp.forms import PlainForm
+from webapp.search_index import get_search
+
+bp = Blueprint("editor", __name__, url_prefix="/editor")
+editor_required = roles_required("editor", "admin")
+
+
+@bp.route("/search")
+@editor_required
+def search_overview():
+    """Top queries and zero-result queries of the last days, and the synonyms."""
+    try:
+        days = max(1, min(int(request.args.get("days", 7)), 365))
+    except ValueError:
+        days = 7
+    db = get_session()
+    return render_template(
+        "editor/search.html",
+        days=days,
+        top=search_admin.top_queries(db, days=days),
+        zero=search_admin.top_queries(db, days=days, zero_results=True),
+        synonyms=search_admin.list_synonyms(db),
+        form=PlainForm(),
+    )
+
+
+@bp.route("/synonyms", methods=["POST"])
+@editor_required
+def add_synonyms():
+    """Add a synonym group from a comma-separated list."""
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    terms = [t for t in re.split(r"[,，、;；\n]+", request.form.get("terms", "")) if t.strip()]
+    db = get_session()
+    try:
+        search_admin.add_synonyms(db, terms, created_by_id=current_actor().user_id)
+    except ValidationError:
+        db.rollback()
+        flash(_("Give at least two different terms, each at most 50 characters."), "error")
+    else:
+        db.commit()
+        get_search().forget_synonyms()
+        flash(_("Synonyms saved. Search uses them within a minute."), "success")
+    return redirect(url_for("editor.search_overview"))
+
+
+@bp.route("/synonyms/<int:group_id>/delete", methods=["POST"])
+@editor_required
+def delete_synonyms(group_id: int):
+    """Remove a synonym group."""
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    try:
+        search_admin.delete_synonyms(db, group_id)
+    except NotFound:
+        abort(404)
+    db.commit()
+    get_search().forget_synonyms()
+    return redirect(url_for("editor.search_overview"))
