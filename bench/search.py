@@ -1,0 +1,163 @@
+"""Benchmark: build the search index of a generated catalogue and replay a realistic query mix.
+
+.venv/bin/python bench/generate_catalogue.py --courses 630000 --learners 0   # the catalogue
+.venv/bin/python bench/search.py --db /tmp/lifelong-bench.db --procs 2        # build + queries
+.venv/bin/python bench/search.py --db /tmp/lifelong-bench.db --skip-build     # queries only
+
+The query mix is drawn with a Zipf-like skew from the demo vocabulary: 1–3 word Chinese
+queries, English queries, pinyin (full and initials); about a third carry a filter and a
+fifth a non-relevance sort; every search computes all facet counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import time
+from pathlib import Path
+
+from catalogue.db import make_engine, make_session_factory
+from catalogue.demo import vocabulary as vocab
+from search.indexer import rebuild
+from search.pinyin import full_pinyin, initials
+from search.service import SearchRequest, search, suggest
+from search.store import IndexStore
+
+FILTERS = [
+    {"area": "elderly"},
+    {"area": "life_skills"},
+    {"format": "video"},
+    {"duration_band": "micro"},
+    {"free": "1"},
+    {"language": "en"},
+    {"level": "beginner"},
+]
+SORTS = ["newest", "popular", "shortest"]
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=Path("/tmp/lifelong-bench.db"))
+    parser.add_argument("--index", type=Path, default=Path("/tmp/lifelong-bench-index"))
+    parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    return parser.parse_args()
+
+
+def vocabulary() -> tuple[list[str], list[str]]:
+    """Chinese and English topic phrases of the demo catalogue."""
+    zh = [t for area in vocab.TOPICS_ZH.values() for topics in area.values() for t in topics]
+    en = [t for area in vocab.TOPICS_EN.values() for topics in area.values() for t in topics]
+    return zh, en
+
+
+def query_mix(count: int, seed: int) -> list[SearchRequest]:
+    """A skewed mix of realistic searches."""
+    rng = random.Random(seed)
+    zh, en = vocabulary()
+    rng.shuffle(zh)
+    rng.shuffle(en)
+
+    def skewed(items: list[str]) -> str:
+        return items[min(int(rng.paretovariate(1.2)) - 1, len(items) - 1)]
+
+    requests = []
+    for _ in range(count):
+        kind = rng.random()
+        if kind < 0.55:
+            words = [skewed(zh) for _ in range(rng.choice((1, 1, 1, 2, 3)))]
+            text = " ".join(w[: rng.randint(2, max(2, len(w)))] for w in words)
+        elif kind < 0.75:
+            text = " ".join(skewed(en).split()[: rng.randint(1, 3)])
+        elif kind < 0.9:
+            text = full_pinyin(skewed(zh))
+        else:
+            text = initials(skewed(zh))
+        filters = rng.choice(FILTERS) if rng.random() < 0.33 else {}
+        sort = rng.choice(SORTS) if rng.random() < 0.2 else "relevance"
+        page = 1 if rng.random() < 0.85 else rng.randint(2, 5)
+        requests.append(SearchRequest(text, filters, sort, page, 20))
+    return requests
+
+
+def prefixes(count: int, seed: int) -> list[str]:
+    """What learners type into the search box, character by character."""
+    rng = random.Random(seed + 1)
+    zh, _en = vocabulary()
+    out = []
+    for _ in range(count):
+        word = rng.choice(zh)
+        mode = rng.random()
+        if mode < 0.5:
+            out.append(word[: rng.randint(1, min(3, len(word)))])
+        elif mode < 0.8:
+            py = full_pinyin(word)
+            out.append(py[: rng.randint(2, max(2, len(py)))])
+        else:
+            out.append(initials(word)[: rng.randint(1, 3)])
+    return out
+
+
+def percentiles(samples: list[float]) -> str:
+    """p50, p95 and p99 of latencies in milliseconds."""
+    ordered = sorted(samples)
+    pick = lambda p: ordered[min(len(ordered) - 1, int(p * len(ordered)))]  # noqa: E731
+    return f"p50 {pick(0.50):.1f} ms, p95 {pick(0.95):.1f} ms, p99 {pick(0.99):.1f} ms"
+
+
+def directory_mb(path: Path) -> float:
+    """Total size of the files under a directory."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def main() -> None:
+    """Build (unless skipped), then replay the mix and print the figures."""
+    args = parse_args()
+    store = IndexStore(args.index)
+    if not args.skip_build:
+        engine = make_engine(f"sqlite:///{args.db}")
+        started = time.perf_counter()
+        count = rebuild(
+            make_session_factory(engine),
+            store,
+            procs=args.procs,
+            progress=lambda n: print(f"  {n:,} indexed", flush=True),
+        )
+        built = time.perf_counter() - started
+        print(
+            f"build: {count:,} courses in {built:.0f} s ({count / built:,.0f}/s), "
+            f"procs={args.procs}"
+        )
+    live = args.index / store.current_generation()
+    print(f"index size: {directory_mb(live):,.0f} MB")
+    requests = query_mix(args.queries + 200, args.seed)
+    for request in requests[:200]:  # warm up caches and jieba
+        search(store, request)
+    latencies, totals = [], []
+    for request in requests[200:]:
+        started = time.perf_counter()
+        results = search(store, request)
+        latencies.append((time.perf_counter() - started) * 1000)
+        totals.append(results.total)
+    print(
+        f"search ({len(latencies)} queries, facets included): {percentiles(latencies)}; "
+        f"mean {statistics.mean(latencies):.1f} ms; median hits {statistics.median(totals):,.0f}"
+    )
+    typed = prefixes(1000, args.seed)
+    completions = []
+    for prefix in typed:
+        started = time.perf_counter()
+        suggest(store, prefix)
+        completions.append((time.perf_counter() - started) * 1000)
+    print(f"autocomplete ({len(completions)} prefixes): {percentiles(completions)}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process (index open, after the queries): {rss:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
