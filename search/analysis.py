@@ -12,6 +12,7 @@ import jieba
 from whoosh.analysis import (
     STOP_WORDS,
     Analyzer,
+    Filter,
     LowercaseFilter,
     StemFilter,
     StopFilter,
@@ -28,7 +29,24 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUNS = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+(?:['’][a-z]+)?)", re.I)
 _CHINESE_STOP_TEXT = "的 了 和 与 及 或 是 在 之 等 对 把 被 从 以"
 CHINESE_STOP_WORDS = frozenset(_CHINESE_STOP_TEXT.split())
-STOP = frozenset(STOP_WORDS) | CHINESE_STOP_WORDS
+# English function words (pronouns, auxiliaries, determiners, prepositions, conjunctions,
+# question words and contractions), added to whoosh's short list: without them a question
+# such as "how do I ..." or "what are the ..." scores documents on its function words.
+_ENGLISH_STOP_TEXT = """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    us very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves
+    aren't can't couldn't didn't doesn't don't hadn't hasn't haven't i'd i'll i'm i've isn't
+    shouldn't wasn't weren't won't wouldn't you'd you'll you're you've we'd we'll we're we've
+    they'd they'll they're they've he'd he'll she'd she'll
+"""
+ENGLISH_STOP_WORDS = frozenset(STOP_WORDS) | frozenset(_ENGLISH_STOP_TEXT.split())
+STOP = ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS
 
 
 def ensure_jieba() -> None:
@@ -105,11 +123,28 @@ class MixedTokenizer(Tokenizer):
                 yield token
 
 
+class PossessiveFilter(Filter):
+    """English apostrophes: ’ becomes ', and a possessive "'s" (or a bare trailing ') is
+    dropped, so "prandtl's" and "students'" index as prandtl and students."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        """Yield the tokens with possessive endings removed."""
+        for token in tokens:
+            text = token.text
+            if "'" in text or "’" in text:
+                text = text.replace("’", "'")
+                if text.endswith("'s"):
+                    text = text[:-2]
+                token.text = text.rstrip("'")
+            yield token
+
+
 def mixed_analyzer() -> Analyzer:
     """The analyzer for all free-text fields."""
     return (
         MixedTokenizer()
         | LowercaseFilter()
+        | PossessiveFilter()
         | StopFilter(stoplist=STOP, minsize=1)
         | StemFilter(cachesize=100_000)
     )

@@ -18,10 +18,14 @@ from search.pinyin import full_pinyin, has_han, initials
 
 SNIPPET_CHARS = 300
 DURATION_BANDS = (("micro", 5), ("short", 30), ("medium", 120), ("long", None))
+# Courses of unknown length (0 minutes) sort after every known length under "shortest".
+UNKNOWN_LENGTH_SORT = 2**31 - 1
 
 
 def duration_band(minutes: int) -> str:
-    """≤5 min micro-courses, ≤30 min, ≤2 h, longer."""
+    """≤5 min micro-courses, ≤30 min, ≤2 h, longer; "unknown" when no length is given."""
+    if minutes <= 0:
+        return "unknown"
     for band, limit in DURATION_BANDS:
         if limit is None or minutes <= limit:
             return band
@@ -74,6 +78,7 @@ def build_document(course: dict[str, Any], lessons: Sequence[str]) -> dict[str, 
         "duration_band": duration_band(course.get("duration_minutes") or 0),
         "free": "1" if course.get("is_free") else "0",
         "duration": int(course.get("duration_minutes") or 0),
+        "length_sort": int(course.get("duration_minutes") or 0) or UNKNOWN_LENGTH_SORT,
         "published": int(published.timestamp()) if published else 0,
         "popularity": round(float(course.get("popularity") or 0.0) * 100),
     }

@@ -1,9 +1,12 @@
 """The one process that writes the index: outbox sync and full rebuilds.
 
-Sync reads index-outbox rows after the live generation's cursor, re-reads those courses
-from the database, updates or deletes their documents, commits the index, and only then
-moves the cursor. A crash between the commit and the cursor replays a few rows, which is
-harmless: applying a course's current state twice gives the same document.
+Sync reads index-outbox rows (in id order, whatever their age), re-reads those courses from
+the database, updates or deletes their documents, commits the index, and only then deletes
+the rows it applied. Rows are deleted, not skipped past with a cursor: on PostgreSQL a row
+with a smaller id can commit after a larger one (a long partner upload flushes early), and a
+cursor would step over it for ever. A crash between the index commit and the delete replays
+a few rows, which is harmless: applying a course's current state twice gives the same
+document.
 """
 
 from __future__ import annotations
@@ -32,24 +35,19 @@ class SyncResult:
     outbox_rows: int
     updated: int
     deleted: int
-    cursor: int
 
 
 def sync_once(
     sessions: sessionmaker[Session], store: IndexStore, batch: int = SYNC_BATCH
 ) -> SyncResult:
-    """Apply the next batch of outbox rows to the live index."""
+    """Apply the next batch of outbox rows to the live index, then delete them."""
     with store.writer_lock():
-        cursor = store.cursor()
         with sessions() as session:
             rows = session.execute(
-                select(IndexOutbox.id, IndexOutbox.course_id)
-                .where(IndexOutbox.id > cursor)
-                .order_by(IndexOutbox.id)
-                .limit(batch)
+                select(IndexOutbox.id, IndexOutbox.course_id).order_by(IndexOutbox.id).limit(batch)
             ).all()
             if not rows:
-                return SyncResult(0, 0, 0, cursor)
+                return SyncResult(0, 0, 0)
             course_ids = list(dict.fromkeys(course_id for _id, course_id in rows))
             documents = documents_for(session, course_ids)
         writer = store.open_index().writer()
@@ -64,9 +62,17 @@ def sync_once(
             writer.cancel()
             raise
         writer.commit()
-        new_cursor = rows[-1][0]
-        store.set_cursor(new_cursor)
-        return SyncResult(len(rows), len(documents), len(course_ids) - len(documents), new_cursor)
+        _delete_rows(sessions, [row_id for row_id, _course in rows])
+        return SyncResult(len(rows), len(documents), len(course_ids) - len(documents))
+
+
+def _delete_rows(sessions: sessionmaker[Session], ids: list[int], chunk: int = 5000) -> None:
+    with sessions() as session:
+        for start in range(0, len(ids), chunk):
+            session.execute(
+                delete(IndexOutbox).where(IndexOutbox.id.in_(ids[start : start + chunk]))
+            )
+        session.commit()
 
 
 def sync_all(sessions: sessionmaker[Session], store: IndexStore) -> int:
@@ -87,8 +93,9 @@ def rebuild(
     """Build a complete new generation beside the live one and switch to it atomically."""
     with store.writer_lock():
         with sessions() as session:
-            # Changes after this point reach the new generation through the outbox.
-            mark = session.scalar(select(func.max(IndexOutbox.id))) or 0
+            # Changes visible now are in what the rebuild reads; their rows can go after the
+            # switch. Rows committed later stay and are applied by the next sync.
+            covered = list(session.scalars(select(IndexOutbox.id)))
         name, index = store.new_generation()
         writer = index.writer(procs=procs, limitmb=256, multisegment=procs > 1)
         count = 0
@@ -103,19 +110,16 @@ def rebuild(
             writer.cancel()
             raise
         writer.commit()
-        store.set_cursor(mark, name)
         store.publish(name)
+        _delete_rows(sessions, covered)
     log.info("rebuilt the index: %s documents in %s", count, name)
     return count
 
 
-def prune_outbox(sessions: sessionmaker[Session], store: IndexStore) -> int:
-    """Delete outbox rows the live index has applied."""
-    cursor = store.cursor()
+def pending(sessions: sessionmaker[Session]) -> int:
+    """How many catalogue changes wait to be indexed."""
     with sessions() as session:
-        result = session.execute(delete(IndexOutbox).where(IndexOutbox.id <= cursor))
-        session.commit()
-        return result.rowcount or 0
+        return session.scalar(select(func.count()).select_from(IndexOutbox)) or 0
 
 
 def run_forever(

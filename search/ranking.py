@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import jieba
@@ -13,9 +14,22 @@ from search.analysis import RUNS, analyze, ensure_jieba
 MAX_TERMS = 24
 
 
+class BM25F(scoring.BM25F):
+    """whoosh's BM25F with the usual BM25 (Robertson–Spärck Jones) idf,
+    ln(1 + (N − n + 0.5) / (n + 0.5)), instead of whoosh's ln(N / (n + 1)) + 1, which gives
+    a term found in every document a weight of 1 rather than about 0."""
+
+    def idf(self, searcher, fieldname: str, text) -> float:
+        """The idf of a term in a field, from the whole index's statistics."""
+        parent = searcher.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        total = parent.doc_count_all()
+        return math.log(1.0 + (total - n + 0.5) / (n + 0.5))
+
+
 def weighting() -> scoring.WeightingModel:
     """BM25F, the scoring model of every text search."""
-    return scoring.BM25F(B=0.75, K1=1.2)
+    return BM25F(B=0.75, K1=1.2)
 
 
 def query_terms(text: str) -> list[str]:

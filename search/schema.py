@@ -44,7 +44,8 @@ def build_schema() -> Schema:
         provider_id=ID(stored=True, sortable=True),
         duration_band=ID(stored=True, sortable=True),
         free=ID(stored=True, sortable=True),
-        duration=NUMERIC(int, bits=32, stored=True, sortable=True),
+        duration=NUMERIC(int, bits=32, stored=True),
+        length_sort=NUMERIC(int, bits=32, sortable=True),
         published=NUMERIC(int, bits=64, stored=True, sortable=True),
         # Popularity × 100 as an integer (whoosh cannot sort float columns reliably).
         popularity=NUMERIC(int, bits=64, stored=True, sortable=True),

@@ -123,9 +123,32 @@ def _pinyin_query(text: str) -> q.Query | None:
     return None
 
 
-def build_query(text: str, synonyms: Mapping[str, Sequence[str]], *, require_all: bool):
+PREFIX_EXPANSION = 8
+MIN_PREFIX = 5
+
+
+def _stem_variants(reader, groups: list[list[str]]) -> list[list[str]]:
+    """English stems also match longer indexed forms ("photograph" → "photographi")."""
+    if reader is None:
+        return groups
+    out = []
+    for group in groups:
+        extra: list[str] = []
+        for term in group:
+            if term.isascii() and term.isalpha() and len(term) >= MIN_PREFIX:
+                for i, found in enumerate(reader.expand_prefix("title", term)):
+                    if i >= PREFIX_EXPANSION:
+                        break
+                    extra.append(found.decode() if isinstance(found, bytes) else found)
+        out.append(list(dict.fromkeys(group + extra)))
+    return out
+
+
+def build_query(
+    text: str, synonyms: Mapping[str, Sequence[str]], *, require_all: bool, reader=None
+):
     """The Whoosh query for a cleaned text: all words (or any word), or its pinyin."""
-    groups = _expand(term_groups(text), synonyms)
+    groups = _stem_variants(reader, _expand(term_groups(text), synonyms))
     if len(groups) > MAX_TERMS:
         raise QueryRejected("TOO_MANY_TERMS", f"a search may have at most {MAX_TERMS} words")
     parts = [_group_query(g) for g in groups]
@@ -154,7 +177,7 @@ def _facets() -> sorting.Facets:
 _SORT_FACETS = {
     "newest": sorting.FieldFacet("published", reverse=True),
     "popular": sorting.FieldFacet("popularity", reverse=True),
-    "shortest": sorting.FieldFacet("duration"),
+    "shortest": sorting.FieldFacet("length_sort"),
 }
 
 
@@ -205,6 +228,14 @@ def _counts(results) -> dict[str, list[tuple[str, int]]]:
     return facets
 
 
+def _indexed(searcher, word: str) -> bool:
+    """Whether the word, analysed as the index analyses it, occurs in any text field."""
+    terms = analyze(word)
+    return bool(terms) and any(
+        searcher.doc_frequency(field, term) for term in terms for field in TEXT_FIELDS
+    )
+
+
 def _did_you_mean(searcher, text: str, hits: list) -> str | None:
     """Characters for typed pinyin, or a spelling correction for English words."""
     letters = text.replace(" ", "").lower()
@@ -220,7 +251,7 @@ def _did_you_mean(searcher, text: str, hits: list) -> str | None:
     corrector = searcher.corrector("title")
     fixed, changed = [], False
     for word in text.lower().split():
-        if word.isalpha() and len(word) > 3 and not searcher.doc_frequency("title", word):
+        if word.isalpha() and len(word) > 3 and not _indexed(searcher, word):
             suggestion = corrector.suggest(word, limit=1, maxdist=2)
             if suggestion:
                 fixed.append(suggestion[0])
@@ -245,12 +276,18 @@ def search(
     searcher = store.searcher()
     limit = max(RERANK_DEPTH if request.sort == "relevance" else 0, page * per_page)
     relaxed = None
-    query, terms = build_query(text, synonyms or {}, require_all=True) if text else (None, [])
+    query, terms = (
+        build_query(text, synonyms or {}, require_all=True, reader=searcher.reader())
+        if text
+        else (None, [])
+    )
     if query is None:
         query = q.Every()
     results, partial = _run(searcher, query, request, limit)
     if text and results.scored_length() == 0:
-        any_query, terms = build_query(text, synonyms or {}, require_all=False)
+        any_query, terms = build_query(
+            text, synonyms or {}, require_all=False, reader=searcher.reader()
+        )
         if any_query is not None:
             results, partial = _run(searcher, any_query, request, limit)
             relaxed = "any_term"

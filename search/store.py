@@ -2,7 +2,7 @@
 
 Layout of the index directory:
     CURRENT          name of the live generation (replaced atomically with os.replace)
-    gen-<stamp>/     a complete Whoosh index, plus CURSOR: the last outbox id it contains
+    gen-<ns>/        a complete Whoosh index (names sort by creation time)
     WRITER.lock      held (fcntl) by the one process that writes: the indexer or a rebuild
 
 Web workers only read: each thread keeps a searcher and refreshes it when the live
@@ -26,8 +26,6 @@ from whoosh.searching import Searcher
 
 from search.ranking import weighting
 from search.schema import build_schema
-
-KEEP_GENERATIONS = 2
 
 
 class IndexMissing(RuntimeError):
@@ -67,43 +65,21 @@ class IndexStore:
     def new_generation(self) -> tuple[str, Index]:
         """An empty index in a new generation directory (not live yet)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        name = f"gen-{time.time_ns():020d}"
         path = self._generation_dir(name)
         path.mkdir()
         return name, whoosh_index.create_in(str(path), build_schema())
 
     def publish(self, name: str) -> None:
-        """Make a generation live, atomically, and prune old ones."""
+        """Make a generation live, atomically; keep the one it replaces, drop older ones."""
+        previous = self.current_generation()
         tmp = self.root / "CURRENT.tmp"
         tmp.write_text(name)
         os.replace(tmp, self.root / "CURRENT")
-        self._prune(keep=name)
-
-    def _prune(self, keep: str) -> None:
-        gens = sorted(p for p in self.root.glob("gen-*") if p.is_dir())
-        old = [p for p in gens if p.name != keep][: -(KEEP_GENERATIONS - 1) or None]
-        for path in old:
-            shutil.rmtree(path, ignore_errors=True)
-
-    # -- the sync cursor ---------------------------------------------------------------
-
-    def cursor(self, name: str | None = None) -> int:
-        """The last outbox id applied to a generation (the live one by default)."""
-        name = name or self.current_generation()
-        if name is None:
-            return 0
-        try:
-            return int((self._generation_dir(name) / "CURSOR").read_text().strip() or 0)
-        except FileNotFoundError:
-            return 0
-
-    def set_cursor(self, value: int, name: str | None = None) -> None:
-        """Record (atomically) that outbox rows up to `value` are in a generation."""
-        name = name or self.current_generation()
-        path = self._generation_dir(name)
-        tmp = path / "CURSOR.tmp"
-        tmp.write_text(str(value))
-        os.replace(tmp, path / "CURSOR")
+        keep = {name, previous}
+        for path in self.root.glob("gen-*"):
+            if path.is_dir() and path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
 
     # -- the single writer -------------------------------------------------------------
 
@@ -136,8 +112,11 @@ class IndexStore:
                 searcher.close()
             searcher = self.open_index().searcher(weighting=weighting())
             local.generation = name
-        else:
-            searcher = searcher.refresh()
+        elif not searcher.up_to_date():
+            # A new searcher, not Searcher.refresh(): refresh reuses the old segment readers,
+            # which would keep showing documents the indexer deleted or replaced.
+            searcher.close()
+            searcher = self.open_index().searcher(weighting=weighting())
         local.searcher = searcher
         return searcher
 

@@ -52,17 +52,8 @@ def sync_command(forever: bool) -> None:
 
 @index_cli.command("status")
 def status_command() -> None:
-    """The live generation, its cursor and how many changes are waiting."""
-    from sqlalchemy import func, select
-
-    from catalogue.models import IndexOutbox
-
+    """The live generation, its document count and how many changes wait to be indexed."""
     store = _store()
-    cursor = store.cursor()
-    with get_database().sessions() as session:
-        pending = session.scalar(
-            select(func.count()).select_from(IndexOutbox).where(IndexOutbox.id > cursor)
-        )
     documents = None
     if store.exists():
         with store.open_index().searcher() as searcher:
@@ -72,8 +63,7 @@ def status_command() -> None:
             {
                 "generation": store.current_generation(),
                 "documents": documents,
-                "cursor": cursor,
-                "pending": pending,
+                "pending": indexer.pending(get_database().sessions),
             }
         )
     )

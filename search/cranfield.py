@@ -1,0 +1,189 @@
+"""The Cranfield relevance check: index the collection with the project's own analysis and
+ranking (`search.analysis`, `search.ranking`) and measure nDCG@10 and MAP over its queries.
+
+Files (in one folder): `cran.all.1400` (documents: .I id, .T title, .A authors,
+.B bibliography, .W abstract), `cran.qry` (queries: .I id, .W text; the ids have gaps, so the
+queries are numbered 1..N in file order, as the judgements number them) and `cranqrel`
+(`query document grade` lines; grade 1 is the most relevant, 4 the least, -1 not relevant).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+
+from search.analysis import mixed_analyzer
+from search.evaluation import average_precision, mean, ndcg_at_k
+from search.ranking import query_terms, text_query, weighting
+
+DOCUMENTS_FILE = "cran.all.1400"
+QUERIES_FILE = "cran.qry"
+JUDGEMENTS_FILE = "cranqrel"
+TEXT_FIELDS = ("title", "authors", "bibliography", "body")
+DEFAULT_TITLE_BOOST = 1.0
+MAP_DEPTH = 1000
+
+_SECTION = re.compile(r"^\.([A-Z])\b\s*(.*)$")
+_FIELD_OF = {"T": "title", "A": "authors", "B": "bibliography", "W": "body"}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One Cranfield document."""
+
+    doc_id: int
+    title: str
+    authors: str
+    bibliography: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """One Cranfield query: its number (1..N in file order), its id in the file, its text."""
+
+    number: int
+    file_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CranfieldResult:
+    """Mean nDCG@10 and MAP over the judged queries, with timings in seconds."""
+
+    ndcg10: float
+    map: float
+    queries: int
+    index_seconds: float = 0.0
+    search_seconds: float = 0.0
+
+
+def _records(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """(id, {section letter: text}) for each `.I` record of a Cranfield file."""
+    record_id: str | None = None
+    sections: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = _SECTION.match(line)
+        if match and match.group(1) == "I":
+            if record_id is not None:
+                yield record_id, {k: " ".join(v).strip() for k, v in sections.items()}
+            record_id, sections, current = match.group(2).strip(), {}, None
+        elif match and len(line.split()[0]) == 2:
+            current = match.group(1)
+            sections.setdefault(current, [])
+            if match.group(2):
+                sections[current].append(match.group(2))
+        elif current is not None:
+            sections[current].append(line.strip())
+    if record_id is not None:
+        yield record_id, {k: " ".join(v).strip() for k, v in sections.items()}
+
+
+def load_documents(folder: Path | str) -> list[Document]:
+    """The documents of `cran.all.1400`, in file order."""
+    return [
+        Document(
+            doc_id=int(record_id),
+            title=sections.get("T", ""),
+            authors=sections.get("A", ""),
+            bibliography=sections.get("B", ""),
+            body=sections.get("W", ""),
+        )
+        for record_id, sections in _records(Path(folder) / DOCUMENTS_FILE)
+    ]
+
+
+def load_queries(folder: Path | str) -> list[Query]:
+    """The queries of `cran.qry`, numbered 1..N in file order."""
+    return [
+        Query(number=number, file_id=record_id, text=sections.get("W", ""))
+        for number, (record_id, sections) in enumerate(
+            _records(Path(folder) / QUERIES_FILE), start=1
+        )
+    ]
+
+
+def load_judgements(folder: Path | str) -> dict[int, dict[int, int]]:
+    """query number → document id → grade, as written in `cranqrel` (-1..4)."""
+    judgements: dict[int, dict[int, int]] = {}
+    path = Path(folder) / JUDGEMENTS_FILE
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        query, doc, grade = (int(p) for p in parts[:3])
+        judgements.setdefault(query, {})[doc] = grade
+    return judgements
+
+
+def gain(grade: int) -> float:
+    """Graded gain of a Cranfield grade: 5 − grade for 1..4 (1 is best), else 0."""
+    return float(5 - grade) if 1 <= grade <= 4 else 0.0
+
+
+def build_index(documents: Sequence[Document], fields: Sequence[str] = ("title", "body")):
+    """An in-memory Whoosh index of the documents' chosen fields, analysed as the catalogue is."""
+    unknown = set(fields) - set(TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown Cranfield fields: {sorted(unknown)}")
+    schema = Schema(
+        doc_id=ID(stored=True, unique=True),
+        **{field: TEXT(analyzer=mixed_analyzer()) for field in fields},
+    )
+    index = RamStorage().create_index(schema)
+    writer = index.writer()
+    for doc in documents:
+        writer.add_document(
+            doc_id=str(doc.doc_id), **{field: getattr(doc, field) for field in fields}
+        )
+    writer.commit()
+    return index
+
+
+def evaluate(
+    folder: Path | str,
+    *,
+    title_boost: float = DEFAULT_TITLE_BOOST,
+    field_boosts: Mapping[str, float] | None = None,
+    require_all: bool = False,
+    depth: int = MAP_DEPTH,
+) -> CranfieldResult:
+    """Index the collection, run every judged query and return mean nDCG@10 and MAP.
+
+    By default title (boosted by `title_boost`) and body are searched; `field_boosts`
+    replaces that choice (any of title, authors, bibliography, body)."""
+    boosts = dict(field_boosts) if field_boosts else {"title": title_boost, "body": 1.0}
+    started = time.perf_counter()
+    index = build_index(load_documents(folder), tuple(boosts))
+    indexed = time.perf_counter()
+    judgements = load_judgements(folder)
+    ndcgs: list[float] = []
+    precisions: list[float] = []
+    with index.searcher(weighting=weighting()) as searcher:
+        doc_ids = {num: int(fields["doc_id"]) for num, fields in searcher.iter_docs()}
+        for query in load_queries(folder):
+            judged = judgements.get(query.number)
+            if not judged:
+                continue
+            whoosh_query = text_query(query_terms(query.text), boosts, require_all=require_all)
+            hits = searcher.search(whoosh_query, limit=depth)
+            ranked = [doc_ids[docnum] for _, docnum in hits.top_n]
+            gains = {doc: gain(grade) for doc, grade in judged.items()}
+            ndcgs.append(ndcg_at_k(ranked, gains, 10))
+            relevant = {doc for doc, grade in judged.items() if 1 <= grade <= 4}
+            precisions.append(average_precision(ranked, relevant))
+    searched = time.perf_counter()
+    return CranfieldResult(
+        ndcg10=mean(ndcgs),
+        map=mean(precisions),
+        queries=len(ndcgs),
+        index_seconds=indexed - started,
+        search_seconds=searched - indexed,
+    )
