@@ -1,8 +1,8 @@
 """Benchmark: build the search index of a generated catalogue and replay a realistic query mix.
 
 .venv/bin/python bench/generate_catalogue.py --courses 630000 --learners 0   # the catalogue
-.venv/bin/python bench/search_benchmark.py --db /tmp/lifelong-bench.db --procs 2        # build + queries
-.venv/bin/python bench/search_benchmark.py --db /tmp/lifelong-bench.db --skip-build     # queries only
+.venv/bin/python bench/search_benchmark.py --db /tmp/lifelong-bench.db --procs 2  # build, query
+.venv/bin/python bench/search_benchmark.py --db /tmp/lifelong-bench.db --skip-build  # query
 
 The query mix is drawn with a Zipf-like skew from the demo vocabulary: 1–3 word Chinese
 queries, English queries, pinyin (full and initials); about a third carry a filter and a
