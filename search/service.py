@@ -19,6 +19,7 @@ from whoosh import sorting
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from search.analysis import analyze, ensure_jieba
+from search.facets import FacetCache
 from search.highlight import highlight
 from search.pinyin import full_pinyin, has_han, looks_like_pinyin, split_syllables
 from search.ranking import MAX_TERMS, term_groups
@@ -167,13 +168,6 @@ def _filter(filters: Mapping[str, str]) -> q.Query | None:
     return q.And(terms) if terms else None
 
 
-def _facets() -> sorting.Facets:
-    facets = sorting.Facets()
-    for name in FACETS:
-        facets.add_field(name, maptype=sorting.Count)
-    return facets
-
-
 _SORT_FACETS = {
     "newest": sorting.FieldFacet("published", reverse=True),
     "popular": sorting.FieldFacet("popularity", reverse=True),
@@ -182,8 +176,10 @@ _SORT_FACETS = {
 
 
 def _run(searcher, query, request: SearchRequest, limit: int):
+    # optimize=False: whoosh's block-quality skipping trips an assertion on Require queries,
+    # and facet counts visit every match anyway.
     collector = searcher.collector(
-        limit=limit, sortedby=_SORT_FACETS.get(request.sort), groupedby=_facets()
+        limit=limit, sortedby=_SORT_FACETS.get(request.sort), optimize=False
     )
     allow = _filter(request.filters)
     if allow is not None:
@@ -203,8 +199,13 @@ def _ranked(results, request: SearchRequest) -> list:
     hits = list(results)
     if request.sort == "relevance" and hits:
         # Fold a popularity prior into the text score: log-damped so text relevance leads.
+        # Read from the column, not the stored fields: unpacking 200 stored documents per
+        # search would cost more than the search itself.
+        popularity = results.searcher.reader().column_reader("popularity")
         hits.sort(
-            key=lambda h: h.score * (1 + POPULARITY_WEIGHT * math.log1p(h["popularity"] / 100)),
+            key=lambda h: (
+                h.score * (1 + POPULARITY_WEIGHT * math.log1p(popularity[h.docnum] / 100))
+            ),
             reverse=True,
         )
     return hits
@@ -220,12 +221,12 @@ def _hit(raw, terms: set[str]) -> Hit:
     )
 
 
+_FACET_CACHE = FacetCache()
+
+
 def _counts(results) -> dict[str, list[tuple[str, int]]]:
-    facets = {}
-    for name in FACETS:
-        groups = results.groups(name)
-        facets[name] = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]))
-    return facets
+    tallies = _FACET_CACHE.counts(results.searcher, results.docs(), FACETS)
+    return {name: sorted(tallies[name].items(), key=lambda kv: (-kv[1], kv[0])) for name in FACETS}
 
 
 def _indexed(searcher, word: str) -> bool:
@@ -326,7 +327,7 @@ class Suggestion:
     title: str
 
 
-MAX_EXPANSION = 200
+MAX_EXPANSION = 60
 
 
 def suggest(store: IndexStore, prefix: str, limit: int = 8) -> list[Suggestion]:
