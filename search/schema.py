@@ -25,10 +25,10 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=text, stored=True, phrase=False, spelling=True),
-        summary=TEXT(analyzer=text, stored=True, phrase=False),
+        summary=TEXT(analyzer=text, stored=True, phrase=False, spelling=True),
         description=TEXT(analyzer=text, phrase=False),
         snippet=STORED(),
-        subjects=TEXT(analyzer=text, stored=True, phrase=False),
+        subjects=TEXT(analyzer=text, stored=True, phrase=False, spelling=True),
         provider=TEXT(analyzer=text, stored=True, phrase=False),
         lessons=TEXT(analyzer=text, phrase=False),
         # Pinyin of the title's words: full ("taijiquan") and initials ("tjq").

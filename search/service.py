@@ -230,11 +230,13 @@ def _counts(results) -> dict[str, list[tuple[str, int]]]:
 
 
 def _indexed(searcher, word: str) -> bool:
-    """Whether the word, analysed as the index analyses it, occurs in any text field."""
-    terms = analyze(word)
-    return bool(terms) and any(
-        searcher.doc_frequency(field, term) for term in terms for field in TEXT_FIELDS
-    )
+    """Whether the word, exactly as typed, is a known word of titles, summaries or subjects.
+
+    Judged on the unstemmed spelling lists: a misspelling can share its stem with a real
+    word ("excell" and "excel" both stem to "excel").
+    """
+    fields = [f"spell_{f}" for f in TEXT_FIELDS if f"spell_{f}" in searcher.schema]
+    return any(searcher.doc_frequency(field, word) for field in fields)
 
 
 def _did_you_mean(searcher, text: str, hits: list) -> str | None:
