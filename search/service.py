@@ -106,9 +106,14 @@ def _expand(groups: list[list[str]], synonyms: Mapping[str, Sequence[str]]) -> l
     return expanded
 
 
-def _group_query(terms: Sequence[str]) -> q.Query:
-    fields = {f: b for f, b in TEXT_FIELDS.items() if f != "pinyin"}
-    return q.Or([q.Term(f, t, boost=b) for t in terms for f, b in fields.items()])
+# The any-word fallback looks only where a course says what it is about: matching any word
+# anywhere (descriptions, lesson titles) would score most of a large catalogue.
+RELAXED_FIELDS = ("title", "summary", "subjects")
+
+
+def _group_query(terms: Sequence[str], fields: Sequence[str] | None = None) -> q.Query:
+    names = fields or [f for f in TEXT_FIELDS if f != "pinyin"]
+    return q.Or([q.Term(f, t, boost=TEXT_FIELDS[f]) for t in terms for f in names])
 
 
 def _pinyin_query(text: str) -> q.Query | None:
@@ -152,7 +157,7 @@ def build_query(
     groups = _stem_variants(reader, _expand(term_groups(text), synonyms))
     if len(groups) > MAX_TERMS:
         raise QueryRejected("TOO_MANY_TERMS", f"a search may have at most {MAX_TERMS} words")
-    parts = [_group_query(g) for g in groups]
+    parts = [_group_query(g, None if require_all else RELAXED_FIELDS) for g in groups]
     words = (q.And(parts) if require_all else q.Or(parts)) if len(parts) > 1 else None
     main = words or (parts[0] if parts else None)
     pinyin = _pinyin_query(text)
