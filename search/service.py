@@ -6,6 +6,7 @@ results back, with highlights already HTML-escaped.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import time
@@ -274,6 +275,36 @@ def search(
     request: SearchRequest,
     *,
     synonyms: Mapping[str, Sequence[str]] | None = None,
+    use_cache: bool = True,
+) -> SearchResults:
+    """Run a search (or answer it from the cache of the current index version)."""
+    if not use_cache:
+        return _search(store, request, synonyms)
+    started = time.perf_counter()
+    searcher = store.searcher()
+    key = (
+        store.current_generation(),
+        searcher.reader().generation(),
+        request.text,
+        tuple(sorted(request.filters.items())),
+        request.sort,
+        request.page,
+        request.per_page,
+        tuple(sorted((k, tuple(v)) for k, v in (synonyms or {}).items())),
+    )
+    cached = store.results_cache.get(key)
+    if cached is not None:
+        return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
+    results = _search(store, request, synonyms)
+    if not results.partial:
+        store.results_cache.put(key, results)
+    return results
+
+
+def _search(
+    store: IndexStore,
+    request: SearchRequest,
+    synonyms: Mapping[str, Sequence[str]] | None,
 ) -> SearchResults:
     """Run a search: all words first, then any word, then popular courses."""
     started = time.perf_counter()

@@ -17,6 +17,7 @@ import os
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +27,31 @@ from whoosh.searching import Searcher
 
 from search.ranking import weighting
 from search.schema import build_schema
+
+
+class LRUCache:
+    """A small thread-safe least-recently-used cache."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        """The cached value, or None."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        """Remember a value, forgetting the least recently used beyond the size."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 class IndexMissing(RuntimeError):
@@ -38,6 +64,9 @@ class IndexStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._local = threading.local()
+        # Results of frequent searches; keys carry the index version, so a commit or a new
+        # generation makes old entries unreachable (and they age out).
+        self.results_cache = LRUCache(2048)
 
     # -- generations -------------------------------------------------------------------
 
