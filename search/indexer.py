@@ -133,7 +133,7 @@ def run_forever(
     stop = stop or threading.Event()
     while not stop.is_set():
         try:
-            if not store.exists():
+            if not store.is_current_schema():
                 rebuild(sessions, store)
             applied = sync_all(sessions, store)
             if applied:

@@ -84,6 +84,16 @@ class IndexStore:
     def _generation_dir(self, name: str) -> Path:
         return self.root / name
 
+    def is_current_schema(self) -> bool:
+        """Whether the live index was built with today's schema (an upgrade may add fields)."""
+        if not self.exists():
+            return False
+        live = self.open_index().schema
+        wanted = build_schema()
+        return sorted(live.names()) == sorted(wanted.names()) and all(
+            type(live[name]) is type(wanted[name]) for name in wanted.names()
+        )
+
     def open_index(self) -> Index:
         """The live index."""
         name = self.current_generation()

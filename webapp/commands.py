@@ -147,7 +147,7 @@ def start_command(host: str, port: int) -> None:
         click.echo(f"Generating the demo catalogue ({settings.demo_courses:,} courses)…")
         generate_demo_data(settings.demo_courses, settings.demo_learners, 20261126)
     store = app.extensions["lifelong.search"].store
-    if not store.exists():
+    if not store.is_current_schema():
         click.echo("Building the search index…")
         count = rebuild(get_database().sessions, store)
         click.echo(f"Indexed {count:,} courses.")

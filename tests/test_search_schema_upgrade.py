@@ -1,0 +1,51 @@
+"""An index built with an older schema is noticed and rebuilt by the indexer and `start`."""
+
+from __future__ import annotations
+
+import threading
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, TEXT, Schema
+
+from catalogue.db import make_session_factory
+from search.indexer import run_forever
+from search.service import SearchRequest, search
+from search.store import IndexStore
+from tests.helpers import make_course
+
+
+def _old_index(store: IndexStore) -> None:
+    store.root.mkdir(parents=True, exist_ok=True)
+    path = store.root / "gen-00000000000000000001"
+    path.mkdir()
+    old = whoosh_index.create_in(str(path), Schema(id=ID(stored=True, unique=True), title=TEXT))
+    writer = old.writer()
+    writer.add_document(id="999", title="old")
+    writer.commit()
+    store.publish(path.name)
+
+
+def test_indexer_rebuilds_an_index_of_an_older_schema(engine, session, tmp_path):
+    make_course(session, title="太极拳入门")
+    session.commit()
+    store = IndexStore(tmp_path / "index")
+    _old_index(store)
+    assert store.exists() and not store.is_current_schema()
+    stop = threading.Event()
+    sessions = make_session_factory(engine)
+    thread = threading.Thread(
+        target=run_forever, args=(sessions, store), kwargs={"stop": stop, "interval": 0.05}
+    )
+    thread.start()
+    try:
+        for _ in range(200):
+            if store.is_current_schema():
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert store.is_current_schema()
+    assert [h.fields["title"] for h in search(store, SearchRequest("太极拳")).hits] == [
+        "太极拳入门"
+    ]
