@@ -158,9 +158,12 @@ def build_query(
     groups = _stem_variants(reader, _expand(term_groups(text), synonyms))
     if len(groups) > MAX_TERMS:
         raise QueryRejected("TOO_MANY_TERMS", f"a search may have at most {MAX_TERMS} words")
-    parts = [_group_query(g, None if require_all else RELAXED_FIELDS) for g in groups]
-    words = (q.And(parts) if require_all else q.Or(parts)) if len(parts) > 1 else None
-    main = words or (parts[0] if parts else None)
+    if require_all:
+        parts = [_group_query(g) for g in groups]
+        main = (q.And(parts) if len(parts) > 1 else parts[0]) if parts else None
+    else:
+        # One flat OR: whoosh matches a flat union markedly faster than nested ones.
+        main = _group_query([t for g in groups for t in g], RELAXED_FIELDS) if groups else None
     pinyin = _pinyin_query(text)
     alternatives = [x for x in (main, pinyin) if x is not None]
     if not alternatives:
@@ -230,8 +233,8 @@ def _hit(raw, terms: set[str]) -> Hit:
 _FACET_CACHE = FacetCache()
 
 
-def _counts(results) -> dict[str, list[tuple[str, int]]]:
-    tallies = _FACET_CACHE.counts(results.searcher, results.docs(), FACETS)
+def _counts(searcher, docs) -> dict[str, list[tuple[str, int]]]:
+    tallies = _FACET_CACHE.counts(searcher, docs, FACETS)
     return {name: sorted(tallies[name].items(), key=lambda kv: (-kv[1], kv[0])) for name in FACETS}
 
 
@@ -343,13 +346,14 @@ def _search(
         results, partial = _run(searcher, q.Every(), popular, page * per_page)
         ranked, relaxed = list(results), "popular"
     term_set = set(terms)
+    matched = results.docs()  # every match, for the total and the facet counts
     window = ranked[(page - 1) * per_page : page * per_page]
     return SearchResults(
         hits=[_hit(h, term_set) for h in window],
-        total=len(results),
+        total=len(matched),
         page=page,
         per_page=per_page,
-        facets=_counts(results),
+        facets=_counts(results.searcher, matched),
         did_you_mean=did_you_mean,
         relaxed=relaxed,
         partial=partial,
