@@ -113,6 +113,16 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {pick(0.50):.1f} ms, p95 {pick(0.95):.1f} ms, p99 {pick(0.99):.1f} ms"
 
 
+def memory_now() -> dict[str, float]:
+    """This process's resident memory split into anonymous and file-backed pages, in MB."""
+    figures = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "RssAnon", "RssFile"):
+            figures[name] = int(value.split()[0]) / 1024
+    return figures
+
+
 def directory_mb(path: Path) -> float:
     """Total size of the files under a directory."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
@@ -161,7 +171,12 @@ def main() -> None:
         completions.append((time.perf_counter() - started) * 1000)
     print(f"autocomplete ({len(completions)} prefixes): {percentiles(completions)}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of this process (index open, after the queries): {rss:,.0f} MB")
+    memory = memory_now()
+    print(
+        f"memory (index open, after the queries): peak RSS {rss:,.0f} MB; now "
+        f"{memory['RssAnon']:,.0f} MB private (heap) + {memory['RssFile']:,.0f} MB mapped index "
+        "and library files (page cache, shared between workers)"
+    )
 
 
 if __name__ == "__main__":
