@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from catalogue.db import make_engine, make_session_factory, upgrade_database
-from catalogue.models import Base
+from tests.helpers import empty_tables
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ADMIN_URL = os.environ.get(
@@ -89,17 +89,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> str:
     return url
 
 
-def _empty_all_tables(engine: sa.Engine) -> None:
-    tables = [t.name for t in Base.metadata.sorted_tables]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{t}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                conn.execute(sa.text(f'DELETE FROM "{table}"'))
-
-
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.Engine]:
     """An engine on the migrated test database; every table is emptied afterwards."""
@@ -107,7 +96,7 @@ def engine(database_url: str) -> Iterator[sa.Engine]:
     try:
         yield eng
     finally:
-        _empty_all_tables(eng)
+        empty_tables(eng)
         eng.dispose()
 
 

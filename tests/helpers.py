@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from itertools import count
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from catalogue.models import Area, Course
+from catalogue.models import Area, Base, Course
 from catalogue.services.courses import CourseData, LessonData, create_course
 from catalogue.services.providers import create_provider
 
@@ -62,3 +63,15 @@ def login(client, email: str, password: str) -> None:
 def page_token(client) -> str:
     """A CSRF token valid for the client's session."""
     return csrf_token(client.get("/").get_data(as_text=True))
+
+
+def empty_tables(engine: sa.Engine) -> None:
+    """Delete every row of every table (TRUNCATE on PostgreSQL)."""
+    tables = [t.name for t in Base.metadata.sorted_tables]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(sa.text(f'DELETE FROM "{table}"'))

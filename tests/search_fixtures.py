@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalogue.models import Base, EventKind
+from catalogue.models import EventKind
 from catalogue.services.activity import record_event, refresh_course_stats
 from catalogue.services.courses import (
     CourseData,
@@ -547,15 +546,3 @@ def rename_course(session: Session, catalogue: Catalogue, key: str, title: str) 
     data.title = title
     update_course(session, catalogue.ids[key], data)
     session.commit()
-
-
-def empty_tables(engine: sa.Engine) -> None:
-    """Delete every row, so a module-wide catalogue leaves nothing behind for other tests."""
-    tables = [t.name for t in Base.metadata.sorted_tables]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{t}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                conn.execute(sa.text(f'DELETE FROM "{table}"'))

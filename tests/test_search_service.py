@@ -18,12 +18,12 @@ from catalogue.db import make_engine, make_session_factory
 from search.documents import duration_band, normalise_title
 from search.pinyin import full_pinyin, initials
 from search.service import MAX_QUERY_CHARS, QueryRejected, SearchRequest, search, suggest
+from tests.helpers import empty_tables
 from tests.search_fixtures import (
     DRAFT_TITLE,
     TWIN_TITLE,
     WITHDRAWN_TITLE,
     build_catalogue,
-    empty_tables,
     index_catalogue,
 )
 
