@@ -369,7 +369,7 @@ class Suggestion:
     title: str
 
 
-MAX_EXPANSION = 60
+MAX_EXPANSION = 30
 
 
 def suggest(store: IndexStore, prefix: str, limit: int = 8) -> list[Suggestion]:
