@@ -108,3 +108,22 @@ def test_editor_console_and_synonyms(client, session, indexed):
     bad = client.post("/editor/synonyms", data={"csrf_token": csrf_token(page), "terms": "独"})
     assert bad.status_code == 302
     assert "至少填写两个不同的词" in client.get("/editor/search").get_data(as_text=True)
+
+
+def test_search_works_while_another_transaction_holds_the_database(app, client, engine, indexed):
+    """A long write (a partner upload) must not turn searches into errors."""
+    from sqlalchemy import text
+
+    if engine.dialect.name != "sqlite":
+        pytest.skip("only SQLite has a single database-wide write lock")
+    app.extensions["lifelong.db"].engine.dispose()
+    holder = engine.connect()
+    holder.exec_driver_sql("BEGIN IMMEDIATE")  # hold the write lock like a running upload
+    holder.execute(text("UPDATE providers SET name = name"))
+    try:
+        # The log write waits for SQLite's busy timeout, then the search answers anyway.
+        response = client.get("/api/v1/search?q=太极拳")
+        assert response.status_code == 200 and response.get_json()["total"] == 1
+    finally:
+        holder.rollback()
+        holder.close()

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from catalogue.errors import Collector, NotFound
@@ -21,6 +22,23 @@ def log_query(
     normal = " ".join((clean_text(text) or "").lower().split())[:200]
     session.add(SearchQuery(text=normal, filters=dict(filters), results=results, relaxed=relaxed))
     session.flush()
+
+
+def record_query(
+    session: Session, text: str, filters: Mapping[str, str], results: int, relaxed: str | None
+) -> bool:
+    """Log a search and commit it; False (nothing stored) when the database is busy.
+
+    The query log must never fail a search: on SQLite a long partner upload holds the single
+    write lock for its whole transaction.
+    """
+    try:
+        log_query(session, text, filters, results, relaxed)
+        session.commit()
+    except OperationalError:
+        session.rollback()
+        return False
+    return True
 
 
 def top_queries(

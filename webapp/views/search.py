@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from catalogue.services.providers import provider_names
-from catalogue.services.search_admin import log_query
+from catalogue.services.search_admin import record_query
 from search.schema import FACETS
 from search.service import SORTS, QueryRejected, SearchRequest, search, suggest
 from search.store import IndexMissing
@@ -13,6 +15,7 @@ from webapp import messages
 from webapp.db import get_session
 from webapp.search_index import get_search
 
+log = logging.getLogger(__name__)
 bp = Blueprint("search", __name__)
 
 
@@ -59,10 +62,17 @@ def _run(search_request: SearchRequest):
     subsystem = get_search()
     results = search(subsystem.store, search_request, synonyms=subsystem.synonyms())
     if search_request.page == 1 and search_request.text.strip():
-        db = get_session()
-        log_query(db, search_request.text, search_request.filters, results.total, results.relaxed)
-        db.commit()
+        _log(search_request, results)
     return results
+
+
+def _log(search_request: SearchRequest, results) -> None:
+    """Record the search; a busy database (SQLite during a long upload) skips it, never fails it."""
+    recorded = record_query(
+        get_session(), search_request.text, search_request.filters, results.total, results.relaxed
+    )
+    if not recorded:
+        log.warning("search log skipped: the database is busy")
 
 
 @bp.route("/search")
