@@ -184,7 +184,7 @@ _SORT_FACETS = {
 }
 
 
-def _run(searcher, query, request: SearchRequest, limit: int):
+def _run(searcher, query, request: SearchRequest, limit: int, timelimit: float = TIME_LIMIT):
     # optimize=False: whoosh's block-quality skipping trips an assertion on Require queries,
     # and facet counts visit every match anyway.
     collector = searcher.collector(
@@ -195,7 +195,7 @@ def _run(searcher, query, request: SearchRequest, limit: int):
         # Filters restrict the matches without adding to their scores.
         query = q.Require(query, allow)
     # No SIGALRM: searches run in web server threads, where signals cannot be used.
-    timed = TimeLimitCollector(collector, timelimit=TIME_LIMIT, use_alarm=False)
+    timed = TimeLimitCollector(collector, timelimit=max(timelimit, 0.01), use_alarm=False)
     partial = False
     try:
         searcher.search_with_collector(query, timed)
@@ -325,35 +325,46 @@ def _search(
     )
     if query is None:
         query = q.Every()
-    results, partial = _run(searcher, query, request, limit)
-    if text and results.scored_length() == 0:
+    # One budget for the whole search: each further pass gets what is left of it.
+    deadline = started + TIME_LIMIT
+
+    def left() -> float:
+        return deadline - time.perf_counter()
+
+    results, partial = _run(searcher, query, request, limit, left())
+    if text and results.scored_length() == 0 and left() > 0:
         any_query, terms = build_query(
             text, synonyms or {}, require_all=False, reader=searcher.reader()
         )
         if any_query is not None:
-            results, partial = _run(searcher, any_query, request, limit)
+            results, partial = _run(searcher, any_query, request, limit, left())
             relaxed = "any_term"
     ranked = _ranked(results, request)
-    did_you_mean = _did_you_mean(searcher, text, ranked) if text else None
-    if text and not ranked and did_you_mean:
+    did_you_mean = _did_you_mean(searcher, text, ranked) if text and left() > 0 else None
+    if text and not ranked and did_you_mean and left() > 0:
         # A misspelling: show what the corrected words find rather than nothing.
         fixed, terms = build_query(did_you_mean, synonyms or {}, require_all=False)
         if fixed is not None:
-            results, partial = _run(searcher, fixed, request, limit)
+            results, partial = _run(searcher, fixed, request, limit, left())
             ranked, relaxed = _ranked(results, request), "corrected"
-    if text and not ranked:
+    if text and not ranked and left() > 0:
         popular = SearchRequest("", request.filters, "popular", page, per_page)
-        results, partial = _run(searcher, q.Every(), popular, page * per_page)
+        results, partial = _run(searcher, q.Every(), popular, page * per_page, left())
         ranked, relaxed = list(results), "popular"
     term_set = set(terms)
-    matched = results.docs()  # every match, for the total and the facet counts
+    if left() > 0:
+        matched = results.docs()  # every match, for the total and the facet counts
+        total, facets = len(matched), _counts(results.searcher, matched)
+    else:
+        # Out of time: no facet pass; the total is what the scored pass counted.
+        total, facets, partial = results.scored_length(), {}, True
     window = ranked[(page - 1) * per_page : page * per_page]
     return SearchResults(
         hits=[_hit(h, term_set) for h in window],
-        total=len(matched),
+        total=total,
         page=page,
         per_page=per_page,
-        facets=_counts(results.searcher, matched),
+        facets=facets,
         did_you_mean=did_you_mean,
         relaxed=relaxed,
         partial=partial,

@@ -127,3 +127,13 @@ def test_search_works_while_another_transaction_holds_the_database(app, client, 
     finally:
         holder.rollback()
         holder.close()
+
+
+def test_a_search_out_of_time_answers_partially_instead_of_hanging(client, indexed, monkeypatch):
+    import search.service
+
+    monkeypatch.setattr(search.service, "TIME_LIMIT", 0.0)
+    body = client.get("/api/v1/search?q=太极拳").get_json()
+    assert body["partial"] is True and body["facets"] == {}
+    page = client.get("/search?q=智能手机")
+    assert page.status_code == 200
