@@ -47,6 +47,12 @@ class FacetCache:
                 self._codes.popitem(last=False)
         return found
 
+    def warm(self, searcher, fields: Sequence[str]) -> None:
+        """Read the value codes of every segment not seen yet (after a commit or at start)."""
+        for reader, _offset in searcher.reader().leaf_readers():
+            for field in fields:
+                self._segment_codes(reader, field)
+
     def counts(self, searcher, docnums: Iterable[int], fields: Sequence[str]) -> dict[str, Counter]:
         """For each field, how many of the documents hold each value."""
         docs = np.fromiter(docnums, dtype=np.int64)

@@ -238,6 +238,20 @@ def _counts(searcher, docs) -> dict[str, list[tuple[str, int]]]:
     return {name: sorted(tallies[name].items(), key=lambda kv: (-kv[1], kv[0])) for name in FACETS}
 
 
+def _own_filter_counts(searcher, base, filters: Mapping[str, str], left) -> dict:
+    """For each filtered facet, counts as if its own filter were off, so a learner who chose
+    one area still sees how many matches the other areas have."""
+    counts = {}
+    for name in filters:
+        if name not in FACETS or left() <= 0:
+            continue
+        others = _filter({k: v for k, v in filters.items() if k != name})
+        query = q.Require(base, others) if others is not None else base
+        docs = searcher.docs_for_query(query)
+        counts[name] = _counts(searcher, docs)[name]
+    return counts
+
+
 def _indexed(searcher, word: str) -> bool:
     """Whether the word, exactly as typed, is a known word of titles, summaries or subjects.
 
@@ -310,12 +324,15 @@ def _search(
     synonyms: Mapping[str, Sequence[str]] | None,
 ) -> SearchResults:
     """Run a search: all words first, then any word, then popular courses."""
-    started = time.perf_counter()
     if request.sort not in SORTS:
         raise QueryRejected("BAD_SORT", f"sort must be one of {', '.join(SORTS)}")
     text = clean_query(request.text)
     page, per_page = max(1, request.page), max(1, min(request.per_page, 100))
     searcher = store.searcher()
+    # One-off costs of a process or of a new commit are not charged to the learner's query.
+    ensure_jieba()
+    _FACET_CACHE.warm(searcher, FACETS)
+    started = time.perf_counter()
     limit = max(RERANK_DEPTH if request.sort == "relevance" else 0, page * per_page)
     relaxed = None
     query, terms = (
@@ -332,13 +349,14 @@ def _search(
         return deadline - time.perf_counter()
 
     results, partial = _run(searcher, query, request, limit, left())
+    base = query
     if text and results.scored_length() == 0 and left() > 0:
         any_query, terms = build_query(
             text, synonyms or {}, require_all=False, reader=searcher.reader()
         )
         if any_query is not None:
             results, partial = _run(searcher, any_query, request, limit, left())
-            relaxed = "any_term"
+            base, relaxed = any_query, "any_term"
     ranked = _ranked(results, request)
     did_you_mean = _did_you_mean(searcher, text, ranked) if text and left() > 0 else None
     if text and not ranked and did_you_mean and left() > 0:
@@ -346,15 +364,16 @@ def _search(
         fixed, terms = build_query(did_you_mean, synonyms or {}, require_all=False)
         if fixed is not None:
             results, partial = _run(searcher, fixed, request, limit, left())
-            ranked, relaxed = _ranked(results, request), "corrected"
+            ranked, relaxed, base = _ranked(results, request), "corrected", fixed
     if text and not ranked and left() > 0:
         popular = SearchRequest("", request.filters, "popular", page, per_page)
         results, partial = _run(searcher, q.Every(), popular, page * per_page, left())
-        ranked, relaxed = list(results), "popular"
+        ranked, relaxed, base = list(results), "popular", q.Every()
     term_set = set(terms)
     if left() > 0:
         matched = results.docs()  # every match, for the total and the facet counts
         total, facets = len(matched), _counts(results.searcher, matched)
+        facets.update(_own_filter_counts(searcher, base, request.filters, left))
     else:
         # Out of time: no facet pass; the total is what the scored pass counted.
         total, facets, partial = results.scored_length(), {}, True
