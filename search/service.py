@@ -32,6 +32,9 @@ SORTS = ("relevance", "newest", "popular", "shortest")
 RERANK_DEPTH = 200
 POPULARITY_WEIGHT = 0.15
 TIME_LIMIT = 1.0
+# Deep pages cost a top-N collection of page × per_page documents: only the first 2,000
+# results can be paged through (narrow the search to see others).
+MAX_RESULT_WINDOW = 2000
 # Characters of query syntax we do not offer (wildcards, fields, grouping): dropped.
 _SYNTAX = re.compile(r"[*?~^:\"()\[\]{}<>+\-!|&\\/]+")
 
@@ -328,6 +331,10 @@ def _search(
         raise QueryRejected("BAD_SORT", f"sort must be one of {', '.join(SORTS)}")
     text = clean_query(request.text)
     page, per_page = max(1, request.page), max(1, min(request.per_page, 100))
+    if page * per_page > MAX_RESULT_WINDOW:
+        raise QueryRejected(
+            "PAGE_TOO_DEEP", f"only the first {MAX_RESULT_WINDOW} results can be paged through"
+        )
     searcher = store.searcher()
     # One-off costs of a process or of a new commit are not charged to the learner's query.
     ensure_jieba()

@@ -68,6 +68,9 @@ def test_api_errors_are_json_with_codes(client, indexed):
     assert bad_sort.get_json()["error"]["code"] == "BAD_SORT"
     bad_page = client.get("/api/v1/search?q=x&page=two")
     assert bad_page.get_json()["error"]["code"] == "BAD_PAGE"
+    deep = client.get("/api/v1/search?q=x&page=101&per_page=20")
+    assert deep.status_code == 400 and deep.get_json()["error"]["code"] == "PAGE_TOO_DEEP"
+    assert client.get("/api/v1/search?q=x&page=100&per_page=20").status_code == 200
     page = client.get("/search?q=" + "长" * 201)
     assert page.status_code == 400 and "最多 200 个字" in page.get_data(as_text=True)
 
