@@ -57,6 +57,9 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Areas the learner cares about, to guess where popular courses should come from when
+    # nothing matches (the areas chosen at sign-up).
+    interest_areas: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,7 @@ def search(
         request.sort,
         request.page,
         request.per_page,
+        request.interest_areas,
         tuple(sorted((k, tuple(v)) for k, v in (synonyms or {}).items())),
     )
     cached = store.results_cache.get(key)
@@ -374,8 +378,11 @@ def _search(
             ranked, relaxed, base = _ranked(results, request), "corrected", fixed
     if text and not ranked and left() > 0:
         popular = SearchRequest("", request.filters, "popular", page, per_page)
-        results, partial = _run(searcher, q.Every(), popular, page * per_page, left())
-        ranked, relaxed, base = list(results), "popular", q.Every()
+        base = q.Every()
+        if request.interest_areas and "area" not in request.filters:
+            base = q.Or([q.Term("area", a) for a in request.interest_areas])
+        results, partial = _run(searcher, base, popular, page * per_page, left())
+        ranked, relaxed = list(results), "popular"
     term_set = set(terms)
     if left() > 0:
         matched = results.docs()  # every match, for the total and the facet counts

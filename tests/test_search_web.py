@@ -140,3 +140,14 @@ def test_a_search_out_of_time_answers_partially_instead_of_hanging(client, index
     assert body["partial"] is True and body["facets"] == {}
     page = client.get("/search?q=智能手机")
     assert page.status_code == 200
+
+
+def test_nothing_found_shows_popular_courses_of_the_learners_areas(client, session, indexed):
+    register_user(session, "oldie@x.cn", "password-123", "老李", interest_areas=["workplace"])
+    session.commit()
+    anonymous = client.get("/api/v1/search?q=火星移民").get_json()
+    assert anonymous["relaxed"] == "popular" and anonymous["total"] == 4
+    login(client, "oldie@x.cn", "password-123")
+    mine = client.get("/api/v1/search?q=火星移民").get_json()
+    assert mine["relaxed"] == "popular"
+    assert [h["title"] for h in mine["hits"]] == ["Excel for the office"]

@@ -27,6 +27,7 @@ class CurrentUser(UserMixin):
         self.provider_id = user.provider_id
         self.preferred_language = user.preferred_language
         self.caring_mode = user.caring_mode
+        self.interest_areas = tuple(user.interest_areas or ())
         self._active = user.is_active
 
     @property

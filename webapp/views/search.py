@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, jsonify, render_template, request, url_for
+from flask_login import current_user
 
 from catalogue.services.providers import provider_names
 from catalogue.services.search_admin import record_query
@@ -55,7 +56,8 @@ def _request_from_args() -> SearchRequest:
     if sort not in SORTS:
         raise QueryRejected("BAD_SORT", f"sort must be one of: {', '.join(SORTS)}")
     filters = {name: request.args[name] for name in FACETS if request.args.get(name)}
-    return SearchRequest(request.args.get("q", ""), filters, sort, page, per_page)
+    areas = current_user.interest_areas if current_user.is_authenticated else ()
+    return SearchRequest(request.args.get("q", ""), filters, sort, page, per_page, areas)
 
 
 def _run(search_request: SearchRequest):
