@@ -20,6 +20,7 @@ from whoosh import sorting
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from search.analysis import analyze, ensure_jieba
+from search.documents import normalise_title
 from search.facets import FacetCache
 from search.highlight import highlight
 from search.pinyin import full_pinyin, has_han, looks_like_pinyin, split_syllables
@@ -128,11 +129,9 @@ def _pinyin_query(text: str) -> q.Query | None:
     letters = text.replace(" ", "").lower()
     if not letters.isascii() or not letters.isalpha():
         return None
-    boost = TEXT_FIELDS["pinyin"]
-    if looks_like_pinyin(letters):
-        return q.Term("pinyin", letters, boost=boost)
-    if 2 <= len(letters) <= 8:
-        return q.Term("pinyin", letters, boost=boost)  # initials such as "tjq"
+    # Full pinyin ("taijiquan"), or 2–8 letters that may be initials ("tjq").
+    if looks_like_pinyin(letters) or 2 <= len(letters) <= 8:
+        return q.Term("pinyin", letters, boost=TEXT_FIELDS["pinyin"])
     return None
 
 
@@ -418,8 +417,6 @@ MAX_EXPANSION = 30
 
 def suggest(store: IndexStore, prefix: str, limit: int = 8) -> list[Suggestion]:
     """Titles starting with what was typed: characters, pinyin or pinyin initials."""
-    from search.documents import normalise_title
-
     key = normalise_title(clean_query(prefix))
     if not key:
         return []

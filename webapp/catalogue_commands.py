@@ -67,7 +67,7 @@ def import_command(
         encoding=encoding,
     )
     operator = ingest.Actor(user_id=None, role=Role.ADMIN)
-    limits = ingest.Limits(settings.max_upload_bytes, settings.max_upload_rows)
+    limits = settings.upload_limits()
     try:
         mapping = json.loads(mapping_json) if mapping_json else None
     except ValueError:

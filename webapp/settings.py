@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from catalogue.ingest.service import Limits
+
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_ROWS = 1_000_000
 
@@ -58,6 +60,10 @@ class Settings:
             demo_courses=int(pick("DEMO_COURSES", 5000)),
             demo_learners=int(pick("DEMO_LEARNERS", 2000)),
         )
+
+    def upload_limits(self) -> Limits:
+        """The partner-upload size limits."""
+        return Limits(max_bytes=self.max_upload_bytes, max_rows=self.max_upload_rows)
 
 
 def _instance_secret(instance: Path) -> str:

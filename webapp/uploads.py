@@ -34,7 +34,7 @@ class UploadRunner:
     @property
     def limits(self) -> Limits:
         """Size limits from the settings."""
-        return Limits(self.settings.max_upload_bytes, self.settings.max_upload_rows)
+        return self.settings.upload_limits()
 
     def submit(self, upload_id: int) -> Future:
         """Apply a queued upload in the background."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import request
+
 
 def safe_next(target: str | None, default: str = "/") -> str:
     """A local path to go back to; anything pointing off-site becomes the default."""
@@ -14,3 +16,11 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+def int_arg(name: str, default: int) -> int:
+    """A whole-number query argument, or the default when absent or malformed."""
+    try:
+        return int(request.args.get(name, default))
+    except ValueError:
+        return default

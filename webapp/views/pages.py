@@ -9,18 +9,12 @@ from catalogue.models import Area
 from catalogue.services import columns as column_service
 from catalogue.services import courses as course_service
 from webapp.db import get_session
+from webapp.urls import int_arg
 
 bp = Blueprint("pages", __name__)
 
 PER_PAGE = 24
 SORTS = ("newest", "popular")
-
-
-def _int_arg(name: str, default: int) -> int:
-    try:
-        return int(request.args.get(name, default))
-    except ValueError:
-        return default
 
 
 @bp.route("/")
@@ -47,7 +41,7 @@ def area(area: str):
     if sort not in SORTS:
         sort = "newest"
     page = course_service.area_course_page(
-        get_session(), chosen, page=_int_arg("page", 1), per_page=PER_PAGE, sort=sort
+        get_session(), chosen, page=int_arg("page", 1), per_page=PER_PAGE, sort=sort
     )
     if page.page > page.pages:
         abort(404)

@@ -30,6 +30,7 @@ from webapp.access import current_actor, partner_required
 from webapp.db import get_session
 from webapp.forms import PlainForm, TokenForm, UploadForm, UploadOptionsForm
 from webapp.uploads import get_runner
+from webapp.urls import int_arg
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 
@@ -282,10 +283,7 @@ def courses():
         status_filter = CourseStatus(status_arg) if status_arg else None
     except ValueError:
         abort(404)
-    try:
-        page_number = int(request.args.get("page", 1))
-    except ValueError:
-        page_number = 1
+    page_number = int_arg("page", 1)
     db = get_session()
     page = course_service.provider_course_page(db, provider_id, page_number, 50, status_filter)
     return render_template(
