@@ -166,7 +166,7 @@ def evaluate(
     judgements = load_judgements(folder)
     ndcgs: list[float] = []
     precisions: list[float] = []
-    with index.searcher(weighting=weighting()) as searcher:
+    with index.searcher(weighting=weighting(shared_idf=tuple(boosts))) as searcher:
         doc_ids = {num: int(fields["doc_id"]) for num, fields in searcher.iter_docs()}
         for query in load_queries(folder):
             judged = judgements.get(query.number)

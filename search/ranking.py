@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import jieba
 from whoosh import query as q
@@ -17,19 +17,35 @@ MAX_TERMS = 24
 class BM25F(scoring.BM25F):
     """whoosh's BM25F with the usual BM25 (Robertson–Spärck Jones) idf,
     ln(1 + (N − n + 0.5) / (n + 0.5)), instead of whoosh's ln(N / (n + 1)) + 1, which gives
-    a term found in every document a weight of 1 rather than about 0."""
+    a term found in every document a weight of 1 rather than about 0.
+
+    A term's rarity is a property of the document collection, not of one field: for the
+    fields in `shared_idf` (those analysed alike), n is the largest document frequency of the
+    term among them, so a word common in descriptions is not treated as rare when it happens
+    to be rare in titles (Robertson & Zaragoza's BM25F computes idf once per term)."""
+
+    def __init__(self, *, shared_idf: Sequence[str] = (), B: float = 0.75, K1: float = 1.2):
+        super().__init__(B=B, K1=K1)
+        self.shared_idf = tuple(shared_idf)
 
     def idf(self, searcher, fieldname: str, text) -> float:
         """The idf of a term in a field, from the whole index's statistics."""
         parent = searcher.get_parent()
-        n = parent.doc_frequency(fieldname, text)
+        if fieldname in self.shared_idf:
+            schema = parent.schema
+            n = max(
+                parent.doc_frequency(field, text) for field in self.shared_idf if field in schema
+            )
+        else:
+            n = parent.doc_frequency(fieldname, text)
         total = parent.doc_count_all()
         return math.log(1.0 + (total - n + 0.5) / (n + 0.5))
 
 
-def weighting() -> scoring.WeightingModel:
-    """BM25F, the scoring model of every text search."""
-    return BM25F(B=0.75, K1=1.2)
+def weighting(shared_idf: Sequence[str] = ()) -> scoring.WeightingModel:
+    """BM25F, the scoring model of every text search; `shared_idf` names the free-text fields
+    that share one idf per term."""
+    return BM25F(shared_idf=shared_idf, B=0.75, K1=1.2)
 
 
 def query_terms(text: str) -> list[str]:

@@ -16,6 +16,8 @@ TEXT_FIELDS = {
     "description": 1.0,
     "lessons": 0.7,
 }
+# The fields analysed by the mixed analyzer: they share one idf per term (search.ranking).
+WORD_FIELDS = tuple(field for field in TEXT_FIELDS if field != "pinyin")
 FACETS = ("area", "format", "level", "language", "provider_id", "duration_band", "free")
 
 

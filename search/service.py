@@ -25,7 +25,7 @@ from search.facets import FacetCache
 from search.highlight import highlight
 from search.pinyin import full_pinyin, has_han, looks_like_pinyin, split_syllables
 from search.ranking import MAX_TERMS, term_groups
-from search.schema import FACETS, TEXT_FIELDS
+from search.schema import FACETS, TEXT_FIELDS, WORD_FIELDS
 from search.store import IndexStore
 
 MAX_QUERY_CHARS = 200
@@ -120,7 +120,7 @@ RELAXED_FIELDS = ("title", "summary", "subjects")
 
 
 def _group_query(terms: Sequence[str], fields: Sequence[str] | None = None) -> q.Query:
-    names = fields or [f for f in TEXT_FIELDS if f != "pinyin"]
+    names = fields or WORD_FIELDS
     return q.Or([q.Term(f, t, boost=TEXT_FIELDS[f]) for t in terms for f in names])
 
 

@@ -26,7 +26,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from search.ranking import weighting
-from search.schema import build_schema
+from search.schema import WORD_FIELDS, build_schema
 
 
 class LRUCache:
@@ -149,13 +149,13 @@ class IndexStore:
         if searcher is None or getattr(local, "generation", None) != name:
             if searcher is not None:
                 searcher.close()
-            searcher = self.open_index().searcher(weighting=weighting())
+            searcher = self.open_index().searcher(weighting=weighting(WORD_FIELDS))
             local.generation = name
         elif not searcher.up_to_date():
             # A new searcher, not Searcher.refresh(): refresh reuses the old segment readers,
             # which would keep showing documents the indexer deleted or replaced.
             searcher.close()
-            searcher = self.open_index().searcher(weighting=weighting())
+            searcher = self.open_index().searcher(weighting=weighting(WORD_FIELDS))
         local.searcher = searcher
         return searcher
 
