@@ -47,26 +47,29 @@ class FacetCache:
                 self._codes.popitem(last=False)
         return found
 
-    def warm(self, searcher, fields: Sequence[str]) -> None:
-        """Read the value codes of every segment not seen yet (after a commit or at start)."""
-        for reader, _offset in searcher.reader().leaf_readers():
-            for field in fields:
-                self._segment_codes(reader, field)
+    def codes(self, reader, field: str) -> tuple[np.ndarray, dict[str, int]]:
+        """A segment's value code per document for a field, and the code of each value."""
+        codes, values = self._segment_codes(reader, field)
+        return codes, {value: code for code, value in enumerate(values)}
 
-    def counts(self, searcher, docnums: Iterable[int], fields: Sequence[str]) -> dict[str, Counter]:
-        """For each field, how many of the documents hold each value."""
-        docs = np.fromiter(docnums, dtype=np.int64)
-        docs.sort()
+    def counts_local(
+        self, parts: Iterable[tuple[object, np.ndarray]], fields: Sequence[str]
+    ) -> dict[str, Counter]:
+        """For each field, how many documents hold each value; `parts` gives each segment's
+        reader and the segment-local numbers of its documents."""
         result = {field: Counter() for field in fields}
-        for reader, offset in searcher.reader().leaf_readers():
-            end = offset + reader.doc_count_all()
-            lo, hi = np.searchsorted(docs, [offset, end])
-            if lo == hi:
+        for reader, local in parts:
+            if not len(local):
                 continue
-            local = docs[lo:hi] - offset
             for field in fields:
                 codes, values = self._segment_codes(reader, field)
                 tally = np.bincount(codes[local], minlength=len(values))
                 for code in np.nonzero(tally)[0]:
                     result[field][values[code]] += int(tally[code])
         return result
+
+    def warm(self, searcher, fields: Sequence[str]) -> None:
+        """Read the value codes of every segment not seen yet (after a commit or at start)."""
+        for reader, _offset in searcher.reader().leaf_readers():
+            for field in fields:
+                self._segment_codes(reader, field)

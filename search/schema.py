@@ -46,9 +46,17 @@ def build_schema() -> Schema:
         provider_id=ID(stored=True, sortable=True),
         duration_band=ID(stored=True, sortable=True),
         free=ID(stored=True, sortable=True),
-        duration=NUMERIC(int, bits=32, stored=True),
-        length_sort=NUMERIC(int, bits=32, sortable=True),
-        published=NUMERIC(int, bits=64, stored=True, sortable=True),
+        duration=STORED(),
+        length_sort=_value(bits=32),
+        published=_value(bits=64, stored=True),
         # Popularity × 100 as an integer (whoosh cannot sort float columns reliably).
-        popularity=NUMERIC(int, bits=64, stored=True, sortable=True),
+        popularity=_value(bits=64, stored=True),
     )
+
+
+def _value(bits: int, stored: bool = False) -> NUMERIC:
+    """A number kept for sorting (and showing), not for searching: indexing it would add
+    bits / 4 terms per document (whoosh's range-query tiers), a third of all postings."""
+    field = NUMERIC(int, bits=bits, stored=stored, sortable=True)
+    field.indexed = False
+    return field

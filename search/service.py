@@ -14,13 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import jieba
+import numpy as np
 from markupsafe import Markup
-from whoosh import query as q
-from whoosh import sorting
-from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from search.analysis import analyze, ensure_jieba
 from search.documents import normalise_title
+from search.engine import Clause, Engine, OutOfTime, TextQuery, total
 from search.facets import FacetCache
 from search.highlight import highlight
 from search.pinyin import full_pinyin, has_han, looks_like_pinyin, split_syllables
@@ -84,6 +83,10 @@ class SearchResults:
     facets: dict[str, list[tuple[str, int]]]
     did_you_mean: str | None = None
     relaxed: str | None = None
+    # When relaxed to popular courses: the areas they come from (the learner's interest areas,
+    # or the area guessed from the query), and whether that area was guessed.
+    popular_areas: tuple[str, ...] = ()
+    area_guessed: bool = False
     partial: bool = False
     took_ms: float = 0.0
 
@@ -119,19 +122,19 @@ def _expand(groups: list[list[str]], synonyms: Mapping[str, Sequence[str]]) -> l
 RELAXED_FIELDS = ("title", "summary", "subjects")
 
 
-def _group_query(terms: Sequence[str], fields: Sequence[str] | None = None) -> q.Query:
+def _group(terms: Sequence[str], fields: Sequence[str] | None = None) -> tuple[Clause, ...]:
     names = fields or WORD_FIELDS
-    return q.Or([q.Term(f, t, boost=TEXT_FIELDS[f]) for t in terms for f in names])
+    return tuple(Clause(f, t, TEXT_FIELDS[f]) for t in terms for f in names)
 
 
-def _pinyin_query(text: str) -> q.Query | None:
+def _pinyin_clause(text: str) -> Clause | None:
     """Pinyin or initials typed instead of characters: match the titles' pinyin tokens."""
     letters = text.replace(" ", "").lower()
     if not letters.isascii() or not letters.isalpha():
         return None
     # Full pinyin ("taijiquan"), or 2–8 letters that may be initials ("tjq").
     if looks_like_pinyin(letters) or 2 <= len(letters) <= 8:
-        return q.Term("pinyin", letters, boost=TEXT_FIELDS["pinyin"])
+        return Clause("pinyin", letters, TEXT_FIELDS["pinyin"])
     return None
 
 
@@ -158,103 +161,54 @@ def _stem_variants(reader, groups: list[list[str]]) -> list[list[str]]:
 
 def build_query(
     text: str, synonyms: Mapping[str, Sequence[str]], *, require_all: bool, reader=None
-):
-    """The Whoosh query for a cleaned text: all words (or any word), or its pinyin."""
+) -> TextQuery | None:
+    """The query for a cleaned text: all words (or any word), or its pinyin; None if it
+    has no word to look for."""
     groups = _stem_variants(reader, _expand(term_groups(text), synonyms))
     if len(groups) > MAX_TERMS:
         raise QueryRejected("TOO_MANY_TERMS", f"a search may have at most {MAX_TERMS} words")
     if require_all:
-        parts = [_group_query(g) for g in groups]
-        main = (q.And(parts) if len(parts) > 1 else parts[0]) if parts else None
+        clauses = tuple(_group(g) for g in groups)
     else:
-        # One flat OR: whoosh matches a flat union markedly faster than nested ones.
-        main = _group_query([t for g in groups for t in g], RELAXED_FIELDS) if groups else None
-    pinyin = _pinyin_query(text)
-    alternatives = [x for x in (main, pinyin) if x is not None]
-    if not alternatives:
-        return None, []
-    terms = [t for g in groups for t in g]
-    return (q.Or(alternatives) if len(alternatives) > 1 else alternatives[0]), terms
+        # The any-word fallback: one group of every word, in the fields that say what a
+        # course is about.
+        clauses = (_group([t for g in groups for t in g], RELAXED_FIELDS),) if groups else ()
+    pinyin = _pinyin_clause(text)
+    if not clauses and pinyin is None:
+        return None
+    return TextQuery(clauses, require_all, (pinyin,) if pinyin else ())
 
 
-def _filter(filters: Mapping[str, str]) -> q.Query | None:
-    terms = [q.Term(name, str(value)) for name, value in filters.items() if name in FACETS]
-    return q.And(terms) if terms else None
-
-
-_SORT_FACETS = {
-    "newest": sorting.FieldFacet("published", reverse=True),
-    "popular": sorting.FieldFacet("popularity", reverse=True),
-    "shortest": sorting.FieldFacet("length_sort"),
+_SORT_COLUMNS = {
+    "newest": ("published", True),
+    "popular": ("popularity", True),
+    "shortest": ("length_sort", False),
 }
+SORT_COLUMNS = ("published", "popularity", "length_sort")
+_ENGINE = Engine(FacetCache())
 
 
-def _run(searcher, query, request: SearchRequest, limit: int, timelimit: float = TIME_LIMIT):
-    # optimize=False: whoosh's block-quality skipping trips an assertion on Require queries,
-    # and facet counts visit every match anyway.
-    collector = searcher.collector(
-        limit=limit, sortedby=_SORT_FACETS.get(request.sort), optimize=False
-    )
-    allow = _filter(request.filters)
-    if allow is not None:
-        # Filters restrict the matches without adding to their scores.
-        query = q.Require(query, allow)
-    # No SIGALRM: searches run in web server threads, where signals cannot be used.
-    timed = TimeLimitCollector(collector, timelimit=max(timelimit, 0.01), use_alarm=False)
-    partial = False
-    try:
-        searcher.search_with_collector(query, timed)
-    except TimeLimit:
-        partial = True
-    return timed.results(), partial
+def _ranked(searcher, matches: list, request: SearchRequest, limit: int) -> list[int]:
+    """Document numbers of the first `limit` matches in the requested order."""
+    if request.sort in _SORT_COLUMNS:
+        column, descending = _SORT_COLUMNS[request.sort]
+        docs, _scores = _ENGINE.top(matches, limit, column=column, descending=descending)
+        return [int(d) for d in docs]
+    docs, scores = _ENGINE.top(matches, limit)
+    # Fold a popularity prior into the text score: log-damped so text relevance leads.
+    prior = scores * (1 + POPULARITY_WEIGHT * np.log1p(_ENGINE.popularity(searcher, docs) / 100))
+    order = np.argsort(-prior, kind="stable")
+    return [int(d) for d in docs[order]]
 
 
-def _ranked(results, request: SearchRequest) -> list:
-    hits = list(results)
-    if request.sort == "relevance" and hits:
-        # Fold a popularity prior into the text score: log-damped so text relevance leads.
-        # Read from the column, not the stored fields: unpacking 200 stored documents per
-        # search would cost more than the search itself.
-        popularity = results.searcher.reader().column_reader("popularity")
-        hits.sort(
-            key=lambda h: (
-                h.score * (1 + POPULARITY_WEIGHT * math.log1p(popularity[h.docnum] / 100))
-            ),
-            reverse=True,
-        )
-    return hits
-
-
-def _hit(raw, terms: set[str]) -> Hit:
-    stored = dict(raw.fields())
+def _hit(searcher, docnum: int, terms: set[str]) -> Hit:
+    stored = dict(searcher.stored_fields(docnum))
     return Hit(
         id=int(stored["id"]),
         title=highlight(stored.get("title", ""), terms),
         snippet=highlight(stored.get("snippet") or stored.get("summary") or "", terms, limit=160),
         fields=stored,
     )
-
-
-_FACET_CACHE = FacetCache()
-
-
-def _counts(searcher, docs) -> dict[str, list[tuple[str, int]]]:
-    tallies = _FACET_CACHE.counts(searcher, docs, FACETS)
-    return {name: sorted(tallies[name].items(), key=lambda kv: (-kv[1], kv[0])) for name in FACETS}
-
-
-def _own_filter_counts(searcher, base, filters: Mapping[str, str], left) -> dict:
-    """For each filtered facet, counts as if its own filter were off, so a learner who chose
-    one area still sees how many matches the other areas have."""
-    counts = {}
-    for name in filters:
-        if name not in FACETS or left() <= 0:
-            continue
-        others = _filter({k: v for k, v in filters.items() if k != name})
-        query = q.Require(base, others) if others is not None else base
-        docs = searcher.docs_for_query(query)
-        counts[name] = _counts(searcher, docs)[name]
-    return counts
 
 
 def _indexed(searcher, word: str) -> bool:
@@ -267,13 +221,14 @@ def _indexed(searcher, word: str) -> bool:
     return any(searcher.doc_frequency(field, word) for field in fields)
 
 
-def _did_you_mean(searcher, text: str, hits: list) -> str | None:
-    """Characters for typed pinyin, or a spelling correction for English words."""
+def _did_you_mean(searcher, text: str, titles: list[str]) -> str | None:
+    """Characters for typed pinyin (found in the titles of the first results), or a spelling
+    correction for English words."""
     letters = text.replace(" ", "").lower()
-    if looks_like_pinyin(letters) and hits:
+    if looks_like_pinyin(letters) and titles:
         ensure_jieba()
-        for hit in hits[:5]:
-            for word in jieba.cut(hit["title"]):
+        for title in titles:
+            for word in jieba.cut(title):
                 if has_han(word) and full_pinyin(word) == letters:
                     return word
         return None
@@ -341,67 +296,96 @@ def _search(
     searcher = store.searcher()
     # One-off costs of a process or of a new commit are not charged to the learner's query.
     ensure_jieba()
-    _FACET_CACHE.warm(searcher, FACETS)
+    _ENGINE.warm(searcher, FACETS, SORT_COLUMNS, TEXT_FIELDS)
     started = time.perf_counter()
-    limit = max(RERANK_DEPTH if request.sort == "relevance" else 0, page * per_page)
-    relaxed = None
-    query, terms = (
-        build_query(text, synonyms or {}, require_all=True, reader=searcher.reader())
-        if text
-        else (None, [])
-    )
-    if query is None:
-        query = q.Every()
-    # One budget for the whole search: each further pass gets what is left of it.
+    # One budget for the whole search: each further pass runs only if time is left.
     deadline = started + TIME_LIMIT
 
     def left() -> float:
         return deadline - time.perf_counter()
 
-    results, partial = _run(searcher, query, request, limit, left())
-    base = query
-    if text and results.scored_length() == 0 and left() > 0:
-        any_query, terms = build_query(
-            text, synonyms or {}, require_all=False, reader=searcher.reader()
-        )
-        if any_query is not None:
-            results, partial = _run(searcher, any_query, request, limit, left())
-            base, relaxed = any_query, "any_term"
-    ranked = _ranked(results, request)
-    did_you_mean = _did_you_mean(searcher, text, ranked) if text and left() > 0 else None
+    partial = False
+
+    def run(query: TextQuery | None) -> list | None:
+        """The matches of a pass, or None when the budget ran out during it."""
+        nonlocal partial
+        try:
+            return _match(searcher, query, deadline)
+        except OutOfTime:
+            partial = True
+            return None
+
+    limit = max(RERANK_DEPTH if request.sort == "relevance" else 0, page * per_page)
+    filters = {k: v for k, v in request.filters.items() if k in FACETS}
+    reader = searcher.reader()
+    relaxed = None
+    query = build_query(text, synonyms or {}, require_all=True, reader=reader) if text else None
+    if text and query is None:
+        query = TextQuery(())  # only stop words: matches nothing, then relaxes
+    text_matches = run(query) or []
+    matches = _ENGINE.filtered(text_matches, filters)
+    if text and not total(matches) and left() > 0:
+        any_query = build_query(text, synonyms or {}, require_all=False, reader=reader)
+        found = run(any_query) if any_query is not None else None
+        if found is not None:
+            query, relaxed, text_matches = any_query, "any_term", found
+            matches = _ENGINE.filtered(text_matches, filters)
+    ranked = _ranked(searcher, matches, request, limit)
+    did_you_mean = None
+    if text and left() > 0:
+        titles = [searcher.stored_fields(d).get("title", "") for d in ranked[:5]]
+        did_you_mean = _did_you_mean(searcher, text, titles)
     if text and not ranked and did_you_mean and left() > 0:
         # A misspelling: show what the corrected words find rather than nothing.
-        fixed, terms = build_query(did_you_mean, synonyms or {}, require_all=False)
-        if fixed is not None:
-            results, partial = _run(searcher, fixed, request, limit, left())
-            ranked, relaxed, base = _ranked(results, request), "corrected", fixed
+        fixed = build_query(did_you_mean, synonyms or {}, require_all=False)
+        found = run(fixed) if fixed is not None else None
+        if found is not None:
+            query, relaxed, text_matches = fixed, "corrected", found
+            matches = _ENGINE.filtered(text_matches, filters)
+            ranked = _ranked(searcher, matches, request, limit)
+    popular_areas: tuple[str, ...] = ()
+    area_guessed = False
     if text and not ranked and left() > 0:
         popular = SearchRequest("", request.filters, "popular", page, per_page)
-        base = q.Every()
-        if request.interest_areas and "area" not in request.filters:
-            base = q.Or([q.Term("area", a) for a in request.interest_areas])
-        results, partial = _run(searcher, base, popular, page * per_page, left())
-        ranked, relaxed = list(results), "popular"
-    term_set = set(terms)
+        if "area" not in filters:
+            popular_areas = request.interest_areas
+            if not popular_areas:
+                guessed = store.area_model().guess(text)
+                popular_areas, area_guessed = ((guessed,), True) if guessed else ((), False)
+        text_matches = run(None) or []
+        if popular_areas:
+            text_matches = _ENGINE.filtered(text_matches, {"area": popular_areas})
+        matches = _ENGINE.filtered(text_matches, filters)
+        ranked, relaxed = _ranked(searcher, matches, popular, page * per_page), "popular"
     if left() > 0:
-        matched = results.docs()  # every match, for the total and the facet counts
-        total, facets = len(matched), _counts(results.searcher, matched)
-        facets.update(_own_filter_counts(searcher, base, request.filters, left))
+        facets = _ENGINE.counts(matches, FACETS)
+        # A filtered facet is counted as if its own filter were off, so a learner who chose
+        # one area still sees how many matches the other areas have.
+        for name in filters:
+            others = {k: v for k, v in filters.items() if k != name}
+            facets[name] = _ENGINE.counts(_ENGINE.filtered(text_matches, others), [name])[name]
     else:
-        # Out of time: no facet pass; the total is what the scored pass counted.
-        total, facets, partial = results.scored_length(), {}, True
+        facets, partial = {}, True
+    terms = set(query.terms()) if query is not None else set()
     window = ranked[(page - 1) * per_page : page * per_page]
     return SearchResults(
-        hits=[_hit(h, term_set) for h in window],
-        total=total,
+        hits=[_hit(searcher, d, terms) for d in window],
+        total=total(matches),
         page=page,
         per_page=per_page,
         facets=facets,
         did_you_mean=did_you_mean,
         relaxed=relaxed,
+        popular_areas=popular_areas,
+        area_guessed=area_guessed,
         partial=partial,
         took_ms=(time.perf_counter() - started) * 1000,
     )
+
+
+def _match(searcher, query: TextQuery | None, deadline: float = math.inf) -> list:
+    weighting = searcher.weighting
+    return _ENGINE.match(searcher, query, K1=weighting.K1, B=weighting.B, deadline=deadline)
 
 
 @dataclass(frozen=True)
@@ -425,18 +409,18 @@ def suggest(store: IndexStore, prefix: str, limit: int = 8) -> list[Suggestion]:
     fields = ["complete_title"]
     if key.isascii() and key.isalpha():
         fields += ["complete_pinyin", "complete_initials"]
-    terms: list[q.Query] = []
+    clauses: list[Clause] = []
     for name in fields:
         for i, term in enumerate(reader.expand_prefix(name, key)):
             if i >= MAX_EXPANSION:
                 break
-            terms.append(q.Term(name, term))
-    if not terms:
+            clauses.append(Clause(name, term.decode() if isinstance(term, bytes) else term))
+    if not clauses:
         return []
-    results = searcher.search(
-        q.Or(terms), limit=limit * 3, sortedby=sorting.FieldFacet("popularity", reverse=True)
-    )
+    matches = _match(searcher, TextQuery((tuple(clauses),), require_all=False))
+    docs, _scores = _ENGINE.top(matches, limit * 3, column="popularity")
     seen: dict[str, Suggestion] = {}
-    for hit in results:
-        seen.setdefault(hit["title"], Suggestion(int(hit["id"]), hit["title"]))
+    for docnum in docs:
+        stored = searcher.stored_fields(int(docnum))
+        seen.setdefault(stored["title"], Suggestion(int(stored["id"]), stored["title"]))
     return list(seen.values())[:limit]

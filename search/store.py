@@ -25,6 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from search.area_guess import AreaModel
 from search.ranking import weighting
 from search.schema import WORD_FIELDS, build_schema
 
@@ -67,6 +68,8 @@ class IndexStore:
         # Results of frequent searches; keys carry the index version, so a commit or a new
         # generation makes old entries unreachable (and they age out).
         self.results_cache = LRUCache(2048)
+        self._lock = threading.Lock()
+        self._area_model: tuple[str, AreaModel] | None = None
 
     # -- generations -------------------------------------------------------------------
 
@@ -81,8 +84,19 @@ class IndexStore:
         """Whether a live index exists."""
         return self.current_generation() is not None
 
-    def _generation_dir(self, name: str) -> Path:
+    def generation_dir(self, name: str) -> Path:
+        """The folder of a generation."""
         return self.root / name
+
+    def area_model(self) -> AreaModel:
+        """The area guesser counted with the live generation (loaded once per generation)."""
+        name = self.current_generation()
+        if name is None:
+            return AreaModel()
+        with self._lock:
+            if self._area_model is None or self._area_model[0] != name:
+                self._area_model = (name, AreaModel.load(self.generation_dir(name)))
+            return self._area_model[1]
 
     def is_current_schema(self) -> bool:
         """Whether the live index was built with today's schema (an upgrade may add fields)."""
@@ -91,7 +105,7 @@ class IndexStore:
         live = self.open_index().schema
         wanted = build_schema()
         return sorted(live.names()) == sorted(wanted.names()) and all(
-            type(live[name]) is type(wanted[name]) for name in wanted.names()
+            _shape(live[name]) == _shape(wanted[name]) for name in wanted.names()
         )
 
     def open_index(self) -> Index:
@@ -99,13 +113,13 @@ class IndexStore:
         name = self.current_generation()
         if name is None:
             raise IndexMissing(f"no search index in {self.root}; run: lifelong index rebuild")
-        return whoosh_index.open_dir(str(self._generation_dir(name)))
+        return whoosh_index.open_dir(str(self.generation_dir(name)))
 
     def new_generation(self) -> tuple[str, Index]:
         """An empty index in a new generation directory (not live yet)."""
         self.root.mkdir(parents=True, exist_ok=True)
         name = f"gen-{time.time_ns():020d}"
-        path = self._generation_dir(name)
+        path = self.generation_dir(name)
         path.mkdir()
         return name, whoosh_index.create_in(str(path), build_schema())
 
@@ -165,6 +179,17 @@ class IndexStore:
         if searcher is not None:
             searcher.close()
             self._local.searcher = None
+
+
+def _shape(field) -> tuple:
+    """What makes two versions of a field index alike: its type and what it keeps."""
+    return (
+        type(field),
+        field.indexed,
+        field.stored,
+        field.scorable,
+        getattr(field, "column_type", None) is not None,
+    )
 
 
 class WriterBusy(RuntimeError):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
 from catalogue.db import make_session_factory
 from search.indexer import run_forever
+from search.schema import build_schema
 from search.service import SearchRequest, search
 from search.store import IndexStore
 from tests.helpers import make_course
@@ -49,3 +50,18 @@ def test_indexer_rebuilds_an_index_of_an_older_schema(engine, session, tmp_path)
     assert [h.fields["title"] for h in search(store, SearchRequest("太极拳")).hits] == [
         "太极拳入门"
     ]
+
+
+def test_a_field_that_changed_only_in_what_it_keeps_makes_the_schema_old(tmp_path):
+    store = IndexStore(tmp_path / "index")
+    name, _index = store.new_generation()
+    store.publish(name)
+    assert store.is_current_schema()
+    schema = build_schema()
+    # As the popularity field was before it stopped being indexed.
+    schema.remove("popularity")
+    schema.add("popularity", NUMERIC(int, bits=64, stored=True, sortable=True))
+    name, _ = store.new_generation()
+    whoosh_index.create_in(str(store.generation_dir(name)), schema)
+    store.publish(name)
+    assert not store.is_current_schema()

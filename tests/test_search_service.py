@@ -505,7 +505,7 @@ def test_when_no_course_has_every_word_any_word_may_match(store, catalogue):
     assert {"taiji_intro", "taiji_adv", "baduanjin"} <= set(keys(catalogue, results))
 
 
-@pytest.mark.parametrize("text", ["量子物理", "zzzqqq", "qqqq xxxx"])
+@pytest.mark.parametrize("text", ["zzzqqq", "qqqq xxxx", "火星移民"])
 def test_when_nothing_matches_popular_courses_are_shown(store, catalogue, text):
     results = run(store, text, per_page=5)
     assert results.relaxed == "popular"
@@ -518,6 +518,29 @@ def test_the_popular_fallback_keeps_the_filters(store, catalogue):
     results = run(store, "量子物理", filters={"area": "elderly"}, per_page=100)
     assert results.relaxed == "popular"
     assert set(keys(catalogue, results)) == expected(catalogue, area="elderly")
+
+
+def test_a_visitors_fruitless_search_gets_popular_courses_of_the_guessed_area(store, catalogue):
+    # No word of it is in the index, but its characters are those of the elderly area's
+    # titles (太极拳, 中老年健身操, 老年人…).
+    results = run(store, "拳老健", per_page=100)
+    assert results.relaxed == "popular"
+    assert results.popular_areas == ("elderly",) and results.area_guessed
+    assert set(keys(catalogue, results)) == expected(catalogue, area="elderly")
+    scores = [hit.fields["popularity"] for hit in results.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_without_evidence_no_area_is_guessed(store, catalogue):
+    results = run(store, "zzzqqq", per_page=5)
+    assert results.popular_areas == () and not results.area_guessed
+    assert results.total == len(catalogue.published)
+
+
+def test_the_learners_interest_areas_come_before_the_guess(store, catalogue):
+    results = run(store, "拳老健", per_page=100, interest_areas=("workplace",))
+    assert results.popular_areas == ("workplace",) and not results.area_guessed
+    assert set(keys(catalogue, results)) == expected(catalogue, area="workplace")
 
 
 def test_a_full_match_is_not_relaxed(store):

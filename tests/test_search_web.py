@@ -147,7 +147,21 @@ def test_nothing_found_shows_popular_courses_of_the_learners_areas(client, sessi
     session.commit()
     anonymous = client.get("/api/v1/search?q=火星移民").get_json()
     assert anonymous["relaxed"] == "popular" and anonymous["total"] == 4
+    assert anonymous["popular_areas"] == [] and anonymous["area_guessed"] is False
     login(client, "oldie@x.cn", "password-123")
     mine = client.get("/api/v1/search?q=火星移民").get_json()
     assert mine["relaxed"] == "popular"
     assert [h["title"] for h in mine["hits"]] == ["Excel for the office"]
+    assert mine["popular_areas"] == ["workplace"] and mine["area_guessed"] is False
+    html = client.get("/search?q=火星移民").get_data(as_text=True)
+    assert "为您推荐您关注的领域（职场能力）的热门课程" in html
+
+
+def test_a_visitors_fruitless_search_shows_popular_courses_of_the_guessed_area(client, indexed):
+    # No word of "门入" is in the index; its characters appear only in elderly-learning titles.
+    body = client.get("/api/v1/search?q=门入").get_json()
+    assert body["relaxed"] == "popular"
+    assert body["popular_areas"] == ["elderly"] and body["area_guessed"] is True
+    assert {h["area"] for h in body["hits"]} == {"elderly"} and body["total"] == 2
+    html = client.get("/search?q=门入").get_data(as_text=True)
+    assert "您要找的似乎是“老年教育”方面的内容" in html

@@ -53,6 +53,11 @@ def init_app(app: Flask, default_locale: str) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = "translations"
     Babel(app, locale_selector=select_locale)
 
+    @app.template_filter("area_label")
+    def area_label(code: str) -> str:
+        """The translated name of an area code (the code itself if unknown)."""
+        return str(AREA_LABELS.get(code, code))
+
     @app.context_processor
     def labels() -> dict:
         return {

@@ -35,6 +35,9 @@ class Course(Base):
         Index("ix_courses_status_area_published", "status", "area", "published_at"),
         Index("ix_courses_status_published", "status", "published_at"),
         Index("ix_courses_status_duration", "status", "duration_minutes"),
+        # Reading published courses in id order, batch after batch (the index rebuild): without
+        # it SQLite picks a status index and sorts every published course for each batch.
+        Index("ix_courses_status_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -127,6 +127,8 @@ def api_search():
         pages=results.pages,
         did_you_mean=results.did_you_mean,
         relaxed=results.relaxed,
+        popular_areas=list(results.popular_areas),
+        area_guessed=results.area_guessed,
         partial=results.partial,
         facets={
             k: [{"value": v, "count": n} for v, n in vals] for k, vals in results.facets.items()
