@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from webapp import auth, commands, db, errors, i18n, search_index, uploads
+from webapp import auth, commands, db, errors, i18n, recommendations, search_index, uploads
 from webapp.settings import Settings
 from webapp.templating import init_templating
 from webapp.views import editor, health, pages, partner, partner_api, search
@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
     search_index.init_app(app, settings.index_dir)
+    recommendations.init_app(app, settings.model_dir)
     app.register_blueprint(search.bp)
     app.register_blueprint(search.api)
     app.register_blueprint(editor.bp)

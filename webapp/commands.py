@@ -20,6 +20,7 @@ from search.indexer import rebuild
 from webapp.catalogue_commands import catalogue_cli
 from webapp.db import get_database
 from webapp.index_commands import index_cli, start_indexer_thread
+from webapp.recommender_commands import recommender_cli
 
 
 def _settings():
@@ -173,5 +174,6 @@ def init_app(app: Flask) -> None:
         start_command,
         catalogue_cli,
         index_cli,
+        recommender_cli,
     ):
         app.cli.add_command(command)

@@ -1,0 +1,150 @@
+"""Learners × courses confidence matrices, from the events table or from arrays.
+
+The events are read with SQLAlchemy Core in chunks of plain tuples (never an ORM object per
+event) and turned into weights with NumPy: kind → weight, × recency decay; duplicates summed by
+scipy when the sparse matrix is built.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import scipy.sparse as sp
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from catalogue.models import Event
+from recommender.config import TrainingConfig
+
+CHUNK = 200_000
+
+
+@dataclass
+class Interactions:
+    """A learners × courses confidence matrix and the ids its rows and columns stand for."""
+
+    matrix: sp.csr_matrix  # float32, only positive confidences stored
+    user_ids: np.ndarray  # row → learner id
+    item_ids: np.ndarray  # column → course id
+    events: int = 0
+    # Column of each learner's most recent course (-1 when unknown), for a time-aware split.
+    last_item: np.ndarray | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    read_seconds: float = 0.0
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(learners, courses)."""
+        return self.matrix.shape
+
+
+def from_arrays(
+    users: np.ndarray,
+    items: np.ndarray,
+    weights: np.ndarray | None = None,
+    times: np.ndarray | None = None,
+) -> Interactions:
+    """Interactions from parallel arrays of ids (weights 1 each by default; with `times`,
+    each learner's most recent course is noted)."""
+    users = np.asarray(users, dtype=np.int64)
+    items = np.asarray(items, dtype=np.int64)
+    if weights is None:
+        weights = np.ones(len(users), dtype=np.float32)
+    user_ids, rows = np.unique(users, return_inverse=True)
+    item_ids, cols = np.unique(items, return_inverse=True)
+    matrix = _positive_csr(rows, cols, weights, (len(user_ids), len(item_ids)))
+    last = None
+    if times is not None and len(rows):
+        # The last event of each learner, by time (then by position for equal times).
+        order = np.lexsort((np.arange(len(rows)), np.asarray(times), rows))
+        ends = np.flatnonzero(np.r_[rows[order][1:] != rows[order][:-1], True])
+        last = np.full(len(user_ids), -1, dtype=np.int64)
+        last[rows[order][ends]] = cols[order][ends]
+    return Interactions(matrix, user_ids, item_ids, events=len(users), last_item=last)
+
+
+def _positive_csr(rows, cols, weights, shape) -> sp.csr_matrix:
+    matrix = sp.coo_matrix(
+        (np.asarray(weights, dtype=np.float32), (rows, cols)), shape=shape
+    ).tocsr()
+    matrix.sum_duplicates()
+    matrix.data[matrix.data < 0] = 0
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def _event_chunks(
+    connection: Connection, since: datetime | None, chunk: int
+) -> Iterator[list[tuple]]:
+    stmt = select(Event.user_id, Event.course_id, Event.kind, Event.created_at).order_by(Event.id)
+    if since is not None:
+        stmt = stmt.where(Event.created_at >= since)
+    result = connection.execution_options(stream_results=True, yield_per=chunk).execute(stmt)
+    yield from result.partitions(chunk)
+
+
+def read_interactions(
+    connection: Connection,
+    config: TrainingConfig,
+    *,
+    now: datetime | None = None,
+    chunk: int = CHUNK,
+) -> Interactions:
+    """The confidence matrix of the events in the configured window, decayed by age."""
+    started = time.perf_counter()
+    now = now or datetime.now(UTC)
+    since = now - timedelta(days=config.window_days) if config.window_days else None
+    kinds = list(config.event_weights)
+    kind_weight = np.asarray([config.event_weights[k] for k in kinds], dtype=np.float64)
+    code_of = {k: i for i, k in enumerate(kinds)}
+    users: list[np.ndarray] = []
+    items: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    times: list[np.ndarray] = []
+    events = 0
+    oldest: float | None = None
+    for rows in _event_chunks(connection, since, chunk):
+        user, item, kind, created = zip(*rows, strict=True)
+        codes = np.fromiter(
+            (code_of.get(str(k), -1) for k in kind), dtype=np.int64, count=len(rows)
+        )
+        known = codes >= 0
+        weight = np.where(known, kind_weight[np.maximum(codes, 0)], 0.0)
+        seconds = np.fromiter((_epoch(c) for c in created), dtype=np.float64, count=len(rows))
+        if config.half_life_days:
+            age_days = np.maximum(now.timestamp() - seconds, 0) / 86_400
+            weight = weight * np.exp2(-age_days / config.half_life_days)
+        users.append(np.asarray(user, dtype=np.int64)[known])
+        items.append(np.asarray(item, dtype=np.int64)[known])
+        weights.append(weight[known])
+        times.append(seconds[known])
+        events += len(rows)
+        first = float(seconds.min())
+        oldest = first if oldest is None else min(oldest, first)
+    if not users:
+        empty = sp.csr_matrix((0, 0), dtype=np.float32)
+        none = np.zeros(0, dtype=np.int64)
+        return Interactions(empty, none, none, 0, since, now, time.perf_counter() - started)
+    interactions = from_arrays(
+        np.concatenate(users),
+        np.concatenate(items),
+        np.concatenate(weights),
+        np.concatenate(times),
+    )
+    interactions.events = events
+    interactions.window_start = since or datetime.fromtimestamp(oldest or 0, UTC)
+    interactions.window_end = now
+    interactions.read_seconds = time.perf_counter() - started
+    return interactions
+
+
+def _epoch(value: datetime) -> float:
+    # SQLite hands back naive datetimes; the events table stores UTC.
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()

@@ -1,0 +1,137 @@
+"""One training run: read the events, hold out, fit, evaluate, write the artefact, decide.
+
+The published model is the one evaluated: it is fitted on every interaction except one
+held-out course for each of up to `evaluation_learners` learners, so what is measured is what
+learners get, and a run fits only once.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from recommender.artefacts import ModelStore
+from recommender.config import TrainingConfig
+from recommender.evaluation import Metrics, evaluate, leave_one_out, popularity_scorer
+from recommender.interactions import Interactions, read_interactions
+from recommender.training import fit
+
+# A new model must beat popularity on nDCG@10 and keep at least this share of the current
+# model's nDCG@10 to be promoted.
+KEEP_SHARE = 0.9
+MIN_LEARNERS = 2
+
+
+@dataclass
+class RunReport:
+    """What a training run did and measured."""
+
+    version: str | None
+    promoted: bool
+    reason: str
+    metrics: Metrics | None = None
+    baseline: Metrics | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data (for the CLI, the job log and the artefact)."""
+        return {
+            "version": self.version,
+            "promoted": self.promoted,
+            "reason": self.reason,
+            "metrics": self.metrics.to_dict() if self.metrics else None,
+            "baseline": self.baseline.to_dict() if self.baseline else None,
+            "figures": self.figures,
+        }
+
+
+def decide(
+    metrics: Metrics, baseline: Metrics, current: dict[str, Any] | None, keep: float = KEEP_SHARE
+) -> tuple[bool, str]:
+    """Whether a new model may replace the current one, and why (or why not)."""
+    if metrics.ndcg <= baseline.ndcg:
+        return False, (
+            f"nDCG@10 {metrics.ndcg:.4f} does not beat the popularity baseline "
+            f"({baseline.ndcg:.4f})"
+        )
+    current_ndcg = (current or {}).get("metrics", {}).get("ndcg")
+    if current_ndcg is not None and metrics.ndcg < keep * current_ndcg:
+        return False, (
+            f"nDCG@10 {metrics.ndcg:.4f} is below {keep:.0%} of the current model's "
+            f"({current_ndcg:.4f})"
+        )
+    return True, (
+        f"nDCG@10 {metrics.ndcg:.4f} beats popularity ({baseline.ndcg:.4f})"
+        + (f" and keeps up with the current model ({current_ndcg:.4f})" if current_ndcg else "")
+    )
+
+
+def train_and_publish(
+    connection: Connection,
+    store: ModelStore,
+    config: TrainingConfig,
+    *,
+    keep_versions: int = 5,
+    now: datetime | None = None,
+) -> RunReport:
+    """Train on the events in the database and publish the model if it is good enough."""
+    interactions = read_interactions(connection, config, now=now)
+    return train_on(interactions, store, config, keep_versions=keep_versions)
+
+
+def train_on(
+    interactions: Interactions,
+    store: ModelStore,
+    config: TrainingConfig,
+    *,
+    keep_versions: int = 5,
+) -> RunReport:
+    """Hold out, fit, evaluate, write and (if good enough) promote a model of these data."""
+    learners, courses = interactions.shape
+    figures: dict[str, Any] = {
+        "events": interactions.events,
+        "learners": learners,
+        "courses": courses,
+        "interactions": int(interactions.matrix.nnz),
+        "window_start": interactions.window_start,
+        "window_end": interactions.window_end,
+        "read_seconds": round(interactions.read_seconds, 2),
+    }
+    if learners < MIN_LEARNERS or courses < 2:
+        return RunReport(None, False, "not enough activity to train on", figures=figures)
+    split = leave_one_out(
+        interactions.matrix,
+        config.evaluation_learners,
+        config.seed,
+        last=interactions.last_item,
+    )
+    factors = fit(split.train, config)
+    figures["fit_seconds"] = round(factors.seconds, 2)
+    started = time.perf_counter()
+    metrics = evaluate(factors.scorer(), split.train, split.users, split.held_out)
+    baseline = evaluate(popularity_scorer(split.train), split.train, split.users, split.held_out)
+    figures["evaluate_seconds"] = round(time.perf_counter() - started, 2)
+    current = store.current()
+    promoted, reason = decide(metrics, baseline, store.meta(current) if current else None)
+    version = store.write(
+        factors.users,
+        factors.items,
+        interactions.user_ids,
+        interactions.item_ids,
+        {
+            "config": config.to_dict(),
+            "figures": figures,
+            "metrics": metrics.to_dict(),
+            "baseline": baseline.to_dict(),
+            "promoted": promoted,
+            "reason": reason,
+        },
+    )
+    if promoted:
+        store.promote(version)
+    store.prune(keep_versions)
+    return RunReport(version, promoted, reason, metrics, baseline, figures)
