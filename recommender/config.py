@@ -28,7 +28,7 @@ class TrainingConfig:
     model: str = "als"
     factors: int = 64
     regularization: float = 0.01
-    # ALS confidence: 1 + alpha × weight (Hu, Koren & Volinsky).
+    # ALS confidence: alpha × weight (implicit's form of Hu, Koren & Volinsky).
     alpha: float = 20.0
     iterations: int = 15
     learning_rate: float = 0.01  # BPR only

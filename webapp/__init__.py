@@ -12,6 +12,7 @@ from webapp import auth, commands, db, errors, i18n, recommendations, search_ind
 from webapp.settings import Settings
 from webapp.templating import init_templating
 from webapp.views import editor, health, pages, partner, partner_api, search
+from webapp.views import recommendations as recommendations_views
 
 csrf = CSRFProtect()
 
@@ -44,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     recommendations.init_app(app, settings.model_dir)
     app.register_blueprint(search.bp)
     app.register_blueprint(search.api)
+    app.register_blueprint(recommendations_views.api)
     app.register_blueprint(editor.bp)
     uploads.init_app(app, settings)
     app.register_blueprint(partner.bp)

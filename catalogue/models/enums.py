@@ -92,6 +92,8 @@ class EventKind(enum.StrEnum):
     PROGRESS = "progress"
     COMPLETE = "complete"
     SHARE = "share"
+    # "Not interested": the learner dismissed a recommended course; it is never shown again.
+    DISMISS = "dismiss"
 
 
 class ColumnStatus(enum.StrEnum):

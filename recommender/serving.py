@@ -1,0 +1,373 @@
+"""Feeds and similar courses from the current model, with today's activity folded in.
+
+A feed is: the model's best courses for the learner (ALS factors recomputed from the learner's
+events on every request, so today's activity counts), minus what the learner already engaged
+with, completed or dismissed, minus anything not published; boosted for caring mode; spread
+across areas; each with a reason. Learners the model cannot serve (new, or no model yet) get
+popular and new courses of their interest areas.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalogue.models import Course, CourseStatus, Event, EventKind
+from catalogue.services.courses import newest_courses, popular_courses
+from recommender.artefacts import Model
+from recommender.config import TrainingConfig
+from recommender.foldin import LearnerFactors, explain, fold_in, gram
+
+# The action a reason names, strongest first.
+ACTIONS = (
+    EventKind.COMPLETE,
+    EventKind.SAVE,
+    EventKind.LIKE,
+    EventKind.SHARE,
+    EventKind.START,
+    EventKind.PROGRESS,
+    EventKind.VIEW,
+)
+
+
+@dataclass(frozen=True)
+class ServingConfig:
+    """How feeds are shaped."""
+
+    candidates: int = 300
+    # At most this share of a feed from one area (unless nothing else is left).
+    max_area_share: float = 0.4
+    caring_area: str = "elderly"
+    caring_area_boost: float = 1.5
+    caring_short_minutes: int = 30
+    caring_short_boost: float = 1.25
+
+
+@dataclass(frozen=True)
+class Learner:
+    """Who the feed is for."""
+
+    user_id: int | None = None
+    interest_areas: tuple[str, ...] = ()
+    caring_mode: bool = False
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a course is in a feed: `because` (of one of the learner's courses), `also_liked`,
+    `popular_in_area`, `new_in_area` or `popular`."""
+
+    kind: str
+    course_id: int | None = None
+    course_title: str | None = None
+    action: str | None = None
+    area: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One recommended course."""
+
+    course_id: int
+    title: str
+    area: str
+    duration_minutes: int
+    score: float
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed and where it came from."""
+
+    items: list[FeedItem]
+    model_version: str | None
+    personalised: bool
+
+
+@dataclass
+class History:
+    """A learner's activity in the model's window, per course."""
+
+    weights: dict[int, float] = field(default_factory=dict)
+    actions: dict[int, str] = field(default_factory=dict)
+    engaged: set[int] = field(default_factory=set)
+    dismissed: set[int] = field(default_factory=set)
+
+
+def learner_history(
+    session: Session, user_id: int, config: TrainingConfig, now: datetime | None = None
+) -> History:
+    """The learner's events, weighted and decayed as training weighs them."""
+    now = now or datetime.now(UTC)
+    stmt = select(Event.course_id, Event.kind, Event.created_at).where(Event.user_id == user_id)
+    if config.window_days:
+        stmt = stmt.where(Event.created_at >= now - timedelta(days=config.window_days))
+    history = History()
+    rank = {kind.value: n for n, kind in enumerate(ACTIONS)}
+    for course_id, kind, created in session.execute(stmt.order_by(Event.id)):
+        kind = str(kind)
+        if kind == EventKind.DISMISS:
+            history.dismissed.add(course_id)
+            continue
+        history.engaged.add(course_id)
+        weight = config.event_weights.get(kind, 0.0)
+        if config.half_life_days:
+            created = created if created.tzinfo else created.replace(tzinfo=UTC)
+            age = max((now - created).total_seconds(), 0.0) / 86_400
+            weight *= 2 ** (-age / config.half_life_days)
+        history.weights[course_id] = history.weights.get(course_id, 0.0) + weight
+        if kind in rank and rank[kind] < rank.get(history.actions.get(course_id, ""), 99):
+            history.actions[course_id] = kind
+    return history
+
+
+_grams: dict[str, np.ndarray] = {}
+_grams_lock = threading.Lock()
+
+
+def _gram(model: Model) -> np.ndarray:
+    with _grams_lock:
+        found = _grams.get(model.version)
+        if found is None:
+            found = gram(model.item_factors)
+            _grams.clear()  # one model version is current at a time
+            _grams[model.version] = found
+        return found
+
+
+def _rows(model: Model, course_ids: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(course ids known to the model, their item rows)."""
+    ids = np.fromiter(course_ids, dtype=np.int64)
+    if not len(ids) or not len(model.item_ids):
+        return ids[:0], ids[:0]
+    at = np.minimum(np.searchsorted(model.item_ids, ids), len(model.item_ids) - 1)
+    known = model.item_ids[at] == ids
+    return ids[known], at[known]
+
+
+def _learner_factors(model: Model, history: History, user_id: int) -> LearnerFactors | None:
+    config = TrainingConfig.from_dict(model.meta.get("config", {}))
+    positive = {c: w for c, w in history.weights.items() if w > 0}
+    ids, rows = _rows(model, positive)
+    if config.model == "als":
+        if not len(rows):
+            return None
+        weights = np.asarray([positive[int(c)] for c in ids])
+        return fold_in(
+            model.item_factors,
+            _gram(model),
+            rows,
+            weights,
+            alpha=config.alpha,
+            regularization=config.regularization,
+        )
+    row = model.user_row(user_id)
+    if row is None:
+        return None
+    empty = np.zeros(0, dtype=np.int64)
+    return LearnerFactors(model.user_factors[row], np.eye(1), empty, np.zeros(0))
+
+
+def _published(session: Session, course_ids: Sequence[int]) -> dict[int, tuple[str, str, int]]:
+    """id → (title, area, minutes) of those courses that are published."""
+    if not course_ids:
+        return {}
+    rows = session.execute(
+        select(Course.id, Course.title, Course.area, Course.duration_minutes).where(
+            Course.id.in_(list(course_ids)), Course.status == CourseStatus.PUBLISHED
+        )
+    )
+    return {cid: (title, str(area), minutes or 0) for cid, title, area, minutes in rows}
+
+
+def _caring(score: float, area: str, minutes: int, config: ServingConfig) -> float:
+    boost = 1.0
+    if area == config.caring_area:
+        boost *= config.caring_area_boost
+    if 0 < minutes <= config.caring_short_minutes:
+        boost *= config.caring_short_boost
+    return score * boost if score >= 0 else score / boost
+
+
+def diversify(items: list[FeedItem], limit: int, max_share: float) -> list[FeedItem]:
+    """The first `limit` items in order, at most `max_share` of them from one area, filled
+    from the rest when the other areas run out."""
+    cap = max(1, math.ceil(limit * max_share))
+    chosen: list[FeedItem] = []
+    per_area: dict[str, int] = {}
+    left: list[FeedItem] = []
+    for item in items:
+        if len(chosen) == limit:
+            break
+        if per_area.get(item.area, 0) < cap:
+            chosen.append(item)
+            per_area[item.area] = per_area.get(item.area, 0) + 1
+        else:
+            left.append(item)
+    chosen += left[: limit - len(chosen)]
+    return chosen
+
+
+def feed(
+    session: Session,
+    model: Model | None,
+    learner: Learner,
+    *,
+    limit: int = 20,
+    config: ServingConfig = ServingConfig(),
+    now: datetime | None = None,
+) -> Feed:
+    """The learner's feed: personal where the model can serve them, else popular and new."""
+    training = TrainingConfig.from_dict(model.meta.get("config", {})) if model else TrainingConfig()
+    history = (
+        learner_history(session, learner.user_id, training, now)
+        if learner.user_id is not None
+        else History()
+    )
+    excluded = history.engaged | history.dismissed
+    items: list[FeedItem] = []
+    factors = (
+        _learner_factors(model, history, learner.user_id)
+        if model is not None and learner.user_id is not None
+        else None
+    )
+    if factors is not None:
+        items = _personal(session, model, factors, history, excluded, learner, config)
+    personal = bool(items)
+    items = diversify(items, limit, config.max_area_share)
+    if len(items) < limit:
+        taken = excluded | {i.course_id for i in items}
+        items += _cold_start(session, learner, limit - len(items), taken, config)
+    return Feed(items[:limit], model.version if model else None, personal)
+
+
+def _personal(
+    session: Session,
+    model: Model,
+    factors: LearnerFactors,
+    history: History,
+    excluded: set[int],
+    learner: Learner,
+    config: ServingConfig,
+) -> list[FeedItem]:
+    scores = model.item_factors @ factors.vector
+    if excluded:
+        _ids, rows = _rows(model, excluded)
+        scores[rows] = -np.inf
+    count = min(config.candidates, len(scores))
+    top = np.argpartition(-scores, count - 1)[:count]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    top = top[np.isfinite(scores[top])]
+    info = _published(session, [int(model.item_ids[r]) for r in top])
+    titles = _published(session, list(history.actions))
+    items = []
+    for row in top:
+        course_id = int(model.item_ids[row])
+        if course_id not in info:
+            continue
+        title, area, minutes = info[course_id]
+        score = float(scores[row])
+        if learner.caring_mode:
+            score = _caring(score, area, minutes, config)
+        source_row, _weight = explain(factors, model.item_factors, int(row))
+        reason = Reason("also_liked")
+        if source_row is not None:
+            source = int(model.item_ids[source_row])
+            reason = Reason(
+                "because",
+                source,
+                titles.get(source, ("", "", 0))[0] or None,
+                history.actions.get(source),
+            )
+        items.append(FeedItem(course_id, title, area, minutes, score, reason))
+    items.sort(key=lambda item: -item.score)
+    return items
+
+
+def _cold_start(
+    session: Session, learner: Learner, count: int, taken: set[int], config: ServingConfig
+) -> list[FeedItem]:
+    """Popular and new courses of the learner's areas (the caring area first in caring mode;
+    every area for a learner who chose none), alternating."""
+    areas: list[str | None] = list(learner.interest_areas)
+    if learner.caring_mode and config.caring_area not in areas:
+        areas.insert(0, config.caring_area)
+    if not areas:
+        areas = [None]
+    per_area = max(2, math.ceil(count / len(areas)) + 2)
+    sources = []
+    for area in areas:
+        sources.append(
+            ("popular_in_area" if area else "popular", popular_courses(session, per_area, area))
+        )
+        sources.append(("new_in_area" if area else "new", newest_courses(session, per_area, area)))
+    items: list[FeedItem] = []
+    seen = set(taken)
+    for position in range(per_area):
+        for kind, courses in sources:
+            if position < len(courses) and courses[position].id not in seen:
+                course = courses[position]
+                seen.add(course.id)
+                area = str(course.area)
+                reason = Reason(kind, area=area if kind.endswith("_in_area") else None)
+                items.append(
+                    FeedItem(
+                        course.id, course.title, area, course.duration_minutes or 0, 0.0, reason
+                    )
+                )
+    if learner.caring_mode:
+        short = config.caring_short_minutes
+        items.sort(key=lambda i: not (0 < i.duration_minutes <= short))  # stable: short first
+    return items[:count]
+
+
+def similar(
+    session: Session, model: Model | None, course_id: int, *, limit: int = 10
+) -> list[FeedItem]:
+    """ "Learners who liked this also liked": nearest courses by the model's course factors
+    (cosine), published only; the same area's popular courses when the model lacks the course."""
+    row = model.item_row(course_id) if model is not None else None
+    if row is None:
+        info = _published(session, [course_id])
+        area = info[course_id][1] if course_id in info else None
+        courses = [c for c in popular_courses(session, limit + 1, area) if c.id != course_id]
+        return [
+            FeedItem(
+                c.id,
+                c.title,
+                str(c.area),
+                c.duration_minutes or 0,
+                0.0,
+                Reason("popular_in_area", area=str(c.area)),
+            )
+            for c in courses[:limit]
+        ]
+    factors = model.item_factors
+    norms = np.linalg.norm(factors, axis=1) + 1e-9
+    scores = (factors @ factors[row]) / (norms * norms[row])
+    scores[row] = -np.inf
+    count = min(limit * 5, len(scores) - 1)
+    if count <= 0:
+        return []
+    top = np.argpartition(-scores, count - 1)[:count]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    info = _published(session, [int(model.item_ids[r]) for r in top])
+    items = []
+    for r in top:
+        cid = int(model.item_ids[r])
+        if cid in info:
+            title, area, minutes = info[cid]
+            items.append(
+                FeedItem(
+                    cid, title, area, minutes, float(scores[r]), Reason("also_liked", course_id)
+                )
+            )
+    return items[:limit]
