@@ -85,6 +85,16 @@ def test_start_sets_up_and_serves_the_demo_site(fresh_database_url, tmp_path):
         assert course_ids
         status, course = _get(f"{address}courses/{course_ids[0]}")
         assert status == 200 and 'class="lessons"' in course
+        worker = int(re.search(r"Jobs worker started \(pid (\d+)\)", "".join(lines)).group(1))
+        os.kill(worker, 0)  # running beside the site
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=40)
+    for _ in range(100):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the jobs worker outlived the site")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
 
 import click
@@ -19,7 +22,8 @@ from catalogue.services.users import register_user
 from search.indexer import rebuild
 from webapp.catalogue_commands import catalogue_cli
 from webapp.db import get_database
-from webapp.index_commands import index_cli, start_indexer_thread
+from webapp.index_commands import index_cli
+from webapp.jobs_commands import jobs_cli, worker_command
 from webapp.recommender_commands import recommender_cli
 
 
@@ -152,16 +156,42 @@ def start_command(host: str, port: int) -> None:
         click.echo("Building the search index…")
         count = rebuild(get_database().sessions, store)
         click.echo(f"Indexed {count:,} courses.")
-    # The embedded default runs the one index writer in this process.
-    stop_indexer = start_indexer_thread(app)
+    # The embedded default starts the jobs worker (the one index writer, the nightly
+    # training) beside the site, as its own process.
+    worker = start_worker_process()
+    click.echo(f"Jobs worker started (pid {worker.pid}).")
     server = make_server(host, port, app, threaded=True)
+
+    def stop(*_args) -> None:
+        raise KeyboardInterrupt
+
+    # `kill` (SIGTERM) stops the site like Ctrl+C does, so the worker is stopped with it.
+    signal.signal(signal.SIGTERM, stop)
     click.echo(f"Lifelong Learning is running at http://{host}:{port}/  (Ctrl+C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopped.")
     finally:
-        stop_indexer.set()
+        worker.terminate()
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def start_worker_process() -> subprocess.Popen:
+    """`lifelong worker` as a child process with this process's settings."""
+    settings = _settings()
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(settings.instance_path),
+        "DATABASE_URL": settings.database_url,
+        "INDEX_DIR": str(settings.index_dir),
+        "MODEL_DIR": str(settings.model_dir),
+        "JOBS_TIMEZONE": settings.jobs_timezone,
+    }
+    return subprocess.Popen([sys.executable, "-m", "webapp", "worker"], env=env)
 
 
 def init_app(app: Flask) -> None:
@@ -175,5 +205,7 @@ def init_app(app: Flask) -> None:
         catalogue_cli,
         index_cli,
         recommender_cli,
+        jobs_cli,
+        worker_command,
     ):
         app.cli.add_command(command)

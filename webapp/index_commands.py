@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import click
@@ -67,19 +66,3 @@ def status_command() -> None:
             }
         )
     )
-
-
-def start_indexer_thread(app) -> threading.Event:
-    """Run the indexer loop in a background thread of this process (the embedded default)."""
-    stop = threading.Event()
-    store = app.extensions["lifelong.search"].store
-    sessions = get_database(app).sessions
-    thread = threading.Thread(
-        target=indexer.run_forever,
-        args=(sessions, store),
-        kwargs={"stop": stop},
-        name="indexer",
-        daemon=True,
-    )
-    thread.start()
-    return stop

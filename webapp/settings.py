@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from catalogue.ingest.service import Limits
+from jobs.context import JobContext
 
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_ROWS = 1_000_000
@@ -30,6 +31,8 @@ class Settings:
     default_locale: str = "zh"
     demo_courses: int = 5000
     demo_learners: int = 2000
+    # Cron times of the jobs worker are read in this zone.
+    jobs_timezone: str = "Asia/Shanghai"
 
     @classmethod
     def load(
@@ -59,7 +62,12 @@ class Settings:
             default_locale=str(pick("DEFAULT_LOCALE", "zh")),
             demo_courses=int(pick("DEMO_COURSES", 5000)),
             demo_learners=int(pick("DEMO_LEARNERS", 2000)),
+            jobs_timezone=str(pick("JOBS_TIMEZONE", "Asia/Shanghai")),
         )
+
+    def job_context(self) -> JobContext:
+        """Where the jobs worker's jobs find the database, the index and the models."""
+        return JobContext(self.database_url, self.index_dir, self.model_dir)
 
     def upload_limits(self) -> Limits:
         """The partner-upload size limits."""

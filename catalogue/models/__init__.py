@@ -11,6 +11,7 @@ from catalogue.models.enums import (
     CourseFormat,
     CourseStatus,
     EventKind,
+    JobOutcome,
     Level,
     MediaType,
     OutboxOp,
@@ -20,6 +21,7 @@ from catalogue.models.enums import (
     UploadPolicy,
     UploadStatus,
 )
+from catalogue.models.jobs import JobRun
 from catalogue.models.outbox import IndexOutbox
 from catalogue.models.providers import Provider
 from catalogue.models.search import SearchQuery, SynonymGroup
@@ -45,6 +47,8 @@ __all__ = [
     "EventKind",
     "Feedback",
     "IndexOutbox",
+    "JobOutcome",
+    "JobRun",
     "Lesson",
     "Level",
     "MediaType",

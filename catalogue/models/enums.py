@@ -133,3 +133,12 @@ class UploadPolicy(enum.StrEnum):
 
     VALID_ROWS = "valid_rows"
     ALL_OR_NOTHING = "all_or_nothing"
+
+
+class JobOutcome(enum.StrEnum):
+    """How a job run ended (or that it is still running)."""
+
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"

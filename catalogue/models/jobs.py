@@ -1,0 +1,31 @@
+"""The record of scheduled and manual job runs (what ran, when, how it ended, its figures)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from catalogue.models.base import Base, BigIntPK, str_enum, utcnow
+from catalogue.models.enums import JobOutcome
+
+
+class JobRun(Base):
+    """One run of a job."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (Index("ix_job_runs_job_started", "job_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(String(64))
+    # "schedule", "catch_up" (a run missed while the worker was down) or "manual".
+    trigger: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+    outcome: Mapped[JobOutcome] = mapped_column(
+        str_enum(JobOutcome, "job_outcome"), default=JobOutcome.RUNNING
+    )
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,72 @@
+"""Every scheduled job, declared as data in one place: id, function, trigger, timeout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from jobs import tasks
+from jobs.context import JobContext
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job the worker schedules (and the CLI can run now)."""
+
+    id: str
+    func: Callable[[JobContext], dict[str, Any]]
+    # APScheduler trigger: {"cron": {...CronTrigger fields}} or {"interval": {"seconds": n}}.
+    trigger: dict[str, dict[str, Any]]
+    timeout_seconds: float
+    description: str
+    # Run in a child process, so the timeout can stop it; frequent light jobs run in the worker.
+    isolated: bool = True
+    # Record a run only when it did something or failed (frequent polling jobs).
+    quiet: bool = False
+    # Run once as soon as a worker starts if it never ran (a fresh install gets a model).
+    first_run: bool = False
+
+
+JOBS: tuple[Job, ...] = (
+    Job(
+        id="index-sync",
+        func=tasks.index_sync,
+        trigger={"interval": {"seconds": 2}},
+        timeout_seconds=300,
+        description="Apply catalogue changes to the search index",
+        isolated=False,
+        quiet=True,
+    ),
+    Job(
+        id="popularity-refresh",
+        func=tasks.popularity_refresh,
+        trigger={"cron": {"hour": 1, "minute": 30}},
+        timeout_seconds=1800,
+        description="Recount course popularity; prune job runs older than 30 days",
+        first_run=True,
+    ),
+    Job(
+        id="index-rebuild",
+        func=tasks.index_rebuild,
+        trigger={"cron": {"hour": 2, "minute": 0}},
+        timeout_seconds=3600,
+        description="Rebuild the search index beside the live one",
+    ),
+    Job(
+        id="recommender-train",
+        func=tasks.recommender_train,
+        trigger={"cron": {"hour": 3, "minute": 0}},
+        timeout_seconds=3600,
+        description="Train, evaluate and publish the recommendation model",
+        first_run=True,
+    ),
+)
+
+
+def get_job(job_id: str) -> Job:
+    """The job with that id (KeyError if there is none)."""
+    for job in JOBS:
+        if job.id == job_id:
+            return job
+    raise KeyError(job_id)

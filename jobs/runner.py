@@ -1,0 +1,106 @@
+"""Running one job now: record the run, enforce the timeout, record the outcome and figures."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import time
+import traceback
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalogue.models import JobOutcome
+from catalogue.services.job_runs import finish_run, start_run
+from jobs.context import JobContext
+from jobs.registry import Job
+
+log = logging.getLogger(__name__)
+
+
+class JobTimedOut(RuntimeError):
+    """The job ran past its timeout and was stopped."""
+
+
+def _child(func, context: JobContext, results) -> None:
+    try:
+        results.put(("ok", func(context)))
+    except BaseException as exc:  # reported to the parent, which records it
+        results.put(("error", "".join(traceback.format_exception_only(type(exc), exc)).strip()))
+
+
+def _isolated(job: Job, context: JobContext) -> dict[str, Any]:
+    """Run the job in a child process; stop it at the timeout."""
+    spawn = multiprocessing.get_context("spawn")
+    results = spawn.Queue()
+    process = spawn.Process(target=_child, args=(job.func, context, results), daemon=True)
+    process.start()
+    deadline = time.monotonic() + job.timeout_seconds
+    try:
+        while True:
+            try:
+                status, value = results.get(timeout=0.2)
+                break
+            except queue.Empty:
+                if not process.is_alive():
+                    # It may have put its result just before exiting.
+                    try:
+                        status, value = results.get(timeout=0.5)
+                        break
+                    except queue.Empty:
+                        raise RuntimeError(
+                            f"the job's process died (exit code {process.exitcode})"
+                        ) from None
+                if time.monotonic() > deadline:
+                    raise JobTimedOut(
+                        f"{job.id} ran longer than {job.timeout_seconds:g} s and was stopped"
+                    ) from None
+    finally:
+        process.join(10 if time.monotonic() <= deadline else 0)  # let a finished job exit
+        if process.is_alive():
+            process.terminate()
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+        process.join(30)
+    if status == "error":
+        raise RuntimeError(value)
+    return value
+
+
+def run_job(
+    job: Job,
+    context: JobContext,
+    sessions: sessionmaker[Session],
+    *,
+    trigger: str = "manual",
+    isolated: bool | None = None,
+) -> tuple[JobOutcome, dict[str, Any]]:
+    """Run a job, recording its start, end, outcome and figures."""
+    run_id = None
+    if not job.quiet:
+        with sessions() as session:
+            run_id = start_run(session, job.id, trigger).id
+            session.commit()
+    outcome, figures, error = JobOutcome.SUCCEEDED, {}, None
+    try:
+        in_child = job.isolated if isolated is None else isolated
+        figures = _isolated(job, context) if in_child else job.func(context)
+    except JobTimedOut as exc:
+        outcome, error = JobOutcome.TIMED_OUT, exc
+    except Exception as exc:
+        outcome, error = JobOutcome.FAILED, exc
+        log.exception("job %s failed", job.id)
+    if job.quiet and outcome == JobOutcome.SUCCEEDED and not _did_work(figures):
+        return outcome, figures
+    with sessions() as session:
+        if run_id is None:
+            run_id = start_run(session, job.id, trigger).id
+        finish_run(session, run_id, outcome, figures, error)
+        session.commit()
+    return outcome, figures
+
+
+def _did_work(figures: dict[str, Any]) -> bool:
+    return any(isinstance(v, int | float) and v for v in figures.values())

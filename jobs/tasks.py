@@ -1,0 +1,74 @@
+"""The work the scheduler runs: plain functions of a JobContext that return their figures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from catalogue.db import make_engine, make_session_factory
+from catalogue.services.activity import refresh_course_stats
+from catalogue.services.job_runs import prune_runs
+from jobs.context import JobContext
+from recommender.artefacts import ModelStore
+from recommender.config import TrainingConfig
+from recommender.pipeline import train_and_publish
+from search import indexer
+from search.store import IndexStore
+
+RUN_HISTORY = timedelta(days=30)
+
+
+_engines: dict[str, Engine] = {}
+
+
+def _engine(context: JobContext) -> Engine:
+    # One engine (and connection pool) per database for a worker's lifetime: index-sync
+    # runs every two seconds.
+    if context.database_url not in _engines:
+        _engines[context.database_url] = make_engine(context.database_url)
+    return _engines[context.database_url]
+
+
+def _sessions(context: JobContext):
+    return make_session_factory(_engine(context))
+
+
+def index_sync(context: JobContext, store: IndexStore | None = None) -> dict[str, Any]:
+    """Apply pending catalogue changes (the index outbox) to the search index."""
+    store = store or IndexStore(context.index_dir)
+    sessions = _sessions(context)
+    if not store.is_current_schema():
+        return {"rebuilt": indexer.rebuild(sessions, store), "applied": 0}
+    return {"applied": indexer.sync_all(sessions, store)}
+
+
+def index_rebuild(context: JobContext) -> dict[str, Any]:
+    """Build a fresh search index beside the live one and switch to it."""
+    store = IndexStore(context.index_dir)
+    return {"documents": indexer.rebuild(_sessions(context), store, procs=2)}
+
+
+def popularity_refresh(context: JobContext) -> dict[str, Any]:
+    """Recount each course's views, likes, saves, starts and completions; prune old job runs."""
+    with _sessions(context)() as session:
+        courses = refresh_course_stats(session)
+        pruned = prune_runs(session, RUN_HISTORY)
+        session.commit()
+    return {"courses": courses, "pruned_runs": pruned}
+
+
+def recommender_train(context: JobContext) -> dict[str, Any]:
+    """Train the recommender on the activity events and publish it if it is good enough."""
+    with _engine(context).connect() as connection:
+        report = train_and_publish(connection, ModelStore(context.model_dir), TrainingConfig())
+    data = report.to_dict()
+    return {
+        "version": data["version"],
+        "promoted": data["promoted"],
+        "reason": data["reason"],
+        "ndcg": (data["metrics"] or {}).get("ndcg"),
+        "baseline_ndcg": (data["baseline"] or {}).get("ndcg"),
+        **{k: v for k, v in data["figures"].items() if isinstance(v, int | float)},
+    }

@@ -1,0 +1,155 @@
+"""The jobs worker: its own process, one per deployment, running the scheduled jobs.
+
+APScheduler (in-memory job store) fires each job of the registry; a job never overlaps itself
+(max_instances=1) and missed firings are coalesced into one. A run missed while the worker was
+down is caught up once at start, judged from the recorded runs. Only one worker runs at a time:
+it holds a PostgreSQL advisory lock (or, on SQLite, an fcntl lock on a file in the instance
+folder), so a second worker started by mistake refuses to start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalogue.services.job_runs import abandon_running, last_started
+from jobs.context import JobContext
+from jobs.registry import JOBS, Job
+from jobs.runner import run_job
+
+log = logging.getLogger(__name__)
+ADVISORY_LOCK_KEY = 7_261_126  # any fixed number shared by every worker of a deployment
+
+
+class WorkerBusy(RuntimeError):
+    """Another worker is already running for this database."""
+
+
+@contextlib.contextmanager
+def single_worker(engine: Engine, lock_file: Path) -> Iterator[None]:
+    """Hold the one-worker lock for as long as the block runs."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            got = connection.scalar(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+            )
+            if not got:
+                raise WorkerBusy("another jobs worker is running for this database")
+            try:
+                yield
+            finally:
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                )
+        return
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WorkerBusy(f"another jobs worker holds {lock_file}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def trigger_of(job: Job, timezone: ZoneInfo):
+    """The APScheduler trigger of a job."""
+    if "cron" in job.trigger:
+        return CronTrigger(timezone=timezone, **job.trigger["cron"])
+    return IntervalTrigger(timezone=timezone, **job.trigger["interval"])
+
+
+def missed(job: Job, last_start: datetime | None, now: datetime, timezone: ZoneInfo) -> bool:
+    """Whether a scheduled firing of a cron job passed since it last started."""
+    if "cron" not in job.trigger or last_start is None:
+        return False
+    if last_start.tzinfo is None:
+        last_start = last_start.replace(tzinfo=UTC)
+    following = trigger_of(job, timezone).get_next_fire_time(None, last_start)
+    return following is not None and following <= now
+
+
+class Worker:
+    """Schedules the registry's jobs in this process."""
+
+    def __init__(
+        self,
+        context: JobContext,
+        sessions: sessionmaker[Session],
+        *,
+        jobs: Sequence[Job] = JOBS,
+        timezone: str = "Asia/Shanghai",
+    ) -> None:
+        self.context = context
+        self.sessions = sessions
+        self.jobs = list(jobs)
+        self.timezone = ZoneInfo(timezone)
+        self.scheduler = BackgroundScheduler(
+            timezone=self.timezone,
+            executors={"default": ThreadPoolExecutor(4)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+
+    def _run(self, job: Job, trigger: str) -> None:
+        outcome, _figures = run_job(job, self.context, self.sessions, trigger=trigger)
+        log.info("job %s (%s): %s", job.id, trigger, outcome)
+
+    def due_now(self, now: datetime | None = None) -> list[Job]:
+        """Cron jobs whose firing was missed while no worker ran, and first-run jobs that
+        never ran."""
+        now = now or datetime.now(UTC)
+        due = []
+        with self.sessions() as session:
+            for job in self.jobs:
+                last = last_started(session, job.id)
+                if missed(job, last, now, self.timezone) or (job.first_run and last is None):
+                    due.append(job)
+        return due
+
+    def start(self) -> None:
+        """Mark runs of a dead worker failed, schedule every job, catch up missed ones once."""
+        with self.sessions() as session:
+            abandoned = abandon_running(session)
+            session.commit()
+        if abandoned:
+            log.warning("%s job runs of a stopped worker were marked failed", abandoned)
+        for job in self.jobs:
+            self.scheduler.add_job(
+                self._run,
+                trigger_of(job, self.timezone),
+                args=(job, "schedule"),
+                id=job.id,
+                name=job.description,
+                replace_existing=True,
+            )
+        for job in self.due_now():
+            self.scheduler.add_job(self._run, args=(job, "catch_up"), id=f"{job.id}:catch-up")
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        """Stop scheduling and wait for running jobs."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+
+    def run_until(self, stop: threading.Event) -> None:
+        """Run until `stop` is set."""
+        self.start()
+        try:
+            stop.wait()
+        finally:
+            self.stop()

@@ -1,0 +1,95 @@
+"""`lifelong worker` and `lifelong jobs …`: the scheduled jobs, their runs, running one now."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from catalogue.models import JobOutcome
+from catalogue.services.job_runs import last_started, recent_runs
+from jobs.registry import JOBS, get_job
+from jobs.runner import run_job
+from jobs.worker import Worker, WorkerBusy, single_worker
+from webapp.db import get_database
+
+jobs_cli = AppGroup("jobs", help="Scheduled jobs and their runs.")
+
+
+def _settings():
+    return current_app.extensions["lifelong.settings"]
+
+
+@click.command("worker")
+def worker_command() -> None:
+    """Run the jobs worker (one per deployment) until stopped."""
+    settings = _settings()
+    database = get_database()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        with single_worker(database.engine, settings.instance_path / "worker.lock"):
+            worker = Worker(
+                settings.job_context(), database.sessions, timezone=settings.jobs_timezone
+            )
+            click.echo(f"Jobs worker running ({len(JOBS)} jobs); Ctrl+C to stop.")
+            try:
+                worker.run_until(stop)
+            except KeyboardInterrupt:
+                worker.stop()
+    except WorkerBusy as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("Worker stopped.")
+
+
+@jobs_cli.command("list")
+def list_command() -> None:
+    """Every job: id, trigger, timeout, what it does, when it last started."""
+    with get_database().sessions() as session:
+        rows = [
+            {
+                "id": job.id,
+                "trigger": job.trigger,
+                "timeout_seconds": job.timeout_seconds,
+                "description": job.description,
+                "last_started": last_started(session, job.id),
+            }
+            for job in JOBS
+        ]
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+
+
+@jobs_cli.command("run")
+@click.argument("job_id", type=click.Choice([job.id for job in JOBS]))
+def run_command(job_id: str) -> None:
+    """Run a job now (recorded like a scheduled run)."""
+    database = get_database()
+    outcome, figures = run_job(get_job(job_id), _settings().job_context(), database.sessions)
+    click.echo(json.dumps({"job": job_id, "outcome": outcome, "figures": figures}, default=str))
+    if outcome != JobOutcome.SUCCEEDED:
+        raise click.exceptions.Exit(1)
+
+
+@jobs_cli.command("history")
+@click.option("--job", "job_id", type=click.Choice([job.id for job in JOBS]))
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+def history_command(job_id: str | None, limit: int) -> None:
+    """The latest runs, newest first."""
+    with get_database().sessions() as session:
+        runs = [
+            {
+                "job": run.job_id,
+                "trigger": run.trigger,
+                "started_at": run.started_at,
+                "finished_at": run.finished_at,
+                "outcome": run.outcome,
+                "figures": run.figures,
+                "error": run.error,
+            }
+            for run in recent_runs(session, job_id, limit)
+        ]
+    click.echo(json.dumps(runs, ensure_ascii=False, indent=2, default=str))
