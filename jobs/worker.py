@@ -109,16 +109,18 @@ class Worker:
         outcome, _figures = run_job(job, self.context, self.sessions, trigger=trigger)
         log.info("job %s (%s): %s", job.id, trigger, outcome)
 
-    def due_now(self, now: datetime | None = None) -> list[Job]:
-        """Cron jobs whose firing was missed while no worker ran, and first-run jobs that
-        never ran."""
+    def due_now(self, now: datetime | None = None) -> list[tuple[Job, str]]:
+        """(job, trigger) for cron jobs whose firing was missed while no worker ran
+        ("catch_up") and first-run jobs that never ran ("first_run")."""
         now = now or datetime.now(UTC)
         due = []
         with self.sessions() as session:
             for job in self.jobs:
                 last = last_started(session, job.id)
-                if missed(job, last, now, self.timezone) or (job.first_run and last is None):
-                    due.append(job)
+                if missed(job, last, now, self.timezone):
+                    due.append((job, "catch_up"))
+                elif job.first_run and last is None:
+                    due.append((job, "first_run"))
         return due
 
     def start(self) -> None:
@@ -137,8 +139,8 @@ class Worker:
                 name=job.description,
                 replace_existing=True,
             )
-        for job in self.due_now():
-            self.scheduler.add_job(self._run, args=(job, "catch_up"), id=f"{job.id}:catch-up")
+        for job, trigger in self.due_now():
+            self.scheduler.add_job(self._run, args=(job, trigger), id=f"{job.id}:{trigger}")
         self.scheduler.start()
 
     def stop(self) -> None:

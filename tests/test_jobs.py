@@ -111,7 +111,7 @@ def test_the_worker_catches_up_what_it_missed_and_fails_orphaned_runs(engine, tm
         session.commit()
         orphan_id = orphan.id
     worker = Worker(context(engine, tmp_path), sessions, jobs=[nightly])
-    assert [j.id for j in worker.due_now()] == ["quick"]
+    assert [(j.id, why) for j, why in worker.due_now()] == [("quick", "catch_up")]
     worker.start()
     try:
         for _ in range(100):
@@ -168,7 +168,7 @@ def test_a_first_run_job_runs_once_on_a_fresh_install(engine, tmp_path):
     sessions = make_session_factory(engine)
     fresh = job(quick, trigger={"cron": {"hour": 3, "minute": 0}}, first_run=True)
     worker = Worker(context(engine, tmp_path), sessions, jobs=[fresh])
-    assert [j.id for j in worker.due_now()] == ["quick"]
+    assert [(j.id, why) for j, why in worker.due_now()] == [("quick", "first_run")]
     run_job(fresh, context(engine, tmp_path), sessions, isolated=False)
     assert worker.due_now() == []
 

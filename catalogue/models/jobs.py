@@ -20,7 +20,8 @@ class JobRun(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     job_id: Mapped[str] = mapped_column(String(64))
-    # "schedule", "catch_up" (a run missed while the worker was down) or "manual".
+    # "schedule", "catch_up" (a run missed while the worker was down), "first_run" (a fresh
+    # install) or "manual".
     trigger: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
