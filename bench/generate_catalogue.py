@@ -26,6 +26,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db", type=Path, default=Path("/tmp/lifelong-bench.db"))
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument(
+        "--activity", type=float, default=1.0, help="scales the courses each learner visits"
+    )
     return parser.parse_args(argv)
 
 
@@ -69,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         batch_size=args.batch_size,
         progress=print_progress,
+        activity=args.activity,
     )
     elapsed = time.perf_counter() - started
     counts = table_counts(engine)

@@ -143,6 +143,8 @@ class _Run:
     now: datetime
     batch_size: int
     progress: Progress | None
+    # Multiplies how many courses a learner visits (1.0: a median of 15).
+    activity: float = 1.0
 
     @property
     def now_ts(self) -> int:
@@ -219,12 +221,17 @@ def generate_demo(
     batch_size: int = 5000,
     progress: Progress | None = None,
     now: datetime | None = None,
+    activity: float = 1.0,
 ) -> DemoSummary:
-    """Write a deterministic demo catalogue, learners and their activity; returns the counts."""
+    """Write a deterministic demo catalogue, learners and their activity; returns the counts.
+
+    `activity` scales how many courses each learner visits (benchmarks size the event log)."""
     if courses < 0 or learners < 0:
         raise ValueError("courses and learners must not be negative")
+    if activity <= 0:
+        raise ValueError("activity must be positive")
     started = time.perf_counter()
-    run = _Run(engine, seed, _aware(now or DEMO_NOW), max(1, batch_size), progress)
+    run = _Run(engine, seed, _aware(now or DEMO_NOW), max(1, batch_size), progress, activity)
     start_ids = _next_ids(engine)
     providers = _write_providers(run, _provider_count(courses), start_ids[Provider])
     published, lesson_total = _write_courses(
@@ -788,6 +795,7 @@ class _ActivityFactory:
     def __init__(self, run: _Run, published: _Published) -> None:
         self.rng = run.rng("activity")
         self.now = run.now_ts
+        self.activity = run.activity
         self.published = published
         self.popularity = _Popularity.build(run.rng("popularity"), published)
 
@@ -796,7 +804,7 @@ class _ActivityFactory:
         if not self.popularity.areas:
             return []
         rng = self.rng
-        target = min(2000, max(1, round(rng.lognormvariate(math.log(15), 1.4))))
+        target = min(2000, max(1, round(rng.lognormvariate(math.log(15 * self.activity), 1.4))))
         window_start = max(self.now - ACTIVITY_DAYS * DAY, int(learner["created_at"].timestamp()))
         interests = [Area(a) for a in learner["interest_areas"]]
         tastes = self._tastes(interests)
