@@ -3,8 +3,9 @@
 Layout of the model directory:
     CURRENT        name of the live version (replaced atomically with os.replace)
     PREVIOUS       the version CURRENT replaced, for rollback
-    v-<ns>/        one training run: factors.npz (learner and course factors, id maps) and
-                   meta.json (hyper-parameters, data size and window, metrics, decision)
+    v-<ns>/        one training run: factors.npz (learner and course factors, id maps),
+                   content.npz (the TF-IDF vocabulary for content similarity) and meta.json
+                   (hyper-parameters, data size and window, metrics, decision)
 
 A version directory is complete before it can become CURRENT (it is written under a temporary
 name and renamed), so a reader never sees half an artefact. Readers load a version once and keep
@@ -24,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from recommender.content import ContentModel
+
 FACTORS = "factors.npz"
 META = "meta.json"
 
@@ -42,6 +45,7 @@ class Model:
     user_ids: np.ndarray  # row → learner id
     item_ids: np.ndarray  # row → course id
     meta: dict[str, Any]
+    content: ContentModel | None = None
 
     def user_row(self, user_id: int) -> int | None:
         """The factor row of a learner, or None if the model does not know them."""
@@ -91,6 +95,7 @@ class ModelStore:
         user_ids: np.ndarray,
         item_ids: np.ndarray,
         meta: dict[str, Any],
+        content: ContentModel | None = None,
     ) -> str:
         """Validate and write a new version (not made current); returns its name."""
         validate(user_factors, item_factors, user_ids, item_ids)
@@ -105,6 +110,8 @@ class ModelStore:
             user_ids=user_ids,
             item_ids=item_ids,
         )
+        if content is not None:
+            content.save(tmp)
         (tmp / META).write_text(
             json.dumps({**meta, "version": name}, ensure_ascii=False, indent=2, default=str),
             encoding="utf-8",
@@ -173,7 +180,11 @@ class ModelStore:
         except (FileNotFoundError, KeyError, ValueError, OSError) as exc:
             raise ArtefactError(f"model version {name} cannot be read: {exc}") from exc
         validate(**arrays)
-        return Model(version=name, meta=self.meta(name), **arrays)
+        try:
+            content = ContentModel.load(self.root / name)
+        except (KeyError, ValueError, OSError) as exc:
+            raise ArtefactError(f"model version {name} has an unreadable vocabulary") from exc
+        return Model(version=name, meta=self.meta(name), content=content, **arrays)
 
     def current_model(self) -> Model | None:
         """The current version, loaded once per version for the whole process."""

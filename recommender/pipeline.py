@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from catalogue.models import Course, CourseStatus
 from recommender.artefacts import ModelStore
 from recommender.config import TrainingConfig
+from recommender.content import ContentModel, course_text, fit_content
 from recommender.evaluation import Metrics, evaluate, leave_one_out, popularity_scorer
 from recommender.interactions import Interactions, read_interactions
 from recommender.training import fit
@@ -24,6 +27,8 @@ from recommender.training import fit
 # model's nDCG@10 to be promoted.
 KEEP_SHARE = 0.9
 MIN_LEARNERS = 2
+# Courses whose text the content vocabulary is fitted on.
+CONTENT_SAMPLE = 30_000
 
 
 @dataclass
@@ -80,7 +85,28 @@ def train_and_publish(
 ) -> RunReport:
     """Train on the events in the database and publish the model if it is good enough."""
     interactions = read_interactions(connection, config, now=now)
-    return train_on(interactions, store, config, keep_versions=keep_versions)
+    started = time.perf_counter()
+    content = fit_content(sample_course_texts(connection))
+    seconds = time.perf_counter() - started
+    return train_on(
+        interactions,
+        store,
+        config,
+        keep_versions=keep_versions,
+        content=content,
+        content_seconds=seconds,
+    )
+
+
+def sample_course_texts(connection: Connection, size: int = CONTENT_SAMPLE) -> list[str]:
+    """Texts of up to `size` published courses drawn at random, to fit the vocabulary on."""
+    rows = connection.execute(
+        select(Course.title, Course.subtitle, Course.description)
+        .where(Course.status == CourseStatus.PUBLISHED)
+        .order_by(func.random())
+        .limit(size)
+    )
+    return [course_text(*row) for row in rows]
 
 
 def train_on(
@@ -89,6 +115,8 @@ def train_on(
     config: TrainingConfig,
     *,
     keep_versions: int = 5,
+    content: ContentModel | None = None,
+    content_seconds: float = 0.0,
 ) -> RunReport:
     """Hold out, fit, evaluate, write and (if good enough) promote a model of these data."""
     learners, courses = interactions.shape
@@ -100,6 +128,8 @@ def train_on(
         "window_start": interactions.window_start,
         "window_end": interactions.window_end,
         "read_seconds": round(interactions.read_seconds, 2),
+        "content_seconds": round(content_seconds, 2),
+        "content_terms": len(content.terms) if content is not None else 0,
     }
     if learners < MIN_LEARNERS or courses < 2:
         return RunReport(None, False, "not enough activity to train on", figures=figures)
@@ -130,6 +160,7 @@ def train_on(
             "promoted": promoted,
             "reason": reason,
         },
+        content=content,
     )
     if promoted:
         store.promote(version)

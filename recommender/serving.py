@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import scipy.sparse as sp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from catalogue.models import Course, CourseStatus, Event, EventKind
 from catalogue.services.courses import newest_courses, popular_courses
 from recommender.artefacts import Model
 from recommender.config import TrainingConfig
+from recommender.content import course_text, most_similar
 from recommender.foldin import LearnerFactors, explain, fold_in, gram
 
 # The action a reason names, strongest first.
@@ -48,6 +50,11 @@ class ServingConfig:
     caring_area_boost: float = 1.5
     caring_short_minutes: int = 30
     caring_short_boost: float = 1.25
+    # Courses published after the model was trained, matched by content to the learner's own.
+    new_candidates: int = 300
+    new_history: int = 30
+    min_similarity: float = 0.2
+    max_new_share: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -243,6 +250,10 @@ def feed(
         items = _personal(session, model, factors, history, excluded, learner, config)
     personal = bool(items)
     items = diversify(items, limit, config.max_area_share)
+    if model is not None and model.content is not None and history.weights:
+        fresh = _new_by_content(session, model, history, excluded, config)
+        items = _interleave(items, fresh, limit, config.max_new_share)
+        personal = personal or bool(fresh)
     if len(items) < limit:
         taken = excluded | {i.course_id for i in items}
         items += _cold_start(session, learner, limit - len(items), taken, config)
@@ -288,6 +299,107 @@ def _personal(
                 history.actions.get(source),
             )
         items.append(FeedItem(course_id, title, area, minutes, score, reason))
+    items.sort(key=lambda item: -item.score)
+    return items
+
+
+def _interleave(
+    items: list[FeedItem], fresh: list[FeedItem], limit: int, share: float
+) -> list[FeedItem]:
+    """Put up to `share` of the feed's places to new courses: the 3rd, 8th, 13th… place."""
+    room = min(len(fresh), max(1, math.floor(limit * share))) if fresh else 0
+    fresh_ids = {i.course_id for i in fresh[:room]}
+    out = [i for i in items if i.course_id not in fresh_ids]
+    for n, item in enumerate(fresh[:room]):
+        out.insert(min(2 + 5 * n, len(out)), item)
+    return out
+
+
+class _VectorCache:
+    """TF-IDF rows of course texts per model version (a course's text rarely changes)."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._rows: dict[tuple[str, int], sp.csr_matrix] = {}
+        self._lock = threading.Lock()
+
+    def rows(self, model: Model, texts: dict[int, str]) -> sp.csr_matrix:
+        """The vectors of the courses, in the dict's order."""
+        with self._lock:
+            missing = [c for c in texts if (model.version, c) not in self._rows]
+        if missing:
+            vectors = model.content.vectors([texts[c] for c in missing])
+            with self._lock:
+                if len(self._rows) + len(missing) > self.size:
+                    self._rows.clear()
+                for n, course in enumerate(missing):
+                    self._rows[(model.version, course)] = vectors[n]
+        with self._lock:
+            rows = [self._rows.get((model.version, c)) for c in texts]
+        if any(r is None for r in rows):  # cleared meanwhile by another request
+            return model.content.vectors(list(texts.values()))
+        return sp.vstack(rows).tocsr() if rows else model.content.vectors([])
+
+
+_vectors = _VectorCache()
+
+
+def _texts(session: Session, stmt) -> dict[int, tuple[str, str, str, int]]:
+    return {
+        cid: (course_text(title, subtitle, description), title, str(area), minutes or 0)
+        for cid, title, subtitle, description, area, minutes in session.execute(stmt)
+    }
+
+
+_TEXT_COLUMNS = (
+    Course.id,
+    Course.title,
+    Course.subtitle,
+    Course.description,
+    Course.area,
+    Course.duration_minutes,
+)
+
+
+def _new_by_content(
+    session: Session,
+    model: Model,
+    history: History,
+    excluded: set[int],
+    config: ServingConfig,
+) -> list[FeedItem]:
+    """Courses newer than the model, most similar in content to the learner's courses."""
+    trained = model.meta.get("figures", {}).get("window_end")
+    if not trained:
+        return []
+    since = datetime.fromisoformat(str(trained))
+    new = _texts(
+        session,
+        select(*_TEXT_COLUMNS)
+        .where(Course.status == CourseStatus.PUBLISHED, Course.published_at > since)
+        .order_by(Course.published_at.desc())
+        .limit(config.new_candidates),
+    )
+    new = {c: v for c, v in new.items() if c not in excluded}
+    liked = sorted((c for c, w in history.weights.items() if w > 0), key=history.weights.get)[::-1]
+    own = _texts(
+        session,
+        select(*_TEXT_COLUMNS).where(Course.id.in_(liked[: config.new_history])),
+    )
+    if not new or not own:
+        return []
+    candidates = _vectors.rows(model, {c: v[0] for c, v in new.items()})
+    mine = _vectors.rows(model, {c: v[0] for c, v in own.items()})
+    best, similarity = most_similar(candidates, mine)
+    own_ids = list(own)
+    items = []
+    for n, course in enumerate(new):
+        if similarity[n] < config.min_similarity:
+            continue
+        _text, title, area, minutes = new[course]
+        source = own_ids[int(best[n])]
+        reason = Reason("because", source, own[source][1], history.actions.get(source))
+        items.append(FeedItem(course, title, area, minutes, float(similarity[n]), reason))
     items.sort(key=lambda item: -item.score)
     return items
 

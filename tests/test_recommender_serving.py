@@ -23,6 +23,7 @@ from recommender.serving import (
     feed,
     similar,
 )
+from tests.helpers import make_course
 from tests.test_recommender_training import NOW, clustered_activity
 
 CONFIG = TrainingConfig(factors=8, iterations=10, alpha=5, regularization=0.1, window_days=0)
@@ -137,3 +138,28 @@ def test_similar_courses_share_the_taste_and_fall_back_to_the_area(session, trai
 def test_serving_config_defaults_are_sane():
     config = ServingConfig()
     assert 0 < config.max_area_share < 1 and config.caring_area == "elderly"
+
+
+def test_a_course_newer_than_the_model_reaches_learners_of_similar_courses(
+    engine, session, trained, tmp_path
+):
+    _model, _halves = trained
+    # Trained now: every demo course is older than the model, only the one added below is new.
+    store = ModelStore(tmp_path / "now")
+    with engine.connect() as connection:
+        train_and_publish(connection, store, CONFIG, now=datetime.now(UTC))
+    model = store.current_model()
+    assert model.content is not None and len(model.content.terms) > 20
+    user = first_learner(session, 0)
+    mine = sorted(engaged(session, user))
+    liked = session.get(Course, mine[0])
+    provider = liked.provider_id
+    fresh = make_course(session, provider, title=f"{liked.title}（第二版）", area=liked.area)
+    session.commit()
+    result = feed(session, model, Learner(user), limit=10)
+    found = {i.course_id: i for i in result.items}
+    assert fresh.id in found, [i.title for i in result.items]
+    reason = found[fresh.id].reason
+    assert reason.kind == "because" and reason.course_id in mine
+    other = first_learner(session, 1)
+    assert fresh.id not in {i.course_id for i in feed(session, model, Learner(other)).items}
