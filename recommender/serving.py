@@ -445,23 +445,11 @@ def similar(
     session: Session, model: Model | None, course_id: int, *, limit: int = 10
 ) -> list[FeedItem]:
     """ "Learners who liked this also liked": nearest courses by the model's course factors
-    (cosine), published only; the same area's popular courses when the model lacks the course."""
+    (cosine), published only. For a course the model does not know: the popular and new
+    courses of its area closest in content, else the area's popular courses."""
     row = model.item_row(course_id) if model is not None else None
     if row is None:
-        info = _published(session, [course_id])
-        area = info[course_id][1] if course_id in info else None
-        courses = [c for c in popular_courses(session, limit + 1, area) if c.id != course_id]
-        return [
-            FeedItem(
-                c.id,
-                c.title,
-                str(c.area),
-                c.duration_minutes or 0,
-                0.0,
-                Reason("popular_in_area", area=str(c.area)),
-            )
-            for c in courses[:limit]
-        ]
+        return _similar_without_factors(session, model, course_id, limit)
     factors = model.item_factors
     norms = np.linalg.norm(factors, axis=1) + 1e-9
     scores = (factors @ factors[row]) / (norms * norms[row])
@@ -483,3 +471,46 @@ def similar(
                 )
             )
     return items[:limit]
+
+
+SIMILAR_POOL = 300
+
+
+def _similar_without_factors(
+    session: Session, model: Model | None, course_id: int, limit: int
+) -> list[FeedItem]:
+    course = session.get(Course, course_id)
+    area = course.area if course is not None else None
+    pool = popular_courses(session, SIMILAR_POOL, area) + newest_courses(session, 100, area)
+    pool = list({c.id: c for c in pool if c.id != course_id}.values())
+    if course is not None and model is not None and model.content is not None and pool:
+        texts = {c.id: course_text(c.title, c.subtitle, c.description) for c in pool}
+        candidates = _vectors.rows(model, texts)
+        target = model.content.vectors(
+            [course_text(course.title, course.subtitle, course.description)]
+        )
+        similarity = (candidates @ target.T).toarray().ravel()
+        order = [n for n in np.argsort(-similarity, kind="stable") if similarity[n] > 0]
+        if order:
+            return [
+                FeedItem(
+                    pool[n].id,
+                    pool[n].title,
+                    str(pool[n].area),
+                    pool[n].duration_minutes or 0,
+                    float(similarity[n]),
+                    Reason("similar_content", course_id),
+                )
+                for n in order[:limit]
+            ]
+    return [
+        FeedItem(
+            c.id,
+            c.title,
+            str(c.area),
+            c.duration_minutes or 0,
+            0.0,
+            Reason("popular_in_area", area=str(c.area)),
+        )
+        for c in pool[:limit]
+    ]

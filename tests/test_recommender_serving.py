@@ -133,6 +133,20 @@ def test_similar_courses_share_the_taste_and_fall_back_to_the_area(session, trai
     fallback = similar(session, model, unknown, limit=4)
     area = session.get(Course, unknown).area
     assert fallback and all(i.area == str(area) for i in fallback)
+    assert {i.reason.kind for i in fallback} == {"similar_content"}
+    scores = [i.score for i in fallback]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0
+
+
+def test_a_course_unknown_to_the_model_finds_its_twin_by_content(session, trained):
+    model, _halves = trained
+    known = session.scalars(
+        sa.select(Course).where(Course.status == "published").order_by(Course.id)
+    ).first()
+    twin = make_course(session, known.provider_id, title=known.title, area=known.area)
+    session.commit()
+    found = similar(session, model, twin.id, limit=5)
+    assert found[0].course_id == known.id and found[0].reason.kind == "similar_content"
 
 
 def test_serving_config_defaults_are_sane():

@@ -66,6 +66,8 @@ def reason_text(reason: Reason) -> str:
         return gettext("New on the platform")
     if reason.kind == "popular":
         return gettext("Popular with learners")
+    if reason.kind == "similar_content":
+        return gettext("Covers similar ground")
     return gettext("Learners with your interests liked this")
 
 
