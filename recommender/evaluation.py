@@ -13,7 +13,9 @@ import numpy as np
 import scipy.sparse as sp
 
 K = 10
-BATCH = 2048
+# Scores are computed for a batch of learners at a time: about this many cells per batch
+# (float32), so 630,000 courses take batches of 50 learners, not gigabytes.
+BATCH_CELLS = 32_000_000
 
 # rows (learner indexes) → scores, one row per learner, one column per course.
 Scorer = Callable[[np.ndarray], np.ndarray]
@@ -80,9 +82,10 @@ def evaluate(
     precision = recall = ndcg = hits = 0.0
     shown = np.zeros(train.shape[1], dtype=bool)
     evaluated = 0
-    for start in range(0, len(users), BATCH):
-        rows = users[start : start + BATCH]
-        scores = np.array(scorer(rows), dtype=np.float64, copy=True)
+    batch = max(1, min(4096, BATCH_CELLS // max(train.shape[1], 1)))
+    for start in range(0, len(users), batch):
+        rows = users[start : start + batch]
+        scores = np.array(scorer(rows), dtype=np.float32, copy=True)
         seen = train[rows]
         scores[seen.nonzero()] = -np.inf
         top = _top_k(scores, k)

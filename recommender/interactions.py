@@ -1,8 +1,9 @@
 """Learners × courses confidence matrices, from the events table or from arrays.
 
-The events are read with SQLAlchemy Core in chunks of plain tuples (never an ORM object per
-event) and turned into weights with NumPy: kind → weight, × recency decay; duplicates summed by
-scipy when the sparse matrix is built.
+The events are read with SQLAlchemy Core in chunks (never an ORM object per event; the database
+computes each row's kind code and epoch seconds, so a chunk becomes one float array) and turned
+into weights with NumPy: kind → weight, × recency decay; duplicates summed by scipy when the
+sparse matrix is built.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import scipy.sparse as sp
-from sqlalchemy import select
+from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.engine import Connection
 
 from catalogue.models import Event
@@ -79,13 +80,23 @@ def _positive_csr(rows, cols, weights, shape) -> sp.csr_matrix:
 
 
 def _event_chunks(
-    connection: Connection, since: datetime | None, chunk: int
-) -> Iterator[list[tuple]]:
-    stmt = select(Event.user_id, Event.course_id, Event.kind, Event.created_at).order_by(Event.id)
+    connection: Connection, since: datetime | None, kinds: list[str], chunk: int
+) -> Iterator[np.ndarray]:
+    """(user id, course id, kind code, epoch seconds) rows as float64 arrays, a chunk at a
+    time; the kind code and the time are computed by the database, so no Python object is
+    made per event beyond the row tuple."""
+    events = Event.__table__
+    code = case({kind: n for n, kind in enumerate(kinds)}, value=events.c.kind, else_=-1)
+    if connection.dialect.name == "postgresql":
+        seconds = func.extract("epoch", events.c.created_at)
+    else:  # SQLite keeps UTC text; %s gives whole seconds, enough for decay and order
+        seconds = cast(func.strftime("%s", events.c.created_at), Float)
+    stmt = select(events.c.user_id, events.c.course_id, code, seconds).order_by(events.c.id)
     if since is not None:
-        stmt = stmt.where(Event.created_at >= since)
+        stmt = stmt.where(events.c.created_at >= since)
     result = connection.execution_options(stream_results=True, yield_per=chunk).execute(stmt)
-    yield from result.partitions(chunk)
+    for rows in result.partitions(chunk):
+        yield np.array([tuple(row) for row in rows], dtype=np.float64).reshape(-1, 4)
 
 
 def read_interactions(
@@ -101,29 +112,25 @@ def read_interactions(
     since = now - timedelta(days=config.window_days) if config.window_days else None
     kinds = list(config.event_weights)
     kind_weight = np.asarray([config.event_weights[k] for k in kinds], dtype=np.float64)
-    code_of = {k: i for i, k in enumerate(kinds)}
     users: list[np.ndarray] = []
     items: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     times: list[np.ndarray] = []
     events = 0
     oldest: float | None = None
-    for rows in _event_chunks(connection, since, chunk):
-        user, item, kind, created = zip(*rows, strict=True)
-        codes = np.fromiter(
-            (code_of.get(str(k), -1) for k in kind), dtype=np.int64, count=len(rows)
-        )
+    for block in _event_chunks(connection, since, kinds, chunk):
+        codes = block[:, 2].astype(np.int64)
+        seconds = block[:, 3]
         known = codes >= 0
         weight = np.where(known, kind_weight[np.maximum(codes, 0)], 0.0)
-        seconds = np.fromiter((_epoch(c) for c in created), dtype=np.float64, count=len(rows))
         if config.half_life_days:
             age_days = np.maximum(now.timestamp() - seconds, 0) / 86_400
             weight = weight * np.exp2(-age_days / config.half_life_days)
-        users.append(np.asarray(user, dtype=np.int64)[known])
-        items.append(np.asarray(item, dtype=np.int64)[known])
+        users.append(block[known, 0].astype(np.int64))
+        items.append(block[known, 1].astype(np.int64))
         weights.append(weight[known])
         times.append(seconds[known])
-        events += len(rows)
+        events += len(block)
         first = float(seconds.min())
         oldest = first if oldest is None else min(oldest, first)
     if not users:
@@ -141,10 +148,3 @@ def read_interactions(
     interactions.window_end = now
     interactions.read_seconds = time.perf_counter() - started
     return interactions
-
-
-def _epoch(value: datetime) -> float:
-    # SQLite hands back naive datetimes; the events table stores UTC.
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.timestamp()
