@@ -88,7 +88,8 @@ def _event_chunks(
     events = Event.__table__
     code = case({kind: n for n, kind in enumerate(kinds)}, value=events.c.kind, else_=-1)
     if connection.dialect.name == "postgresql":
-        seconds = func.extract("epoch", events.c.created_at)
+        # extract() is numeric (a Decimal per row in Python); as float8 it is a float.
+        seconds = cast(func.extract("epoch", events.c.created_at), Float)
     else:  # SQLite keeps UTC text; %s gives whole seconds, enough for decay and order
         seconds = cast(func.strftime("%s", events.c.created_at), Float)
     stmt = select(events.c.user_id, events.c.course_id, code, seconds).order_by(events.c.id)

@@ -68,3 +68,19 @@ def test_a_damaged_model_is_served_around_not_crashed_on(app, client, engine):
     (get_models(app).root / version / "factors.npz").write_bytes(b"damaged")
     response = client.get("/api/v1/feed")
     assert response.status_code == 200 and not response.get_json()["personalised"]
+
+
+def test_the_home_page_and_course_pages_show_recommendations(app, client, engine, session):
+    train(app, engine)
+    course = published(session)[0]
+    page = client.get(f"/courses/{course}").get_data(as_text=True)
+    assert "喜欢这门课的学员还喜欢" in page
+    visitor_home = client.get("/").get_data(as_text=True)
+    assert "为您推荐" not in visitor_home
+    user = register_user(session, "home@example.cn", "password-123", "学员").id
+    for liked in published(session)[:4]:
+        record_event(session, user, liked, "like", at=datetime.now(UTC))
+    session.commit()
+    login(client, "home@example.cn", "password-123")
+    home = client.get("/").get_data(as_text=True)
+    assert "为您推荐" in home and "因为您点赞了《" in home

@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
 from catalogue.errors import NotFound
 from catalogue.models import Area
 from catalogue.services import columns as column_service
 from catalogue.services import courses as course_service
+from recommender.serving import feed, similar
 from webapp.db import get_session
+from webapp.recommendations import current_learner, current_model
 from webapp.urls import int_arg
 
 bp = Blueprint("pages", __name__)
 
 PER_PAGE = 24
+FEED_ITEMS = 8
+SIMILAR_ITEMS = 6
 SORTS = ("newest", "popular")
 
 
 @bp.route("/")
 def home():
-    """Areas, thematic columns, newest and most popular courses."""
+    """A signed-in learner's feed, areas, thematic columns, newest and most popular courses."""
     db = get_session()
+    for_you = None
+    if current_user.is_authenticated:
+        for_you = feed(db, current_model(), current_learner(), limit=FEED_ITEMS).items
     return render_template(
         "home.html",
+        for_you=for_you,
         area_counts=course_service.area_counts(db),
         columns=column_service.current_columns(db, limit=4),
         newest=course_service.newest_courses(db, limit=12),
@@ -55,4 +64,5 @@ def course(course_id: int):
         found = course_service.get_published_course(get_session(), course_id)
     except NotFound:
         abort(404)
-    return render_template("course.html", course=found)
+    also = similar(get_session(), current_model(), course_id, limit=SIMILAR_ITEMS)
+    return render_template("course.html", course=found, also=also)
