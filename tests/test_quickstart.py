@@ -98,3 +98,41 @@ def test_start_sets_up_and_serves_the_demo_site(fresh_database_url, tmp_path):
         time.sleep(0.1)
     else:
         raise AssertionError("the jobs worker outlived the site")
+
+
+def test_the_worker_stops_when_the_site_is_killed(fresh_database_url, tmp_path):
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": fresh_database_url,
+        "DEMO_COURSES": "50",
+        "DEMO_LEARNERS": "10",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "webapp", "start", "--port", str(_free_port())],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    worker = None
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and worker is None:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            found = re.search(r"Jobs worker started \(pid (\d+)\)", line)
+            if found:
+                worker = int(found.group(1))
+        assert worker is not None
+    finally:
+        proc.kill()  # no chance to stop its child
+        proc.wait(timeout=10)
+    for _ in range(100):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the jobs worker outlived a killed site")

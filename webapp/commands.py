@@ -23,7 +23,7 @@ from search.indexer import rebuild
 from webapp.catalogue_commands import catalogue_cli
 from webapp.db import get_database
 from webapp.index_commands import index_cli
-from webapp.jobs_commands import jobs_cli, worker_command
+from webapp.jobs_commands import PARENT_ENV, jobs_cli, worker_command
 from webapp.recommender_commands import recommender_cli
 
 
@@ -190,6 +190,7 @@ def start_worker_process() -> subprocess.Popen:
         "INDEX_DIR": str(settings.index_dir),
         "MODEL_DIR": str(settings.model_dir),
         "JOBS_TIMEZONE": settings.jobs_timezone,
+        PARENT_ENV: str(os.getpid()),
     }
     return subprocess.Popen([sys.executable, "-m", "webapp", "worker"], env=env)
 

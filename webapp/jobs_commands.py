@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 
@@ -18,6 +19,15 @@ from jobs.worker import Worker, WorkerBusy, single_worker
 from webapp.db import get_database
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs and their runs.")
+# Set by `lifelong start` for the worker it starts: the worker stops when that process is gone,
+# even if it was killed without a chance to stop its child.
+PARENT_ENV = "LIFELONG_PARENT_PID"
+
+
+def _stop_with_parent(parent: int, stop: threading.Event) -> None:
+    while not stop.wait(1.0):
+        if os.getppid() != parent:
+            stop.set()
 
 
 def _settings():
@@ -31,6 +41,9 @@ def worker_command() -> None:
     database = get_database()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    parent = os.environ.get(PARENT_ENV)
+    if parent:
+        threading.Thread(target=_stop_with_parent, args=(int(parent), stop), daemon=True).start()
     try:
         with single_worker(database.engine, settings.instance_path / "worker.lock"):
             worker = Worker(
