@@ -22,7 +22,7 @@ def setup(session):
     ann = register_user(session, "ann@example.cn", "password-123", "Ann").id
     bob = register_user(session, "bob@example.cn", "password-123", "Bob").id
     add_note(session, ann, taiji.id, "起势要放松", lesson_id=lesson.id, position_seconds=125)
-    add_note(session, ann, excel.id, "=HYPERLINK(\"http://x\")  Pivot tables: 100% useful")
+    add_note(session, ann, excel.id, '=HYPERLINK("http://x")  Pivot tables: 100% useful')
     add_note(session, ann, taiji.id, "收势\n呼吸均匀")
     add_note(session, bob, taiji.id, "bob's private note")
     session.commit()
