@@ -13,12 +13,14 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalogue.models import Area
+from catalogue.services.social import MAX_NOTE
 from catalogue.services.users import MAX_PASSWORD, MIN_PASSWORD
 from webapp.i18n import AREA_LABELS, LANGUAGES
 
@@ -58,6 +60,35 @@ class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD)])
     next = HiddenField()
+
+
+class NoteForm(FlaskForm):
+    """A note on a course, optionally at a lesson and a moment of it (m:ss or h:mm:ss)."""
+
+    body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=MAX_NOTE)])
+    lesson_id = SelectField(_l("Lesson"), choices=[], validate_choice=False, default="")
+    position = StringField(
+        _l("At (minutes:seconds)"),
+        validators=[
+            Optional(),
+            Regexp(r"^\d{1,2}(:\d{2}){1,2}$", message=_l("Write a time as 2:05.")),
+        ],
+    )
+
+    def position_seconds(self) -> int | None:
+        """The time position in seconds, or None."""
+        if not self.position.data:
+            return None
+        seconds = 0
+        for part in self.position.data.split(":"):
+            seconds = seconds * 60 + int(part)
+        return seconds
+
+
+class NoteEditForm(FlaskForm):
+    """The text of an existing note."""
+
+    body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=MAX_NOTE)])
 
 
 class PlainForm(FlaskForm):

@@ -69,6 +69,11 @@ def _own_note(session: Session, user_id: int, note_id: int) -> Note:
     return note
 
 
+def get_note(session: Session, user_id: int, note_id: int) -> Note:
+    """One of the user's own notes (NotFound for anyone else's)."""
+    return _own_note(session, user_id, note_id)
+
+
 def update_note(session: Session, user_id: int, note_id: int, body: str) -> Note:
     """Change the text of one of the user's own notes."""
     errors = Collector()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from catalogue.errors import NotFound
 from catalogue.models import Area
 from catalogue.services import columns as column_service
 from catalogue.services import courses as course_service
+from catalogue.services import social
 from recommender.serving import feed, similar
 from webapp.db import get_session
+from webapp.forms import NoteForm
 from webapp.recommendations import current_learner, current_model
 from webapp.urls import int_arg
 
@@ -64,5 +68,15 @@ def course(course_id: int):
         found = course_service.get_published_course(get_session(), course_id)
     except NotFound:
         abort(404)
-    also = similar(get_session(), current_model(), course_id, limit=SIMILAR_ITEMS)
-    return render_template("course.html", course=found, also=also)
+    db = get_session()
+    also = similar(db, current_model(), course_id, limit=SIMILAR_ITEMS)
+    note_form, my_notes = None, []
+    if current_user.is_authenticated:
+        note_form = NoteForm()
+        note_form.lesson_id.choices = [SelectChoice("", _("Whole course"))] + [
+            SelectChoice(str(lesson.id), lesson.title) for lesson in found.lessons
+        ]
+        my_notes = social.list_notes(db, current_user.id, course_id)
+    return render_template(
+        "course.html", course=found, also=also, note_form=note_form, my_notes=my_notes
+    )
