@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from webapp import auth, commands, db, errors, i18n, recommendations, search_index, uploads
 from webapp.settings import Settings
 from webapp.templating import init_templating
-from webapp.views import admin, editor, health, notes, pages, partner, partner_api, search
+from webapp.views import admin, editor, health, learning, notes, pages, partner, partner_api, search
 from webapp.views import recommendations as recommendations_views
 
 csrf = CSRFProtect()
@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(editor.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(notes.bp)
+    app.register_blueprint(learning.bp)
     uploads.init_app(app, settings)
     app.register_blueprint(partner.bp)
     csrf.exempt(partner_api.bp)  # token-authenticated; no browser session involved

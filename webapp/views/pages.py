@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,14 +13,15 @@ from catalogue.errors import NotFound
 from catalogue.models import Area
 from catalogue.services import columns as column_service
 from catalogue.services import courses as course_service
-from catalogue.services import social
+from catalogue.services import engagement, social
 from recommender.serving import feed, similar
 from webapp.db import get_session
-from webapp.forms import NoteForm
+from webapp.forms import NoteForm, PlainForm
 from webapp.recommendations import current_learner, current_model
 from webapp.urls import int_arg
 
 bp = Blueprint("pages", __name__)
+log = logging.getLogger(__name__)
 
 PER_PAGE = 24
 FEED_ITEMS = 8
@@ -70,13 +73,22 @@ def course(course_id: int):
         abort(404)
     db = get_session()
     also = similar(db, current_model(), course_id, limit=SIMILAR_ITEMS)
-    note_form, my_notes = None, []
+    note_form, my_notes, mine = None, [], None
     if current_user.is_authenticated:
+        if not engagement.record_view(db, current_user.id, course_id):
+            log.warning("course view not recorded: the database is busy")
+        mine = engagement.standing(db, current_user.id, course_id)
         note_form = NoteForm()
         note_form.lesson_id.choices = [SelectChoice("", _("Whole course"))] + [
             SelectChoice(str(lesson.id), lesson.title) for lesson in found.lessons
         ]
         my_notes = social.list_notes(db, current_user.id, course_id)
     return render_template(
-        "course.html", course=found, also=also, note_form=note_form, my_notes=my_notes
+        "course.html",
+        course=found,
+        also=also,
+        note_form=note_form,
+        my_notes=my_notes,
+        mine=mine,
+        form=PlainForm(),
     )

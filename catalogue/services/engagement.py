@@ -1,0 +1,147 @@
+"""A learner's standing with courses, read from the append-only events: liked, saved,
+started, completed, dismissed; and the "my learning" lists built from them.
+
+Nothing here stores state of its own: liking writes a `like` event, unliking an `unlike` event,
+and whether a course is liked is whichever of the two came last. The recommender trains on the
+same events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from catalogue.models import Course, CourseStatus, Event, EventKind
+from catalogue.services.activity import record_event
+
+TOGGLES = {
+    "like": (EventKind.LIKE, EventKind.UNLIKE),
+    "save": (EventKind.SAVE, EventKind.UNSAVE),
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a learner stands with one course."""
+
+    liked: bool = False
+    saved: bool = False
+    progress: float = 0.0
+    completed: bool = False
+
+
+def _latest_kinds(session: Session, user_id: int, course_id: int | None = None) -> dict:
+    """(course, kind) → time of the learner's latest event of that kind."""
+    stmt = (
+        select(Event.course_id, Event.kind, func.max(Event.created_at), func.max(Event.value))
+        .where(Event.user_id == user_id)
+        .group_by(Event.course_id, Event.kind)
+    )
+    if course_id is not None:
+        stmt = stmt.where(Event.course_id == course_id)
+    return {(c, str(k)): (at, value) for c, k, at, value in session.execute(stmt)}
+
+
+def _on(latest: dict, course_id: int, on: EventKind, off: EventKind) -> bool:
+    did = latest.get((course_id, on.value))
+    undid = latest.get((course_id, off.value))
+    return did is not None and (undid is None or did[0] > undid[0])
+
+
+def standing(session: Session, user_id: int, course_id: int) -> Standing:
+    """Whether the learner likes, saved, is part-way through or completed the course."""
+    latest = _latest_kinds(session, user_id, course_id)
+    progress = latest.get((course_id, EventKind.PROGRESS.value))
+    return Standing(
+        liked=_on(latest, course_id, EventKind.LIKE, EventKind.UNLIKE),
+        saved=_on(latest, course_id, EventKind.SAVE, EventKind.UNSAVE),
+        progress=float(progress[1] or 0.0) if progress else 0.0,
+        completed=(course_id, EventKind.COMPLETE.value) in latest,
+    )
+
+
+def record_view(session: Session, user_id: int, course_id: int) -> bool:
+    """Record that the learner opened the course page and commit; False (nothing stored) when
+    the database is busy (SQLite during a long partner upload): a view is not worth an error."""
+    try:
+        record_event(session, user_id, course_id, EventKind.VIEW)
+        session.commit()
+    except OperationalError:
+        session.rollback()
+        return False
+    return True
+
+
+def toggle(session: Session, user_id: int, course_id: int, action: str) -> bool:
+    """Like/unlike or save/unsave a published course; returns the new state."""
+    if action not in TOGGLES:
+        raise ValueError(f"unknown action {action!r}")
+    on, off = TOGGLES[action]
+    now_on = not _on(_latest_kinds(session, user_id, course_id), course_id, on, off)
+    record_event(session, user_id, course_id, on if now_on else off)
+    return now_on
+
+
+@dataclass(frozen=True)
+class LearningEntry:
+    """A course on one of the "my learning" lists."""
+
+    course_id: int
+    title: str
+    area: str
+    duration_minutes: int
+    at: datetime
+    progress: float = 0.0
+
+
+@dataclass(frozen=True)
+class MyLearning:
+    """Saved, in progress, completed and recently viewed courses, newest first."""
+
+    saved: list[LearningEntry]
+    in_progress: list[LearningEntry]
+    completed: list[LearningEntry]
+    history: list[LearningEntry]
+
+
+def my_learning(session: Session, user_id: int, limit: int = 50) -> MyLearning:
+    """The learner's lists, published courses only."""
+    latest = _latest_kinds(session, user_id)
+    courses = {c for c, _k in latest}
+    info = {
+        cid: (title, str(area), minutes or 0)
+        for cid, title, area, minutes in session.execute(
+            select(Course.id, Course.title, Course.area, Course.duration_minutes).where(
+                Course.id.in_(list(courses)), Course.status == CourseStatus.PUBLISHED
+            )
+        )
+    }
+
+    def entry(course_id: int, kind: EventKind, progress: float = 0.0) -> LearningEntry:
+        title, area, minutes = info[course_id]
+        return LearningEntry(
+            course_id, title, area, minutes, latest[(course_id, kind.value)][0], progress
+        )
+
+    saved, in_progress, completed, history = [], [], [], []
+    for course_id in info:
+        if _on(latest, course_id, EventKind.SAVE, EventKind.UNSAVE):
+            saved.append(entry(course_id, EventKind.SAVE))
+        if (course_id, EventKind.COMPLETE.value) in latest:
+            completed.append(entry(course_id, EventKind.COMPLETE))
+        elif (course_id, EventKind.PROGRESS.value) in latest:
+            value = float(latest[(course_id, EventKind.PROGRESS.value)][1] or 0.0)
+            in_progress.append(entry(course_id, EventKind.PROGRESS, value))
+        elif (course_id, EventKind.START.value) in latest:
+            in_progress.append(entry(course_id, EventKind.START))
+        if (course_id, EventKind.VIEW.value) in latest:
+            history.append(entry(course_id, EventKind.VIEW))
+
+    def newest(entries: list[LearningEntry]) -> list[LearningEntry]:
+        return sorted(entries, key=lambda e: e.at, reverse=True)[:limit]
+
+    return MyLearning(newest(saved), newest(in_progress), newest(completed), newest(history))

@@ -1,0 +1,89 @@
+"""Likes, saves, views and "not interested" write events; "my learning" reads them back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from catalogue.models import Event
+from catalogue.services.activity import record_event
+from catalogue.services.engagement import my_learning, standing, toggle
+from catalogue.services.users import register_user
+from tests.helpers import login, make_course, make_provider, page_token
+
+
+def setup(session):
+    provider = make_provider(session).id
+    taiji = make_course(session, provider, title="太极拳入门")
+    phone = make_course(session, provider, title="老年人智能手机入门")
+    ann = register_user(session, "ann@example.cn", "password-123", "Ann").id
+    session.commit()
+    return ann, taiji.id, phone.id
+
+
+def kinds(session, user_id: int) -> list[str]:
+    session.expire_all()
+    stmt = select(Event.kind).where(Event.user_id == user_id).order_by(Event.id)
+    return [str(k) for k in session.scalars(stmt)]
+
+
+def test_toggles_follow_the_latest_event(session):
+    ann, taiji, _phone = setup(session)
+    assert standing(session, ann, taiji).liked is False
+    assert toggle(session, ann, taiji, "like") is True
+    assert standing(session, ann, taiji).liked is True
+    assert toggle(session, ann, taiji, "like") is False
+    assert toggle(session, ann, taiji, "save") is True
+    assert standing(session, ann, taiji).saved is True and not standing(session, ann, taiji).liked
+    assert kinds(session, ann) == ["like", "unlike", "save"]
+
+
+def test_the_course_page_records_views_and_its_buttons_like_and_save(client, session):
+    ann, taiji, _phone = setup(session)
+    login(client, "ann@example.cn", "password-123")
+    page = client.get(f"/courses/{taiji}").get_data(as_text=True)
+    assert ">点赞</button>" in page and ">收藏</button>" in page
+    token = page_token(client)
+    client.post(f"/courses/{taiji}/like", data={"csrf_token": token})
+    client.post(f"/courses/{taiji}/save", data={"csrf_token": token})
+    page = client.get(f"/courses/{taiji}").get_data(as_text=True)
+    assert 'aria-pressed="true">已点赞</button>' in page
+    assert 'aria-pressed="true">已收藏</button>' in page
+    assert kinds(session, ann) == ["view", "like", "save", "view"]  # two visits, two clicks
+    # Without a CSRF token nothing happens.
+    assert client.post(f"/courses/{taiji}/like").status_code == 400
+    assert client.post("/courses/999999/like", data={"csrf_token": token}).status_code == 404
+
+
+def test_my_learning_lists_saved_in_progress_completed_and_viewed(client, session):
+    ann, taiji, phone = setup(session)
+    now = datetime.now(UTC)
+    record_event(session, ann, taiji, "view", at=now - timedelta(days=2))
+    record_event(session, ann, taiji, "start", at=now - timedelta(days=2))
+    record_event(session, ann, taiji, "progress", value=0.4, at=now - timedelta(days=1))
+    record_event(session, ann, phone, "view", at=now)
+    record_event(session, ann, phone, "complete", at=now)
+    toggle(session, ann, phone, "save")
+    session.commit()
+    lists = my_learning(session, ann)
+    assert [e.course_id for e in lists.in_progress] == [taiji]
+    assert lists.in_progress[0].progress == 0.4
+    assert [e.course_id for e in lists.completed] == [phone]
+    assert [e.course_id for e in lists.saved] == [phone]
+    assert [e.course_id for e in lists.history] == [phone, taiji]
+    login(client, "ann@example.cn", "password-123")
+    page = client.get("/me/learning").get_data(as_text=True)
+    assert "学习中" in page and 'value="40"' in page and "老年人智能手机入门" in page
+
+
+def test_not_interested_removes_a_course_from_the_feed(client, session):
+    ann, taiji, _phone = setup(session)
+    login(client, "ann@example.cn", "password-123")
+    response = client.post(
+        f"/courses/{taiji}/dismiss", data={"csrf_token": page_token(client), "next": "/"}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "dismiss" in kinds(session, ann)
+    feed = client.get("/api/v1/feed?limit=10").get_json()
+    assert taiji not in {item["id"] for item in feed["items"]}
