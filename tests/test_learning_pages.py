@@ -87,3 +87,33 @@ def test_not_interested_removes_a_course_from_the_feed(client, session):
     assert "dismiss" in kinds(session, ann)
     feed = client.get("/api/v1/feed?limit=10").get_json()
     assert taiji not in {item["id"] for item in feed["items"]}
+
+
+def test_marking_lessons_done_tracks_progress_resume_and_completion(client, session):
+    provider = make_provider(session).id
+    course = make_course(session, provider, title="八段锦", lessons=3)
+    register_user(session, "lee@example.cn", "password-123", "Lee")
+    session.commit()
+    lessons = sorted(course.lessons, key=lambda lesson: lesson.position)
+    login(client, "lee@example.cn", "password-123")
+    page = client.get(f"/courses/{course.id}").get_data(as_text=True)
+    assert page.count(">学完这一讲<") == 3 and "继续上次的学习" not in page
+    token = page_token(client)
+    done = f"/courses/{course.id}/lessons/{lessons[0].id}/done"
+    assert client.post(done, data={"csrf_token": token}).status_code == 302
+    client.post(done, data={"csrf_token": token})  # twice: counted once
+    page = client.get(f"/courses/{course.id}").get_data(as_text=True)
+    assert f"继续上次的学习：{lessons[1].title}" in page and "已学 33%" in page
+    user = session.scalar(select(Event.user_id).limit(1))
+    assert kinds(session, user) == ["view", "start", "progress", "view"]
+    for lesson in lessons[1:]:
+        client.post(f"/courses/{course.id}/lessons/{lesson.id}/done", data={"csrf_token": token})
+    page = client.get(f"/courses/{course.id}").get_data(as_text=True)
+    assert page.count(">已学完<") >= 3 and "学完这一讲" not in page
+    assert kinds(session, user).count("complete") == 1
+    lists = my_learning(session, user)
+    assert [e.course_id for e in lists.completed] == [course.id] and not lists.in_progress
+    other = make_course(session, provider, title="别的课")
+    session.commit()
+    wrong = f"/courses/{other.id}/lessons/{lessons[0].id}/done"
+    assert client.post(wrong, data={"csrf_token": token}).status_code == 404

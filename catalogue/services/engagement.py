@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from catalogue.models import Course, CourseStatus, Event, EventKind
+from catalogue.errors import NotFound
+from catalogue.models import Course, CourseStatus, Event, EventKind, Lesson
 from catalogue.services.activity import record_event
 
 TOGGLES = {
@@ -145,3 +146,60 @@ def my_learning(session: Session, user_id: int, limit: int = 50) -> MyLearning:
         return sorted(entries, key=lambda e: e.at, reverse=True)[:limit]
 
     return MyLearning(newest(saved), newest(in_progress), newest(completed), newest(history))
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    """Which lessons of a course the learner finished, and where to resume."""
+
+    done: frozenset[int]
+    resume_lesson_id: int | None
+    fraction: float
+
+
+def lesson_progress(session: Session, user_id: int, course_id: int) -> LessonProgress:
+    """The learner's finished lessons of a course and the first lesson not finished yet."""
+    lessons = list(
+        session.scalars(
+            select(Lesson.id).where(Lesson.course_id == course_id).order_by(Lesson.position)
+        )
+    )
+    done = frozenset(
+        session.scalars(
+            select(Event.lesson_id).where(
+                Event.user_id == user_id,
+                Event.course_id == course_id,
+                Event.kind == EventKind.PROGRESS,
+                Event.lesson_id.is_not(None),
+            )
+        )
+    ) & frozenset(lessons)
+    resume = next((lesson for lesson in lessons if lesson not in done), None)
+    fraction = len(done) / len(lessons) if lessons else 0.0
+    return LessonProgress(done, resume, fraction)
+
+
+def finish_lesson(session: Session, user_id: int, course_id: int, lesson_id: int) -> float:
+    """Mark a lesson finished: a start event the first time, a progress event with the
+    course's new fraction, and a complete event when every lesson is done. Returns the
+    fraction."""
+    owner = session.scalar(select(Lesson.course_id).where(Lesson.id == lesson_id))
+    if owner != course_id:
+        raise NotFound(f"lesson {lesson_id} is not part of course {course_id}")
+    before = lesson_progress(session, user_id, course_id)
+    if lesson_id in before.done:
+        return before.fraction
+    latest = _latest_kinds(session, user_id, course_id)
+    if (course_id, EventKind.START.value) not in latest:
+        record_event(session, user_id, course_id, EventKind.START, lesson_id=lesson_id)
+    total = len(before.done) + 1
+    count = session.scalar(
+        select(func.count()).select_from(Lesson).where(Lesson.course_id == course_id)
+    )
+    fraction = min(1.0, total / count) if count else 1.0
+    record_event(
+        session, user_id, course_id, EventKind.PROGRESS, value=fraction, lesson_id=lesson_id
+    )
+    if fraction >= 1.0 and (course_id, EventKind.COMPLETE.value) not in latest:
+        record_event(session, user_id, course_id, EventKind.COMPLETE)
+    return fraction

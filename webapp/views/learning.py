@@ -47,6 +47,22 @@ def toggle(course_id: int, action: str):
     return redirect(safe_next(request.form.get("next"), default))
 
 
+@bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>/done", methods=["POST"])
+@login_required
+def lesson_done(course_id: int, lesson_id: int):
+    """Mark a lesson finished; the course page then offers the next one."""
+    _checked()
+    db = get_session()
+    try:
+        fraction = engagement.finish_lesson(db, current_user.id, course_id, lesson_id)
+    except NotFound:
+        abort(404)
+    db.commit()
+    if fraction >= 1.0:
+        flash(_("Course completed. Well done!"), "success")
+    return redirect(url_for("pages.course", course_id=course_id) + "#lessons")
+
+
 @bp.route("/courses/<int:course_id>/dismiss", methods=["POST"])
 @login_required
 def dismiss(course_id: int):

@@ -73,8 +73,9 @@ def course(course_id: int):
         abort(404)
     db = get_session()
     also = similar(db, current_model(), course_id, limit=SIMILAR_ITEMS)
-    note_form, my_notes, mine = None, [], None
+    note_form, my_notes, mine, lessons_state = None, [], None, None
     if current_user.is_authenticated:
+        lessons_state = engagement.lesson_progress(db, current_user.id, course_id)
         if not engagement.record_view(db, current_user.id, course_id):
             log.warning("course view not recorded: the database is busy")
         mine = engagement.standing(db, current_user.id, course_id)
@@ -90,5 +91,6 @@ def course(course_id: int):
         note_form=note_form,
         my_notes=my_notes,
         mine=mine,
+        lessons_state=lessons_state,
         form=PlainForm(),
     )
