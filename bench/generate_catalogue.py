@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import time
 from pathlib import Path
 
+from figures import peak_rss_mb
 from sqlalchemy import Engine, func, select
 
 from catalogue.db import make_engine, upgrade_database
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     elapsed = time.perf_counter() - started
     counts = table_counts(engine)
     engine.dispose()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(f"courses={args.courses} learners={args.learners} seed={args.seed} db={args.db}")
     print(f"elapsed seconds: {elapsed:.1f}")
     print(f"courses/s: {args.courses / elapsed:,.0f}")

@@ -11,13 +11,13 @@ unchanged) through the real ingestion service, on a fresh database.
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
+from figures import peak_rss_mb
 
 from catalogue.db import make_engine, make_session_factory, upgrade_database
 from catalogue.demo.files import write_catalogue_file
@@ -47,11 +47,6 @@ def fresh_engine(url: str | None, workdir: Path) -> sa.Engine:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
     upgrade_database(engine)
     return engine
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_once(sessions, provider_id: int, path: Path, upload_dir: Path):

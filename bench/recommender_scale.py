@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import statistics
 import time
 from pathlib import Path
 
+from figures import peak_rss_mb, percentiles
 from sqlalchemy import select
 
 from catalogue.db import make_engine, make_session_factory
@@ -28,21 +28,6 @@ from recommender.artefacts import ModelStore
 from recommender.config import TrainingConfig
 from recommender.pipeline import train_and_publish
 from recommender.serving import Learner, feed
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def percentiles(values: list[float]) -> str:
-    """p50, p95 and p99 of a list of milliseconds."""
-    ordered = sorted(values)
-
-    def at(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    return f"p50 {at(0.50):.1f} ms, p95 {at(0.95):.1f} ms, p99 {at(0.99):.1f} ms"
 
 
 def main() -> None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import statistics
 import time
 from pathlib import Path
+
+from figures import peak_rss_mb, percentiles
 
 from catalogue.db import make_engine, make_session_factory
 from catalogue.demo import vocabulary as vocab
@@ -106,13 +107,6 @@ def prefixes(count: int, seed: int) -> list[str]:
     return out
 
 
-def percentiles(samples: list[float]) -> str:
-    """p50, p95 and p99 of latencies in milliseconds."""
-    ordered = sorted(samples)
-    pick = lambda p: ordered[min(len(ordered) - 1, int(p * len(ordered)))]  # noqa: E731
-    return f"p50 {pick(0.50):.1f} ms, p95 {pick(0.95):.1f} ms, p99 {pick(0.99):.1f} ms"
-
-
 def memory_now() -> dict[str, float]:
     """This process's resident memory split into anonymous and file-backed pages, in MB."""
     figures = {}
@@ -170,7 +164,7 @@ def main() -> None:
         suggest(store, prefix)
         completions.append((time.perf_counter() - started) * 1000)
     print(f"autocomplete ({len(completions)} prefixes): {percentiles(completions)}")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     memory = memory_now()
     print(
         f"memory (index open, after the queries): peak RSS {rss:,.0f} MB; now "
