@@ -14,6 +14,7 @@ from catalogue.services.tokens import create_token
 from catalogue.services.users import register_user
 from tests.helpers import login, make_course, make_provider, page_token
 from tests.ingest_helpers import csv_bytes
+from webapp.settings import get_settings
 
 PASSWORD = "password-123"
 
@@ -50,7 +51,7 @@ def world(app, session) -> World:
         b.id,
         "b.csv",
         io.BytesIO(data),
-        app.extensions["lifelong.settings"].upload_dir,
+        get_settings(app).upload_dir,
         channel="web",
     )
     b_token, b_plain = create_token(session, b.id, "乙的接口")

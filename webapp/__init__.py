@@ -9,6 +9,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from webapp import auth, commands, db, errors, i18n, recommendations, search_index, uploads
+from webapp.settings import EXTENSION as SETTINGS
 from webapp.settings import Settings
 from webapp.templating import init_templating
 from webapp.views import admin, editor, health, learning, notes, pages, partner, partner_api, search
@@ -30,7 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # no time limit on forms: older learners type slowly
     )
     app.config.update({k: v for k, v in (config or {}).items() if k.isupper()})
-    app.extensions["lifelong.settings"] = settings
+    app.extensions[SETTINGS] = settings
 
     db.init_app(app, settings.database_url)
     csrf.init_app(app)
@@ -55,8 +56,3 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(partner_api.bp)  # token-authenticated; no browser session involved
     app.register_blueprint(partner_api.bp)
     return app
-
-
-def get_settings(app: Flask) -> Settings:
-    """The settings an app was built with."""
-    return app.extensions["lifelong.settings"]

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from catalogue.errors import NotFound
@@ -16,6 +15,7 @@ from catalogue.ingest.problems import FileRejected
 from catalogue.models import Area, Role, UploadPolicy, UploadStatus
 from catalogue.services.providers import get_provider_by_name
 from webapp.db import get_database
+from webapp.settings import get_settings
 
 catalogue_cli = AppGroup("catalogue", help="Partner catalogue files.")
 
@@ -58,7 +58,7 @@ def import_command(
     report_path: Path | None,
 ) -> None:
     """Import FILE into a provider's catalogue and print the summary as JSON."""
-    settings = current_app.extensions["lifelong.settings"]
+    settings = get_settings()
     database = get_database()
     options = ingest.UploadOptions(
         policy=UploadPolicy(policy),

@@ -25,10 +25,7 @@ from webapp.db import get_database
 from webapp.index_commands import index_cli
 from webapp.jobs_commands import PARENT_ENV, jobs_cli, worker_command
 from webapp.recommender_commands import recommender_cli
-
-
-def _settings():
-    return current_app.extensions["lifelong.settings"]
+from webapp.settings import get_settings
 
 
 def _echo_progress(stage: str, done: int, total: int) -> None:
@@ -84,7 +81,7 @@ def demo_command(courses: int | None, learners: int | None, seed: int, if_empty:
     if if_empty and not catalogue_is_empty():
         click.echo("The catalogue has courses already; nothing generated.")
         return
-    settings = _settings()
+    settings = get_settings()
     generate_demo_data(
         courses or settings.demo_courses,
         settings.demo_learners if learners is None else learners,
@@ -141,7 +138,7 @@ def start_command(host: str, port: int) -> None:
     from werkzeug.serving import make_server
 
     app = current_app._get_current_object()
-    settings = _settings()
+    settings = get_settings()
     click.echo(f"Instance folder: {settings.instance_path}")
     init_database()
     with get_database().sessions() as session:
@@ -182,7 +179,7 @@ def start_command(host: str, port: int) -> None:
 
 def start_worker_process() -> subprocess.Popen:
     """`lifelong worker` as a child process with this process's settings."""
-    settings = _settings()
+    settings = get_settings()
     env = {
         **os.environ,
         "INSTANCE_PATH": str(settings.instance_path),

@@ -8,7 +8,6 @@ import signal
 import threading
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from catalogue.models import JobOutcome
@@ -17,6 +16,7 @@ from jobs.registry import JOBS, get_job
 from jobs.runner import run_job
 from jobs.worker import Worker, WorkerBusy, single_worker
 from webapp.db import get_database
+from webapp.settings import get_settings
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs and their runs.")
 # Set by `lifelong start` for the worker it starts: the worker stops when that process is gone,
@@ -30,14 +30,10 @@ def _stop_with_parent(parent: int, stop: threading.Event) -> None:
             stop.set()
 
 
-def _settings():
-    return current_app.extensions["lifelong.settings"]
-
-
 @click.command("worker")
 def worker_command() -> None:
     """Run the jobs worker (one per deployment) until stopped."""
-    settings = _settings()
+    settings = get_settings()
     database = get_database()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -81,7 +77,7 @@ def list_command() -> None:
 def run_command(job_id: str) -> None:
     """Run a job now (recorded like a scheduled run)."""
     database = get_database()
-    outcome, figures = run_job(get_job(job_id), _settings().job_context(), database.sessions)
+    outcome, figures = run_job(get_job(job_id), get_settings().job_context(), database.sessions)
     click.echo(json.dumps({"job": job_id, "outcome": outcome, "figures": figures}, default=str))
     if outcome != JobOutcome.SUCCEEDED:
         raise click.exceptions.Exit(1)

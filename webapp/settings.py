@@ -9,11 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flask import Flask, current_app
+
 from catalogue.ingest.service import Limits
 from jobs.context import JobContext
 
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_ROWS = 1_000_000
+
+
+EXTENSION = "lifelong.settings"
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,11 @@ class Settings:
     def upload_limits(self) -> Limits:
         """The partner-upload size limits."""
         return Limits(max_bytes=self.max_upload_bytes, max_rows=self.max_upload_rows)
+
+
+def get_settings(app: Flask | None = None) -> Settings:
+    """The settings an app (by default the current one) was built with."""
+    return (app or current_app).extensions[EXTENSION]
 
 
 def _instance_secret(instance: Path) -> str:
