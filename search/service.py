@@ -221,14 +221,14 @@ def _indexed(searcher, word: str) -> bool:
     return any(searcher.doc_frequency(field, word) for field in fields)
 
 
-def _did_you_mean(searcher, text: str, titles: list[str]) -> str | None:
-    """Characters for typed pinyin (found in the titles of the first results), or a spelling
-    correction for English words."""
+def _did_you_mean(searcher, text: str, ranked: list[int]) -> str | None:
+    """Characters for typed pinyin (found in the titles of the first results, `ranked` being
+    document numbers), or a spelling correction for English words."""
     letters = text.replace(" ", "").lower()
-    if looks_like_pinyin(letters) and titles:
+    if looks_like_pinyin(letters) and ranked:
         ensure_jieba()
-        for title in titles:
-            for word in jieba.cut(title):
+        for docnum in ranked[:5]:
+            for word in jieba.cut(searcher.stored_fields(docnum).get("title", "")):
                 if has_han(word) and full_pinyin(word) == letters:
                     return word
         return None
@@ -333,8 +333,7 @@ def _search(
     ranked = _ranked(searcher, matches, request, limit)
     did_you_mean = None
     if text and left() > 0:
-        titles = [searcher.stored_fields(d).get("title", "") for d in ranked[:5]]
-        did_you_mean = _did_you_mean(searcher, text, titles)
+        did_you_mean = _did_you_mean(searcher, text, ranked)
     if text and not ranked and did_you_mean and left() > 0:
         # A misspelling: show what the corrected words find rather than nothing.
         fixed = build_query(did_you_mean, synonyms or {}, require_all=False)
