@@ -29,7 +29,8 @@ from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
-from search.facets import FacetCache
+from search.facets import FacetCache, segment_id
+from search.store import LRUCache
 
 # Field length as whoosh stores it: one byte per document and field, decoded by this table.
 _LENGTH_OF_BYTE = np.asarray(_length_byte_cache, dtype=np.float64)
@@ -138,22 +139,8 @@ class _Segments:
     sort columns; and the live-document mask, which changes only as deletions are added."""
 
     def __init__(self) -> None:
-        self._arrays: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _cached(self, key: tuple, build) -> np.ndarray:
-        with self._lock:
-            found = self._arrays.get(key)
-            if found is not None:
-                self._arrays.move_to_end(key)
-                return found
-        found = build()
-        with self._lock:
-            self._arrays[key] = found
-            # Each segment holds a few arrays: keep those of the most recent segments.
-            while len(self._arrays) > MAX_CACHED_SEGMENTS * 16:
-                self._arrays.popitem(last=False)
-        return found
+        # Each segment holds a few arrays: keep those of the most recently used segments.
+        self._arrays = LRUCache(MAX_CACHED_SEGMENTS * 16)
 
     def lengths(self, reader, segid: str, field: str) -> np.ndarray:
         """Each document's length of a field, as whoosh's scorer sees it."""
@@ -165,7 +152,7 @@ class _Segments:
                 return np.zeros(count)
             return _LENGTH_OF_BYTE[np.fromiter(column, dtype=np.uint8, count=count)]
 
-        return self._cached((segid, "length", field), build)
+        return self._arrays.get_or_build((segid, "length", field), build)
 
     def column(self, reader, segid: str, name: str) -> np.ndarray:
         """A numeric sort column of a segment."""
@@ -175,7 +162,7 @@ class _Segments:
                 reader.column_reader(name), dtype=np.int64, count=reader.doc_count_all()
             )
 
-        return self._cached((segid, "column", name), build)
+        return self._arrays.get_or_build((segid, "column", name), build)
 
     def live(self, reader, segid: str) -> np.ndarray:
         """True for each document not deleted."""
@@ -188,7 +175,7 @@ class _Segments:
             return mask
 
         # Deletions only ever grow within a segment: their count names the state.
-        return self._cached((segid, "live", len(deleted)), build)
+        return self._arrays.get_or_build((segid, "live", len(deleted)), build)
 
 
 @dataclass
@@ -217,7 +204,7 @@ class Engine:
         that a learner's search does not pay for them."""
         self.facets.warm(searcher, facets)
         for reader, _offset in searcher.reader().leaf_readers():
-            segid = _segid(reader)
+            segid = segment_id(reader)
             self.segments.live(reader, segid)
             for name in columns:
                 self.segments.column(reader, segid, name)
@@ -242,7 +229,7 @@ class Engine:
         budget by no more than that."""
         out = []
         for reader, offset in searcher.reader().leaf_readers():
-            segid = _segid(reader)
+            segid = segment_id(reader)
             live = self.segments.live(reader, segid)
             if query is None:
                 docs = np.flatnonzero(live)
@@ -370,14 +357,9 @@ class Engine:
         for reader, offset in searcher.reader().leaf_readers():
             inside = (docnums >= offset) & (docnums < offset + reader.doc_count_all())
             if inside.any():
-                column = self.segments.column(reader, _segid(reader), "popularity")
+                column = self.segments.column(reader, segment_id(reader), "popularity")
                 out[inside] = column[docnums[inside] - offset]
         return out
-
-
-def _segid(reader) -> str:
-    segment = getattr(reader, "_segment", None)
-    return segment.segid if segment is not None else str(id(reader))
 
 
 def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:

@@ -9,43 +9,39 @@ bincount over the matched documents.
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from search.store import LRUCache
+
 MAX_CACHED = 256  # (segment, field) pairs
+
+
+def segment_id(reader) -> str:
+    """A stable key for a segment reader (segments never change once written)."""
+    segment = getattr(reader, "_segment", None)
+    return segment.segid if segment is not None else str(id(reader))
 
 
 class FacetCache:
     """Value codes per (segment, field), shared by all searches of a process."""
 
     def __init__(self) -> None:
-        self._codes: OrderedDict[tuple[str, str], tuple[np.ndarray, list[str]]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._codes = LRUCache(MAX_CACHED)
 
     def _segment_codes(self, reader, field: str) -> tuple[np.ndarray, list[str]]:
-        segment = getattr(reader, "_segment", None)
-        key = (segment.segid if segment is not None else str(id(reader)), field)
-        with self._lock:
-            found = self._codes.get(key)
-            if found is not None:
-                self._codes.move_to_end(key)
-                return found
-        values: dict[str, int] = {}
-        column = reader.column_reader(field)
-        codes = np.fromiter(
-            (values.setdefault(v, len(values)) for v in column),
-            dtype=np.int32,
-            count=reader.doc_count_all(),
-        )
-        found = (codes, list(values))
-        with self._lock:
-            self._codes[key] = found
-            while len(self._codes) > MAX_CACHED:
-                self._codes.popitem(last=False)
-        return found
+        def build() -> tuple[np.ndarray, list[str]]:
+            values: dict[str, int] = {}
+            codes = np.fromiter(
+                (values.setdefault(v, len(values)) for v in reader.column_reader(field)),
+                dtype=np.int32,
+                count=reader.doc_count_all(),
+            )
+            return codes, list(values)
+
+        return self._codes.get_or_build((segment_id(reader), field), build)
 
     def codes(self, reader, field: str) -> tuple[np.ndarray, dict[str, int]]:
         """A segment's value code per document for a field, and the code of each value."""

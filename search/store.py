@@ -46,6 +46,16 @@ class LRUCache:
                 self._items.move_to_end(key)
             return value
 
+    def get_or_build(self, key, build):
+        """The cached value, or `build()` remembered (built outside the lock: two threads may
+        both build a missing value, which is harmless for values that are pure functions of the
+        key)."""
+        found = self.get(key)
+        if found is None:
+            found = build()
+            self.put(key, found)
+        return found
+
     def put(self, key, value) -> None:
         """Remember a value, forgetting the least recently used beyond the size."""
         with self._lock:
