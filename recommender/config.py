@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 # Confidence added to a (learner, course) pair by one event of each kind. Undo events take back
 # what their counterpart gave; a pair whose total falls to zero or below is not a positive.
 DEFAULT_EVENT_WEIGHTS: dict[str, float] = {
@@ -49,6 +51,14 @@ class TrainingConfig:
             raise ValueError("factors and iterations must be positive")
         if self.half_life_days < 0 or self.window_days < 0:
             raise ValueError("half_life_days and window_days may not be negative")
+
+    def decay(self, age_seconds):
+        """What share of its weight an event of this age (seconds, a number or an array of
+        them; negative ages count as 0) keeps: halved every `half_life_days`."""
+        if not self.half_life_days:
+            return np.ones_like(age_seconds, dtype=np.float64)
+        age_days = np.maximum(age_seconds, 0) / 86_400
+        return np.exp2(-age_days / self.half_life_days)
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain JSON-able data."""

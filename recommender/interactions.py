@@ -124,9 +124,7 @@ def read_interactions(
         seconds = block[:, 3]
         known = codes >= 0
         weight = np.where(known, kind_weight[np.maximum(codes, 0)], 0.0)
-        if config.half_life_days:
-            age_days = np.maximum(now.timestamp() - seconds, 0) / 86_400
-            weight = weight * np.exp2(-age_days / config.half_life_days)
+        weight = weight * config.decay(now.timestamp() - seconds)
         users.append(block[known, 0].astype(np.int64))
         items.append(block[known, 1].astype(np.int64))
         weights.append(weight[known])

@@ -125,11 +125,9 @@ def learner_history(
             history.dismissed.add(course_id)
             continue
         history.engaged.add(course_id)
-        weight = config.event_weights.get(kind, 0.0)
-        if config.half_life_days:
-            created = created if created.tzinfo else created.replace(tzinfo=UTC)
-            age = max((now - created).total_seconds(), 0.0) / 86_400
-            weight *= 2 ** (-age / config.half_life_days)
+        created = created if created.tzinfo else created.replace(tzinfo=UTC)
+        age = (now - created).total_seconds()
+        weight = config.event_weights.get(kind, 0.0) * float(config.decay(age))
         history.weights[course_id] = history.weights.get(course_id, 0.0) + weight
         if kind in rank and rank[kind] < rank.get(history.actions.get(course_id, ""), 99):
             history.actions[course_id] = kind
