@@ -89,6 +89,13 @@ class FeedItem:
     score: float
     reason: Reason
 
+    @classmethod
+    def of(cls, course: Course, score: float, reason: Reason) -> FeedItem:
+        """The item of a loaded course."""
+        return cls(
+            course.id, course.title, str(course.area), course.duration_minutes or 0, score, reason
+        )
+
 
 @dataclass(frozen=True)
 class Feed:
@@ -158,8 +165,9 @@ def _rows(model: Model, course_ids: Iterable[int]) -> tuple[np.ndarray, np.ndarr
     return ids[known], at[known]
 
 
-def _learner_factors(model: Model, history: History, user_id: int) -> LearnerFactors | None:
-    config = TrainingConfig.from_dict(model.meta.get("config", {}))
+def _learner_factors(
+    model: Model, config: TrainingConfig, history: History, user_id: int
+) -> LearnerFactors | None:
     positive = {c: w for c, w in history.weights.items() if w > 0}
     ids, rows = _rows(model, positive)
     if config.model == "als":
@@ -240,7 +248,7 @@ def feed(
     excluded = history.engaged | history.dismissed
     items: list[FeedItem] = []
     factors = (
-        _learner_factors(model, history, learner.user_id)
+        _learner_factors(model, training, history, learner.user_id)
         if model is not None and learner.user_id is not None
         else None
     )
@@ -428,11 +436,7 @@ def _cold_start(
                 seen.add(course.id)
                 area = str(course.area)
                 reason = Reason(kind, area=area if kind.endswith("_in_area") else None)
-                items.append(
-                    FeedItem(
-                        course.id, course.title, area, course.duration_minutes or 0, 0.0, reason
-                    )
-                )
+                items.append(FeedItem.of(course, 0.0, reason))
     if learner.caring_mode:
         short = config.caring_short_minutes
         items.sort(key=lambda i: not (0 < i.duration_minutes <= short))  # stable: short first
@@ -490,25 +494,6 @@ def _similar_without_factors(
         similarity = (candidates @ target.T).toarray().ravel()
         order = [n for n in np.argsort(-similarity, kind="stable") if similarity[n] > 0]
         if order:
-            return [
-                FeedItem(
-                    pool[n].id,
-                    pool[n].title,
-                    str(pool[n].area),
-                    pool[n].duration_minutes or 0,
-                    float(similarity[n]),
-                    Reason("similar_content", course_id),
-                )
-                for n in order[:limit]
-            ]
-    return [
-        FeedItem(
-            c.id,
-            c.title,
-            str(c.area),
-            c.duration_minutes or 0,
-            0.0,
-            Reason("popular_in_area", area=str(c.area)),
-        )
-        for c in pool[:limit]
-    ]
+            reason = Reason("similar_content", course_id)
+            return [FeedItem.of(pool[n], float(similarity[n]), reason) for n in order[:limit]]
+    return [FeedItem.of(c, 0.0, Reason("popular_in_area", area=str(c.area))) for c in pool[:limit]]
