@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -93,6 +94,12 @@ class NoteEditForm(FlaskForm):
 
 class PlainForm(FlaskForm):
     """A form with nothing but its CSRF token (log-out, language switch)."""
+
+
+def require_plain_form() -> None:
+    """Answer 400 unless the posted form carries a valid CSRF token (buttons that only act)."""
+    if not PlainForm().validate_on_submit():
+        abort(400)
 
 
 ENCODING_CHOICES = [

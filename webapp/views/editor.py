@@ -11,7 +11,7 @@ from catalogue.errors import NotFound, ValidationError
 from catalogue.services import search_admin
 from webapp.access import current_actor, roles_required
 from webapp.db import get_session
-from webapp.forms import PlainForm
+from webapp.forms import PlainForm, require_plain_form
 from webapp.search_index import get_search
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -41,8 +41,7 @@ def search_overview():
 @editor_required
 def add_synonyms():
     """Add a synonym group from a comma-separated list."""
-    if not PlainForm().validate_on_submit():
-        abort(400)
+    require_plain_form()
     terms = [t for t in re.split(r"[,，、;；\n]+", request.form.get("terms", "")) if t.strip()]
     db = get_session()
     try:
@@ -61,8 +60,7 @@ def add_synonyms():
 @editor_required
 def delete_synonyms(group_id: int):
     """Remove a synonym group."""
-    if not PlainForm().validate_on_submit():
-        abort(400)
+    require_plain_form()
     db = get_session()
     try:
         search_admin.delete_synonyms(db, group_id)

@@ -14,22 +14,17 @@ from catalogue.models import EventKind
 from catalogue.services import engagement
 from catalogue.services.activity import record_event
 from webapp.db import get_session
-from webapp.forms import PlainForm
+from webapp.forms import require_plain_form
 from webapp.urls import safe_next
 
 bp = Blueprint("learning", __name__)
-
-
-def _checked() -> None:
-    if not PlainForm().validate_on_submit():
-        abort(400)
 
 
 @bp.route("/courses/<int:course_id>/<any(like, save):action>", methods=["POST"])
 @login_required
 def toggle(course_id: int, action: str):
     """Like or unlike, save or unsave a course."""
-    _checked()
+    require_plain_form()
     db = get_session()
     try:
         now_on = engagement.toggle(db, current_user.id, course_id, action)
@@ -51,7 +46,7 @@ def toggle(course_id: int, action: str):
 @login_required
 def lesson_done(course_id: int, lesson_id: int):
     """Mark a lesson finished; the course page then offers the next one."""
-    _checked()
+    require_plain_form()
     db = get_session()
     try:
         fraction = engagement.finish_lesson(db, current_user.id, course_id, lesson_id)
@@ -67,7 +62,7 @@ def lesson_done(course_id: int, lesson_id: int):
 @login_required
 def dismiss(course_id: int):
     """ "Not interested": the course leaves the learner's feed for good."""
-    _checked()
+    require_plain_form()
     db = get_session()
     try:
         record_event(db, current_user.id, course_id, EventKind.DISMISS)

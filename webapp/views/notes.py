@@ -11,7 +11,7 @@ from catalogue.errors import NotFound, ValidationError
 from catalogue.services import notes as note_service
 from catalogue.services import social
 from webapp.db import get_session
-from webapp.forms import NoteEditForm, NoteForm, PlainForm
+from webapp.forms import NoteEditForm, NoteForm, PlainForm, require_plain_form
 from webapp.urls import safe_next
 
 bp = Blueprint("notes", __name__)
@@ -104,8 +104,7 @@ def edit(note_id: int):
 @login_required
 def delete(note_id: int):
     """Delete a note."""
-    if not PlainForm().validate_on_submit():
-        abort(400)
+    require_plain_form()
     db = get_session()
     try:
         social.delete_note(db, current_user.id, note_id)

@@ -28,7 +28,7 @@ from catalogue.services import tokens as token_service
 from webapp import messages
 from webapp.access import current_actor, partner_required
 from webapp.db import get_session
-from webapp.forms import PlainForm, TokenForm, UploadForm, UploadOptionsForm
+from webapp.forms import PlainForm, TokenForm, UploadForm, UploadOptionsForm, require_plain_form
 from webapp.uploads import get_runner
 from webapp.urls import int_arg
 
@@ -214,8 +214,7 @@ def configure(upload_id: int):
 def apply(upload_id: int):
     """Queue the upload to be applied in the background."""
     found = _upload(upload_id)
-    if not PlainForm().validate_on_submit():
-        abort(400)
+    require_plain_form()
     db = get_session()
     try:
         ingest.queue_upload(db, found)
@@ -315,8 +314,7 @@ def create_token():
 def revoke_token(token_id: int):
     """Revoke one of the provider's API tokens."""
     provider_id = _provider_id()
-    if not PlainForm().validate_on_submit():
-        abort(400)
+    require_plain_form()
     db = get_session()
     try:
         token_service.revoke_token(db, provider_id, token_id)
