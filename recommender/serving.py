@@ -331,19 +331,19 @@ class _VectorCache:
 
     def rows(self, model: Model, texts: dict[int, str]) -> sp.csr_matrix:
         """The vectors of the courses, in the dict's order."""
+        keys = [(model.version, course) for course in texts]
         with self._lock:
-            missing = [c for c in texts if (model.version, c) not in self._rows]
+            rows = [self._rows.get(key) for key in keys]
+        missing = [n for n, row in enumerate(rows) if row is None]
         if missing:
-            vectors = model.content.vectors([texts[c] for c in missing])
+            text_list = list(texts.values())
+            vectors = model.content.vectors([text_list[n] for n in missing])
+            for position, n in enumerate(missing):
+                rows[n] = vectors[position]
             with self._lock:
                 if len(self._rows) + len(missing) > self.size:
                     self._rows.clear()
-                for n, course in enumerate(missing):
-                    self._rows[(model.version, course)] = vectors[n]
-        with self._lock:
-            rows = [self._rows.get((model.version, c)) for c in texts]
-        if any(r is None for r in rows):  # cleared meanwhile by another request
-            return model.content.vectors(list(texts.values()))
+                self._rows.update({keys[n]: rows[n] for n in missing})
         return sp.vstack(rows).tocsr() if rows else model.content.vectors([])
 
 
