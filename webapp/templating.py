@@ -6,6 +6,8 @@ from flask import Flask, Response
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from catalogue.timecodes import clock
+
 
 def format_duration(minutes: int | None) -> str:
     """A course length for people: "3 min", "1 h 30 min" (or its Chinese form)."""
@@ -21,10 +23,7 @@ def format_duration(minutes: int | None) -> str:
 
 def format_seconds(seconds: int | None) -> str:
     """A lesson length as m:ss or h:mm:ss."""
-    seconds = int(seconds or 0)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return clock(seconds or 0)
 
 
 CSP = (

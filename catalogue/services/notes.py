@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.ingest.service import spreadsheet_safe
 from catalogue.models import Course, Lesson, Note
+from catalogue.timecodes import clock
 
 MAX_QUERY = 200
 CSV_HEADER = ["course", "lesson", "position", "note", "created_at", "updated_at"]
@@ -83,11 +84,7 @@ def notes_by_course(session: Session, user_id: int, query: str | None = None) ->
 
 
 def _clock(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return "" if seconds is None else clock(seconds)
 
 
 def export_markdown(groups: list[CourseNotes]) -> str:
