@@ -27,10 +27,15 @@ def _titles() -> dict[int, str]:
     }
 
 
+def api_error(status: int, code: str, message: str, **extra):
+    """The JSON error every API answers with: {"error": {"code", "message"}} and a status."""
+    return jsonify(error={"code": code, "message": message}, **extra), status
+
+
 def _render(status: int, code: str, message: str | None = None):
     text = message or _titles().get(status, _("Something went wrong."))
     if _wants_json():
-        return jsonify(error={"code": code, "message": text}), status
+        return api_error(status, code, text)
     return render_template("errors/error.html", status=status, message=text), status
 
 

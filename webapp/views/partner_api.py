@@ -13,15 +13,11 @@ from catalogue.ingest.problems import FileRejected
 from catalogue.models import Area, Role, UploadPolicy, UploadStatus
 from catalogue.services.tokens import authenticate_token
 from webapp.db import get_session
+from webapp.errors import api_error
 from webapp.uploads import get_runner
 from webapp.views.partner import error_report_response, upload_status
 
 bp = Blueprint("partner_api", __name__, url_prefix="/api/v1/partner")
-
-
-def api_error(status: int, code: str, message: str, **extra):
-    """A JSON error with a stable code."""
-    return jsonify(error={"code": code, "message": message}, **extra), status
 
 
 def token_required(view):

@@ -8,6 +8,7 @@ from catalogue.errors import NotFound
 from catalogue.services.courses import get_published_course
 from recommender.serving import FeedItem, feed, similar
 from webapp.db import get_session
+from webapp.errors import api_error
 from webapp.recommendations import current_learner, current_model, reason_text
 
 api = Blueprint("recommendations_api", __name__, url_prefix="/api/v1")
@@ -46,17 +47,13 @@ def _item(item: FeedItem) -> dict:
     }
 
 
-def _error(status: int, code: str, message: str):
-    return jsonify(error={"code": code, "message": message}), status
-
-
 @api.route("/feed")
 def api_feed():
     """The signed-in learner's feed (popular and new courses for visitors)."""
     try:
         limit = _limit(20)
     except BadLimit:
-        return _error(400, "BAD_LIMIT", f"limit must be a whole number from 1 to {MAX_LIMIT}")
+        return api_error(400, "BAD_LIMIT", f"limit must be a whole number from 1 to {MAX_LIMIT}")
     result = feed(get_session(), current_model(), current_learner(), limit=limit)
     return jsonify(
         model_version=result.model_version,
@@ -72,8 +69,8 @@ def api_similar(course_id: int):
         limit = _limit(10)
         get_published_course(get_session(), course_id)
     except BadLimit:
-        return _error(400, "BAD_LIMIT", f"limit must be a whole number from 1 to {MAX_LIMIT}")
+        return api_error(400, "BAD_LIMIT", f"limit must be a whole number from 1 to {MAX_LIMIT}")
     except NotFound:
-        return _error(404, "NOT_FOUND", f"course {course_id} is not available")
+        return api_error(404, "NOT_FOUND", f"course {course_id} is not available")
     items = similar(get_session(), current_model(), course_id, limit=limit)
     return jsonify(course_id=course_id, items=[_item(i) for i in items])

@@ -14,6 +14,7 @@ from search.service import SORTS, QueryRejected, SearchRequest, search, suggest
 from search.store import IndexMissing
 from webapp import messages
 from webapp.db import get_session
+from webapp.errors import api_error
 from webapp.search_index import get_search
 
 log = logging.getLogger(__name__)
@@ -107,19 +108,15 @@ def page():
     ), status
 
 
-def _error(status: int, code: str, message: str):
-    return jsonify(error={"code": code, "message": message}), status
-
-
 @api.route("/search")
 def api_search():
     """Search as JSON: hits with escaped highlights, total, facets, did-you-mean."""
     try:
         results = _run(_request_from_args())
     except QueryRejected as exc:
-        return _error(400, exc.code, exc.message)
+        return api_error(400, exc.code, exc.message)
     except IndexMissing:
-        return _error(503, "INDEX_MISSING", "the search index is being built; try again soon")
+        return api_error(503, "INDEX_MISSING", "the search index is being built; try again soon")
     return jsonify(
         total=results.total,
         page=results.page,
@@ -158,7 +155,7 @@ def api_suggest():
     try:
         found = suggest(get_search().store, request.args.get("q", ""))
     except QueryRejected as exc:
-        return _error(400, exc.code, exc.message)
+        return api_error(400, exc.code, exc.message)
     except IndexMissing:
-        return _error(503, "INDEX_MISSING", "the search index is being built; try again soon")
+        return api_error(503, "INDEX_MISSING", "the search index is being built; try again soon")
     return jsonify(suggestions=[{"id": s.id, "title": s.title} for s in found])
