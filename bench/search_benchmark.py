@@ -7,6 +7,9 @@
 The query mix is drawn with a Zipf-like skew from the demo vocabulary: 1–3 word Chinese
 queries, English queries, pinyin (full and initials); about a third carry a filter and a
 fifth a non-relevance sort; every search computes all facet counts.
+
+Questions (four words or more, the searches that get relevance feedback) are measured
+apart, with feedback and without it, because they are rare in the mix and cost a second pass.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from figures import peak_rss_mb, percentiles
 
 from catalogue.db import make_engine, make_session_factory
 from catalogue.demo import vocabulary as vocab
+from search import feedback
 from search.indexer import rebuild
 from search.pinyin import full_pinyin, initials
-from search.service import SearchRequest, search, suggest
+from search.ranking import term_groups
+from search.service import SearchRequest, clean_query, search, suggest
 from search.store import IndexStore
 
 FILTERS = [
@@ -47,6 +52,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--questions", type=int, default=300, help="question-like searches")
     parser.add_argument(
         "--no-cache", action="store_true", help="bypass the per-process result cache"
     )
@@ -87,6 +93,39 @@ def query_mix(count: int, seed: int) -> list[SearchRequest]:
         page = 1 if rng.random() < 0.85 else rng.randint(2, 5)
         requests.append(SearchRequest(text, filters, sort, page, 20))
     return requests
+
+
+QUESTIONS_ZH = (
+    "零基础怎样学习{a}",
+    "老年人适合学{a}和{b}吗",
+    "{a}入门需要准备什么",
+    "如何在家练习{a}",
+)
+QUESTIONS_EN = ("how can I learn {a} at home", "what should beginners know about {a} and {b}")
+
+
+def questions(count: int, seed: int) -> list[SearchRequest]:
+    """Searches typed as questions or descriptions: four words or more."""
+    rng = random.Random(seed + 2)
+    zh, en = vocabulary()
+    out = []
+    while len(out) < count:
+        if rng.random() < 0.7:
+            text = rng.choice(QUESTIONS_ZH).format(a=rng.choice(zh), b=rng.choice(zh))
+        else:
+            text = rng.choice(QUESTIONS_EN).format(a=rng.choice(en), b=rng.choice(en))
+        out.append(SearchRequest(text))
+    return out
+
+
+def timed(store: IndexStore, requests: list[SearchRequest]) -> list[float]:
+    """Milliseconds per search, result cache off."""
+    latencies = []
+    for request in requests:
+        started = time.perf_counter()
+        search(store, request, use_cache=False)
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
 
 
 def prefixes(count: int, seed: int) -> list[str]:
@@ -156,6 +195,17 @@ def main() -> None:
         f"search ({len(latencies)} queries, facets included, "
         f"cache {'on' if use_cache else 'off'}): {percentiles(latencies)}; "
         f"mean {statistics.mean(latencies):.1f} ms; median hits {statistics.median(totals):,.0f}"
+    )
+    asked = questions(args.questions, args.seed)
+    expanded = sum(feedback.applies(len(term_groups(clean_query(r.text)))) for r in asked)
+    with_feedback = timed(store, asked)
+    threshold = feedback.MIN_QUERY_WORDS
+    feedback.MIN_QUERY_WORDS = 10**6  # the same questions ranked by their own words only
+    without = timed(store, asked)
+    feedback.MIN_QUERY_WORDS = threshold
+    print(
+        f"questions ({len(asked)}, {expanded} of them four words or more, cache off): "
+        f"with feedback {percentiles(with_feedback)}; without {percentiles(without)}"
     )
     typed = prefixes(1000, args.seed)
     completions = []

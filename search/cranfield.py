@@ -18,9 +18,10 @@ from pathlib import Path
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from search.analysis import mixed_analyzer
+from search import feedback
+from search.analysis import analyze, mixed_analyzer
 from search.evaluation import average_precision, mean, ndcg_at_k
-from search.ranking import query_terms, text_query, weighting
+from search.ranking import query_terms, term_groups, text_query, weighted_query, weighting
 
 DOCUMENTS_FILE = "cran.all.1400"
 QUERIES_FILE = "cran.qry"
@@ -135,7 +136,8 @@ def build_index(documents: Sequence[Document], fields: Sequence[str] = ("title",
         raise ValueError(f"unknown Cranfield fields: {sorted(unknown)}")
     schema = Schema(
         doc_id=ID(stored=True, unique=True),
-        **{field: TEXT(analyzer=mixed_analyzer()) for field in fields},
+        # Stored: relevance feedback reads the words of the best matches.
+        **{field: TEXT(analyzer=mixed_analyzer(), stored=True) for field in fields},
     )
     index = RamStorage().create_index(schema)
     writer = index.writer()
@@ -147,6 +149,18 @@ def build_index(documents: Sequence[Document], fields: Sequence[str] = ("title",
     return index
 
 
+def _with_feedback(searcher, whoosh_query, terms, hits, boosts, depth: int):
+    """The query's matches re-ranked by the RM3-expanded query (`search.feedback`)."""
+    best = hits.top_n[: feedback.FEEDBACK_DOCS]
+    words = [
+        (score, analyze(" ".join(searcher.stored_fields(docnum).get(f, "") for f in boosts)))
+        for score, docnum in best
+    ]
+    weights = feedback.expanded_weights(terms, words)
+    matched = set(searcher.docs_for_query(whoosh_query))
+    return searcher.search(weighted_query(weights, boosts), limit=depth, filter=matched)
+
+
 def evaluate(
     folder: Path | str,
     *,
@@ -154,11 +168,14 @@ def evaluate(
     field_boosts: Mapping[str, float] | None = None,
     require_all: bool = False,
     depth: int = MAP_DEPTH,
+    use_feedback: bool = True,
 ) -> CranfieldResult:
     """Index the collection, run every judged query and return mean nDCG@10 and MAP.
 
     By default title (boosted by `title_boost`) and body are searched; `field_boosts`
-    replaces that choice (any of title, authors, bibliography, body)."""
+    replaces that choice (any of title, authors, bibliography, body). Queries of
+    `feedback.MIN_QUERY_WORDS` words or more are re-ranked with relevance feedback, as the
+    catalogue's searches are, unless `use_feedback` is off."""
     boosts = dict(field_boosts) if field_boosts else {"title": title_boost, "body": 1.0}
     started = time.perf_counter()
     index = build_index(load_documents(folder), tuple(boosts))
@@ -172,8 +189,11 @@ def evaluate(
             judged = judgements.get(query.number)
             if not judged:
                 continue
-            whoosh_query = text_query(query_terms(query.text), boosts, require_all=require_all)
+            terms = query_terms(query.text)
+            whoosh_query = text_query(terms, boosts, require_all=require_all)
             hits = searcher.search(whoosh_query, limit=depth)
+            if use_feedback and feedback.applies(len(term_groups(query.text))):
+                hits = _with_feedback(searcher, whoosh_query, terms, hits, boosts, depth)
             ranked = [doc_ids[docnum] for _, docnum in hits.top_n]
             gains = {doc: gain(grade) for doc, grade in judged.items()}
             ndcgs.append(ndcg_at_k(ranked, gains, 10))

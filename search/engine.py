@@ -284,6 +284,25 @@ class Engine:
             matched = main | alternative
         return matched, scores
 
+    def rescored(self, matches: list, extra: list, scale: float) -> list:
+        """The same matches, each scored `scale` × its score plus its score in `extra` (the
+        matches of another query over the same index; 0 where it did not match)."""
+        out = []
+        for part, other in zip(matches, extra, strict=True):
+            if part.segid != other.segid:
+                raise ValueError("matches of different index versions")
+            at = np.searchsorted(other.docs, part.docs)
+            found = at < len(other.docs)
+            found[found] = other.docs[at[found]] == part.docs[found]
+            added = np.zeros(len(part.docs))
+            added[found] = other.scores[at[found]]
+            out.append(
+                SegmentMatches(
+                    part.reader, part.segid, part.offset, part.docs, scale * part.scores + added
+                )
+            )
+        return out
+
     # -- filters and facets --------------------------------------------------------------
 
     def filtered(self, matches: list, filters: Mapping[str, str | Collection[str]]) -> list:

@@ -69,6 +69,16 @@ def text_query(
     return q.And(per_term) if require_all else q.Or(per_term)
 
 
+def weighted_query(weights: Mapping[str, float], fields: Mapping[str, float]) -> q.Query:
+    """Any of the terms in any of the fields, each scored × its weight × the field's boost."""
+    clauses = [
+        q.Term(field, term, boost=boost * weight)
+        for term, weight in weights.items()
+        for field, boost in fields.items()
+    ]
+    return q.Or(clauses) if clauses else q.NullQuery
+
+
 def term_groups(text: str) -> list[list[str]]:
     """The query as groups of alternative terms: one group per word the learner typed.
 

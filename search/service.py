@@ -17,6 +17,7 @@ import jieba
 import numpy as np
 from markupsafe import Markup
 
+from search import feedback
 from search.analysis import analyze, ensure_jieba
 from search.documents import normalise_title
 from search.engine import Clause, Engine, OutOfTime, TextQuery, total
@@ -330,6 +331,8 @@ def _search(
         if found is not None:
             query, relaxed, text_matches = any_query, "any_term", found
             matches = _ENGINE.filtered(text_matches, filters)
+    if query is not None and request.sort == "relevance" and left() > 0:
+        matches = _with_feedback(searcher, query, matches, len(term_groups(text)), deadline)
     ranked = _ranked(searcher, matches, request, limit)
     did_you_mean = None
     if text and left() > 0:
@@ -380,6 +383,46 @@ def _search(
         partial=partial,
         took_ms=(time.perf_counter() - started) * 1000,
     )
+
+
+# The stored fields whose words feed relevance feedback: what a course says it is about.
+FEEDBACK_FIELDS = ("title", "summary", "subjects")
+
+
+def _with_feedback(searcher, query: TextQuery, matches: list, words: int, deadline: float):
+    """Matches of a question-like query (`feedback.applies`) re-scored with the words of its
+    best matches (RM3, `search.feedback`); the matches themselves do not change. Without
+    time left for the second pass, the matches keep their own scores."""
+    own = query.terms()
+    if not own or not feedback.applies(words) or total(matches) < 2:
+        return matches
+    docs, scores = _ENGINE.top(matches, feedback.FEEDBACK_DOCS)
+    texts = []
+    for docnum, score in zip(docs, scores, strict=True):
+        stored = searcher.stored_fields(int(docnum))
+        text = " ".join(stored.get(field) or "" for field in FEEDBACK_FIELDS)
+        texts.append((float(score), analyze(text)))
+    model = feedback.relevance_model(texts)
+    if not model:
+        return matches
+    # RM3 is additive over terms: the first pass gave each of the query's own terms weight 1,
+    # so the expanded score is that score × (its share ÷ term count) plus the model's part.
+    share = feedback.ORIGINAL_WEIGHT / len(own)
+    expansion = TextQuery(
+        (
+            tuple(
+                Clause(field, word, TEXT_FIELDS[field] * (1 - feedback.ORIGINAL_WEIGHT) * weight)
+                for word, weight in model.items()
+                for field in WORD_FIELDS
+            ),
+        ),
+        require_all=False,
+    )
+    try:
+        extra = _match(searcher, expansion, deadline)
+    except OutOfTime:
+        return matches
+    return _ENGINE.rescored(matches, extra, share)
 
 
 def _match(searcher, query: TextQuery | None, deadline: float = math.inf) -> list:

@@ -1,8 +1,9 @@
 """Relevance floor on the Cranfield collection, with the project's own analysis and ranking.
 
-Measured with title^1 + body^1 (search.cranfield defaults), 2026-11-27: nDCG@10 0.3928,
-MAP 0.3293 over 225 queries (plain whoosh BM25F with its short stop list: 0.3798 / 0.3146;
-before one idf per term across fields: 0.3903 / 0.3204).
+Measured with title^1 + body^1 (search.cranfield defaults), 2026-11-27: nDCG@10 0.4064,
+MAP 0.3522 over 225 queries with relevance feedback for queries of four words or more
+(search.feedback; without it 0.3928 / 0.3293; plain whoosh BM25F with its short stop list:
+0.3798 / 0.3146). The nDCG floor is issue 4's target.
 A change to search/analysis.py or search/ranking.py that lowers either below its floor fails
 here; raise the floors when ranking improves.
 """
@@ -15,8 +16,8 @@ import pytest
 
 from search import cranfield
 
-NDCG10_FLOOR = 0.385
-MAP_FLOOR = 0.32
+NDCG10_FLOOR = 0.40
+MAP_FLOOR = 0.345
 
 
 @pytest.fixture(scope="module")

@@ -187,3 +187,31 @@ def test_a_pass_stops_between_posting_lists_when_its_time_is_up(index):
             engine.match(searcher, query, K1=1.2, B=0.75, deadline=time.perf_counter() - 1)
         # Listing every document reads no posting list: nothing to interrupt.
         assert total(engine.match(searcher, None, K1=1.2, B=0.75, deadline=0.0)) > 0
+
+
+def scored(matches: list) -> dict[int, float]:
+    """Global document number → score of the engine's matches."""
+    return {
+        int(d) + part.offset: float(s)
+        for part in matches
+        for d, s in zip(part.docs, part.scores, strict=True)
+    }
+
+
+def test_rescoring_keeps_the_matches_and_adds_the_other_querys_scores(index):
+    engine = Engine(FacetCache())
+    first = TextQuery(((Clause("title", "书法"), Clause("body", "书法")),))
+    other = TextQuery(((Clause("body", "手机", 0.5), Clause("title", "python", 2.0)),), False)
+    with index.searcher(weighting=weighting()) as searcher:
+        matches = engine.filtered(
+            engine.match(searcher, first, K1=1.2, B=0.75), {"area": "elderly"}
+        )
+        extra = engine.match(searcher, other, K1=1.2, B=0.75)
+        rescored = engine.rescored(matches, extra, 0.25)
+        before = scored(matches)
+        added = whoosh_matches(searcher, other)
+    after = scored(rescored)
+    assert set(after) == set(before)
+    assert any(d in added for d in before) and any(d not in added for d in before)
+    for docnum, score in before.items():
+        assert after[docnum] == pytest.approx(0.25 * score + added.get(docnum, 0.0), rel=1e-9)
