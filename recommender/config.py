@@ -19,6 +19,10 @@ DEFAULT_EVENT_WEIGHTS: dict[str, float] = {
     "unsave": -4.0,
     "share": 3.0,
     "complete": 6.0,
+    "note": 3.0,
+    "comment": 2.0,
+    # Rating a course tells that the learner engaged with it, whatever the stars: as a view.
+    "rate": 1.0,
 }
 MODELS = ("als", "bpr")
 

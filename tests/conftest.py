@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from catalogue.db import make_engine, make_session_factory, upgrade_database
+from catalogue.models import Area
 from tests.helpers import empty_tables
 
 BACKENDS = ("sqlite", "postgresql")
@@ -134,3 +135,47 @@ def client(app):
 def runner(app):
     """A CLI runner of the app's commands."""
     return app.test_cli_runner()
+
+
+# -- browser tests (tests/browser_support.py) ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module."""
+    from tests.browser_support import launch_browser
+
+    playwright, chromium = launch_browser()
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def site(app, session):
+    """(base URL, course ids): a few courses, indexed, served on a loopback port."""
+    from search.indexer import rebuild
+    from tests.browser_support import serving
+    from tests.helpers import make_course, make_provider
+    from webapp.db import get_database
+
+    provider = make_provider(session, "上海老年大学").id
+    courses = {
+        "taiji": make_course(
+            session,
+            provider,
+            title="太极拳入门",
+            subtitle="跟着老师一招一式学太极",
+            description="从站桩开始，循序渐进。\n适合零基础的长辈。",
+            subjects=["太极拳", "健身"],
+            lessons=3,
+        ).id,
+        "phone": make_course(session, provider, title="老年人智能手机入门", lessons=2).id,
+        "excel": make_course(
+            session, provider, title="Excel for the office", area=Area.WORKPLACE, language="en"
+        ).id,
+    }
+    session.commit()
+    rebuild(get_database(app).sessions, app.extensions["lifelong.search"].store)
+    with serving(app) as base:
+        yield base, courses

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from catalogue.ingest import service as ingest
-from catalogue.models import ApiToken, Course, Role, Upload
+from catalogue.models import ApiToken, Course, Feedback, Role, Upload, User
+from catalogue.services import social
 from catalogue.services.tokens import create_token
 from catalogue.services.users import register_user
 from tests.helpers import login, make_course, make_provider, page_token
@@ -27,13 +28,14 @@ class World:
     b_token_id: int
     a_token: str
     b_token: str
+    b_feedback: int
 
 
 @pytest.fixture
 def world(app, session) -> World:
     a = make_provider(session, "甲大学")
     b = make_provider(session, "乙大学")
-    make_course(session, b.id, title="乙的课程")
+    b_course = make_course(session, b.id, title="乙的课程")
     for email, role, provider in [
         ("pa@a.cn", Role.PARTNER, a.id),
         ("pb@b.cn", Role.PARTNER, b.id),
@@ -56,8 +58,10 @@ def world(app, session) -> World:
     )
     b_token, b_plain = create_token(session, b.id, "乙的接口")
     _a_token, a_plain = create_token(session, a.id, "甲的接口")
+    learner = session.scalar(select(User.id).where(User.email == "learner@x.cn"))
+    feedback = social.give_feedback(session, learner, b_course.id, 2, "乙的课讲得太快")
     session.commit()
-    return World(a.id, b.id, upload.id, b_token.id, a_plain, b_plain)
+    return World(a.id, b.id, upload.id, b_token.id, a_plain, b_plain, feedback.id)
 
 
 def _snapshot(session, world: World) -> tuple:
@@ -71,6 +75,7 @@ def _snapshot(session, world: World) -> tuple:
         ),
         session.scalar(select(Upload.status).where(Upload.id == world.b_upload)),
         session.scalars(select(ApiToken.revoked_at).where(ApiToken.provider_id == world.b)).all(),
+        session.scalar(select(Feedback.read_at).where(Feedback.id == world.b_feedback)),
     )
 
 
@@ -83,6 +88,7 @@ def web_routes(w: World) -> list[tuple[str, str, dict]]:
         ("GET", f"/partner/uploads/{u}/status", {}),
         ("GET", f"/partner/uploads/{u}/report.csv", {}),
         ("POST", f"/partner/tokens/{w.b_token_id}/revoke", {"provider_id": str(w.b)}),
+        ("POST", f"/partner/feedback/{w.b_feedback}/read", {"provider_id": str(w.b)}),
     ]
 
 
@@ -90,6 +96,7 @@ def provider_routes(w: World) -> list[tuple[str, str, dict]]:
     return [
         ("GET", f"/partner/?provider={w.b}", {}),
         ("GET", f"/partner/courses?provider={w.b}", {}),
+        ("GET", f"/partner/feedback?provider={w.b}", {}),
         ("POST", "/partner/uploads", {"provider_id": str(w.b)}),
         ("POST", "/partner/tokens", {"provider_id": str(w.b), "name": "偷来的"}),
     ]
@@ -140,6 +147,7 @@ def test_a_partner_cannot_reach_another_providers_data(client, session, world):
         response = _call(client, method, url, data)
         assert response.status_code in (200, 302), (method, url)
         assert "乙大学" not in response.get_data(as_text=True)
+        assert "乙的课讲得太快" not in response.get_data(as_text=True)
     assert _snapshot(session, world) == before
     a_tokens = session.scalars(select(ApiToken.name).where(ApiToken.provider_id == world.a)).all()
     assert "偷来的" in a_tokens
@@ -150,6 +158,7 @@ def test_the_owning_partner_and_admins_get_through(client, session, world):
     login(client, "pb@b.cn", PASSWORD)
     assert client.get(f"/partner/uploads/{world.b_upload}").status_code == 200
     assert "乙大学" in client.get("/partner/").get_data(as_text=True)
+    assert "乙的课讲得太快" in client.get("/partner/feedback").get_data(as_text=True)
     client.post("/logout", data={"csrf_token": page_token(client)})
     login(client, "admin@x.cn", PASSWORD)
     chooser = client.get("/partner/").get_data(as_text=True)

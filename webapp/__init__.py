@@ -8,11 +8,36 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from webapp import auth, commands, db, errors, i18n, recommendations, search_index, uploads
+from webapp import (
+    auth,
+    caring,
+    commands,
+    db,
+    errors,
+    i18n,
+    recommendations,
+    search_index,
+    uploads,
+)
 from webapp.settings import EXTENSION as SETTINGS
 from webapp.settings import Settings
 from webapp.templating import init_templating
-from webapp.views import admin, editor, health, learning, notes, pages, partner, partner_api, search
+from webapp.views import (
+    admin,
+    channels,
+    discussion,
+    editor,
+    editor_columns,
+    editor_moderation,
+    health,
+    learning,
+    notes,
+    pages,
+    partner,
+    partner_api,
+    search,
+    smart_living,
+)
 from webapp.views import recommendations as recommendations_views
 
 csrf = CSRFProtect()
@@ -37,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app, settings.default_locale)
     auth.init_app(app)
+    caring.init_app(app)
     errors.init_app(app)
     init_templating(app)
     commands.init_app(app)
@@ -48,9 +74,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search.api)
     app.register_blueprint(recommendations_views.api)
     app.register_blueprint(editor.bp)
+    app.register_blueprint(editor_columns.bp)
+    app.register_blueprint(editor_moderation.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(notes.bp)
     app.register_blueprint(learning.bp)
+    app.register_blueprint(smart_living.bp)
+    app.register_blueprint(channels.bp)
+    app.register_blueprint(discussion.bp)
     uploads.init_app(app, settings)
     app.register_blueprint(partner.bp)
     csrf.exempt(partner_api.bp)  # token-authenticated; no browser session involved

@@ -9,6 +9,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from catalogue.errors import NotFound, ValidationError
 from catalogue.models import User
 from catalogue.services import users as user_service
+from webapp import caring
 from webapp.db import get_session
 from webapp.forms import LoginForm, PlainForm, SignupForm
 from webapp.urls import safe_next
@@ -59,6 +60,7 @@ def _start_session(user: User) -> None:
     session.clear()
     if lang:
         session["lang"] = lang
+    caring.adopt_browser_choice(user.id, user.caring_mode)
     login_user(CurrentUser(user))
 
 

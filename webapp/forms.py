@@ -8,9 +8,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     EmailField,
     HiddenField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -21,7 +23,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalogue.models import Area
-from catalogue.services.social import MAX_NOTE
+from catalogue.services.social import MAX_COMMENT, MAX_NOTE
 from catalogue.services.users import MAX_PASSWORD, MIN_PASSWORD
 from webapp.i18n import AREA_LABELS, LANGUAGES
 
@@ -147,3 +149,60 @@ class TokenForm(FlaskForm):
 
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
     provider_id = HiddenField()
+
+
+class ColumnForm(FlaskForm):
+    """A thematic column's details; times are in the platform's time zone."""
+
+    slug = StringField(
+        _l("Address (letters, digits and hyphens)"),
+        validators=[
+            Optional(),
+            Length(max=100),
+            Regexp(r"^[A-Za-z0-9-]+$", message=_l("Use letters, digits and hyphens only.")),
+        ],
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    cover_url = StringField(_l("Cover image URL"), validators=[Optional(), Length(max=1000)])
+    publish_from = DateTimeLocalField(
+        _l("Show from"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    publish_until = DateTimeLocalField(
+        _l("Show until"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+
+
+class CommentForm(FlaskForm):
+    """A public comment on a course, or a reply to one."""
+
+    body = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=MAX_COMMENT)])
+    parent_id = HiddenField()
+
+
+REPORT_REASONS = [
+    SelectChoice("abuse", _l("Rude or abusive")),
+    SelectChoice("spam", _l("Advertising or spam")),
+    SelectChoice("fraud", _l("Fraud or a scam")),
+    SelectChoice("wrong", _l("Wrong or harmful information")),
+    SelectChoice("other", _l("Something else")),
+]
+
+
+class ReportForm(FlaskForm):
+    """Report a comment to the editors."""
+
+    reason = SelectField(_l("Why are you reporting it?"), choices=REPORT_REASONS)
+
+
+class FeedbackForm(FlaskForm):
+    """A rating and a message to the course's provider."""
+
+    rating = RadioField(
+        _l("Your rating"),
+        choices=[SelectChoice(str(n), str(n)) for n in range(5, 0, -1)],
+        validators=[DataRequired(message=_l("Choose a rating from 1 to 5."))],
+    )
+    message = TextAreaField(
+        _l("Message to the provider (optional)"), validators=[Optional(), Length(max=MAX_COMMENT)]
+    )

@@ -94,6 +94,10 @@ class EventKind(enum.StrEnum):
     SHARE = "share"
     # "Not interested": the learner dismissed a recommended course; it is never shown again.
     DISMISS = "dismiss"
+    NOTE = "note"
+    COMMENT = "comment"
+    # Feedback to the provider; the event's value is the rating (1–5).
+    RATE = "rate"
 
 
 class ColumnStatus(enum.StrEnum):

@@ -36,5 +36,7 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column()
+    # Set by an editor: the user may no longer post comments.
+    muted_at: Mapped[datetime | None] = mapped_column()
 
     provider: Mapped[Provider | None] = relationship()

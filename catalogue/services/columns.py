@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue.errors import Collector, Conflict, NotFound
 from catalogue.models import (
+    Area,
     ColumnCourse,
     ColumnStatus,
     Course,
@@ -104,3 +105,145 @@ def current_columns(
         (c, [e.course for e in c.entries if e.course.status == CourseStatus.PUBLISHED])
         for c in columns
     ]
+
+
+def _is_current(column: ThematicColumn, now: datetime) -> bool:
+    return (
+        column.status == ColumnStatus.PUBLISHED
+        and (column.publish_from is None or _aware(column.publish_from) <= now)
+        and (column.publish_until is None or _aware(column.publish_until) > now)
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def column_page(
+    session: Session, slug: str, *, preview: bool = False, now: datetime | None = None
+) -> tuple[ThematicColumn, list[Course]]:
+    """A column and its published courses in order; NotFound unless it is published and its
+    window open now (editors may `preview` any column)."""
+    column = session.scalar(
+        select(ThematicColumn)
+        .where(ThematicColumn.slug == slug)
+        .options(selectinload(ThematicColumn.entries).selectinload(ColumnCourse.course))
+    )
+    if column is None or not (preview or _is_current(column, now or utcnow())):
+        raise NotFound(f"column {slug!r} is not available")
+    return column, [e.course for e in column.entries if e.course.status == CourseStatus.PUBLISHED]
+
+
+def area_columns(
+    session: Session, area: Area, *, now: datetime | None = None, limit: int = 4
+) -> list[ThematicColumn]:
+    """Current columns holding at least one published course of the area."""
+    now = now or utcnow()
+    has_area = (
+        select(ColumnCourse.column_id)
+        .join(Course, Course.id == ColumnCourse.course_id)
+        .where(Course.area == area, Course.status == CourseStatus.PUBLISHED)
+    )
+    return list(
+        session.scalars(
+            select(ThematicColumn)
+            .where(
+                ThematicColumn.id.in_(has_area),
+                ThematicColumn.status == ColumnStatus.PUBLISHED,
+                or_(ThematicColumn.publish_from.is_(None), ThematicColumn.publish_from <= now),
+                or_(ThematicColumn.publish_until.is_(None), ThematicColumn.publish_until > now),
+            )
+            .order_by(ThematicColumn.publish_from.desc(), ThematicColumn.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def list_columns(session: Session) -> list[tuple[ThematicColumn, int]]:
+    """Every column with its number of courses, newest first (for the editors)."""
+    counts = (
+        select(ColumnCourse.column_id, func.count().label("n"))
+        .group_by(ColumnCourse.column_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ThematicColumn, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.column_id == ThematicColumn.id)
+        .order_by(ThematicColumn.created_at.desc(), ThematicColumn.id.desc())
+    ).all()
+    return [(column, int(n)) for column, n in rows]
+
+
+def get_column(session: Session, column_id: int) -> ThematicColumn:
+    """A column with its entries and their courses; NotFound if it does not exist."""
+    column = session.scalar(
+        select(ThematicColumn)
+        .where(ThematicColumn.id == column_id)
+        .options(selectinload(ThematicColumn.entries).selectinload(ColumnCourse.course))
+    )
+    if column is None:
+        raise NotFound(f"column {column_id} does not exist")
+    return column
+
+
+def update_column(
+    session: Session,
+    column_id: int,
+    *,
+    title: str,
+    description: str | None = None,
+    cover_url: str | None = None,
+    publish_from: datetime | None = None,
+    publish_until: datetime | None = None,
+) -> ThematicColumn:
+    """Change a column's title, description, cover and publish window (its slug stays)."""
+    column = get_column(session, column_id)
+    errors = Collector()
+    clean_title = text_field(errors, "title", title, max_len=200, required=True)
+    text = text_field(errors, "description", description, max_len=5000)
+    cover = url_field(errors, "cover_url", cover_url)
+    if publish_from and publish_until and publish_until <= publish_from:
+        errors.add("publish_until", "BAD_WINDOW", "the window must end after it starts")
+    errors.raise_if_any()
+    column.title, column.description, column.cover_url = clean_title, text, cover
+    column.publish_from, column.publish_until = publish_from, publish_until
+    session.flush()
+    return column
+
+
+def add_column_course(session: Session, column_id: int, course_id: int) -> None:
+    """Append a published course to a column (a course already in it stays where it is)."""
+    column = get_column(session, column_id)
+    course = session.get(Course, course_id)
+    if course is None or course.status != CourseStatus.PUBLISHED:
+        raise NotFound(f"course {course_id} is not published")
+    if any(e.course_id == course_id for e in column.entries):
+        return
+    set_column_courses(session, column_id, [*(e.course_id for e in column.entries), course_id])
+
+
+def move_column_course(session: Session, column_id: int, course_id: int, step: int) -> None:
+    """Move a course `step` places up (negative) or down (positive) in a column."""
+    ids = [e.course_id for e in get_column(session, column_id).entries]
+    if course_id not in ids:
+        raise NotFound(f"course {course_id} is not in column {column_id}")
+    at = ids.index(course_id)
+    to = max(0, min(len(ids) - 1, at + step))
+    ids.insert(to, ids.pop(at))
+    set_column_courses(session, column_id, ids)
+
+
+def remove_column_course(session: Session, column_id: int, course_id: int) -> None:
+    """Take a course out of a column."""
+    ids = [e.course_id for e in get_column(session, column_id).entries]
+    if course_id not in ids:
+        raise NotFound(f"course {course_id} is not in column {column_id}")
+    set_column_courses(session, column_id, [cid for cid in ids if cid != course_id])
+
+
+def unpublish_column(session: Session, column_id: int) -> ThematicColumn:
+    """Take a column back to draft: learners no longer see it."""
+    column = get_column(session, column_id)
+    column.status = ColumnStatus.DRAFT
+    session.flush()
+    return column

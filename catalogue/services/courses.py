@@ -301,3 +301,52 @@ def provider_status_counts(session: Session, provider_id: int) -> Mapping[Course
     counts = dict.fromkeys(CourseStatus, 0)
     counts.update({CourseStatus(s): n for s, n in rows})
     return counts
+
+
+@dataclass(frozen=True)
+class ShortLesson:
+    """A lesson of five minutes or less inside a longer published course."""
+
+    course_id: int
+    course_title: str
+    lesson_id: int
+    lesson_title: str
+    duration_seconds: int
+    area: Area
+
+
+def short_lessons(
+    session: Session, limit: int = 12, area: Area | None = None, max_seconds: int = 300
+) -> list[ShortLesson]:
+    """Lessons of at most `max_seconds` from published courses longer than that, newest
+    courses first and one lesson per course (the first short one), for learning in a small
+    window of time."""
+    # Correlated per course (the lessons' (course_id, position) key answers it), so the
+    # newest courses are walked until `limit` are found rather than every lesson grouped.
+    first_short = (
+        select(func.min(Lesson.position))
+        .where(
+            Lesson.course_id == Course.id,
+            Lesson.duration_seconds > 0,
+            Lesson.duration_seconds <= max_seconds,
+        )
+        .correlate(Course)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            Course.id,
+            Course.title,
+            Lesson.id,
+            Lesson.title,
+            Lesson.duration_seconds,
+            Course.area,
+        )
+        .join(Lesson, (Lesson.course_id == Course.id) & (Lesson.position == first_short))
+        .where(Course.status == CourseStatus.PUBLISHED, Course.duration_minutes > 5)
+        .order_by(Course.published_at.desc(), Course.id.desc())
+        .limit(limit)
+    )
+    if area is not None:
+        stmt = stmt.where(Course.area == area)
+    return [ShortLesson(*row) for row in session.execute(stmt)]

@@ -51,3 +51,11 @@ def paginate(session: Session, stmt: Select, page: int, per_page: int) -> Page:
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+def paginate_rows(session: Session, stmt: Select, page: int, per_page: int) -> Page:
+    """`paginate` for a select of several columns: the page's items are row tuples."""
+    page, per_page = clamp_page(page, per_page)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=[tuple(r) for r in rows], page=page, per_page=per_page, total=total or 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,10 +14,14 @@ from catalogue.models import (
     CommentStatus,
     Course,
     CourseStatus,
+    EventKind,
     Feedback,
     Lesson,
     Note,
+    User,
+    utcnow,
 )
+from catalogue.services.activity import record_event
 from catalogue.services.validation import int_field, text_field
 
 MAX_NOTE = 20_000
@@ -58,6 +64,7 @@ def add_note(
     )
     session.add(note)
     session.flush()
+    record_event(session, user_id, course_id, EventKind.NOTE, lesson_id=lesson_id)
     return note
 
 
@@ -102,61 +109,97 @@ def list_notes(session: Session, user_id: int, course_id: int | None = None) -> 
 def add_comment(
     session: Session, user_id: int, course_id: int, body: str, *, parent_id: int | None = None
 ) -> Comment:
-    """Post a public comment, or a reply to a comment on the same course."""
+    """Post a public comment, or a reply to a visible comment on the same course; a muted
+    user is refused (PermissionDenied with code MUTED)."""
     errors = Collector()
     text = text_field(errors, "body", body, max_len=MAX_COMMENT, required=True)
     errors.raise_if_any()
     _published_course(session, course_id)
+    author = session.get(User, user_id)
+    if author is None:
+        raise NotFound(f"user {user_id} does not exist")
+    if author.muted_at is not None:
+        raise PermissionDenied("this account may not post comments", code="MUTED")
     if parent_id is not None:
         parent = session.get(Comment, parent_id)
-        if parent is None or parent.course_id != course_id:
+        if (
+            parent is None
+            or parent.course_id != course_id
+            or parent.status != CommentStatus.VISIBLE
+        ):
             raise NotFound(f"comment {parent_id} is not on course {course_id}")
+        # Replies stay one level deep: a reply to a reply joins its thread.
+        parent_id = parent.parent_id or parent.id
     comment = Comment(user_id=user_id, course_id=course_id, parent_id=parent_id, body=text)
     session.add(comment)
     session.flush()
+    record_event(session, user_id, course_id, EventKind.COMMENT)
     return comment
 
 
-def visible_comments(session: Session, course_id: int) -> list[Comment]:
-    """A course's visible comments, oldest first."""
-    return list(
-        session.scalars(
-            select(Comment)
-            .where(Comment.course_id == course_id, Comment.status == CommentStatus.VISIBLE)
-            .order_by(Comment.created_at, Comment.id)
+@dataclass
+class Thread:
+    """A visible comment with its author's name and its visible replies, oldest first."""
+
+    comment: Comment
+    author: str
+    replies: list[tuple[Comment, str]] = field(default_factory=list)
+
+
+def comment_threads(session: Session, course_id: int, limit: int = 50) -> list[Thread]:
+    """The course's discussion: the `limit` newest visible comments, each with its visible
+    replies (replies of a hidden comment are hidden with it)."""
+    tops = session.execute(
+        select(Comment, User.display_name)
+        .join(User, User.id == Comment.user_id)
+        .where(
+            Comment.course_id == course_id,
+            Comment.parent_id.is_(None),
+            Comment.status == CommentStatus.VISIBLE,
         )
-    )
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
+    ).all()
+    threads = {comment.id: Thread(comment, name) for comment, name in tops}
+    if threads:
+        replies = session.execute(
+            select(Comment, User.display_name)
+            .join(User, User.id == Comment.user_id)
+            .where(Comment.parent_id.in_(list(threads)), Comment.status == CommentStatus.VISIBLE)
+            .order_by(Comment.created_at, Comment.id)
+        ).all()
+        for reply, name in replies:
+            threads[reply.parent_id].replies.append((reply, name))
+    return list(threads.values())
 
 
-def report_comment(session: Session, reporter_id: int, comment_id: int, reason: str) -> None:
-    """Flag a comment for the editors."""
+def report_comment(session: Session, reporter_id: int, comment_id: int, reason: str) -> int:
+    """Flag a visible comment for the editors (a second report by the same learner while the
+    first is open is not added again); returns the comment's course id."""
     errors = Collector()
     text = text_field(errors, "reason", reason, max_len=500, required=True)
     errors.raise_if_any()
-    if session.get(Comment, comment_id) is None:
-        raise NotFound(f"comment {comment_id} does not exist")
-    session.add(CommentReport(comment_id=comment_id, reporter_id=reporter_id, reason=text))
-    session.flush()
-
-
-def set_comment_status(
-    session: Session, comment_id: int, status: CommentStatus, *, moderator_role: str
-) -> Comment:
-    """Hide or restore a comment; editors and admins only."""
-    if moderator_role not in ("editor", "admin"):
-        raise PermissionDenied("only editors may moderate comments")
     comment = session.get(Comment, comment_id)
-    if comment is None:
+    if comment is None or comment.status != CommentStatus.VISIBLE:
         raise NotFound(f"comment {comment_id} does not exist")
-    comment.status = status
-    session.flush()
-    return comment
+    already = session.scalar(
+        select(CommentReport.id).where(
+            CommentReport.comment_id == comment_id,
+            CommentReport.reporter_id == reporter_id,
+            CommentReport.resolved_at.is_(None),
+        )
+    )
+    if already is None:
+        session.add(CommentReport(comment_id=comment_id, reporter_id=reporter_id, reason=text))
+        session.flush()
+    return comment.course_id
 
 
 def give_feedback(
     session: Session, user_id: int, course_id: int, rating: int, message: str | None = None
 ) -> Feedback:
-    """Send a 1–5 rating and an optional message to the course's provider."""
+    """Send a 1–5 rating and an optional message to the course's provider; a learner's later
+    feedback on the same course replaces the earlier one (and is unread again)."""
     errors = Collector()
     score = int_field(errors, "rating", rating, minimum=1, maximum=5)
     if score is None and not errors.errors:
@@ -164,7 +207,23 @@ def give_feedback(
     text = text_field(errors, "message", message, max_len=MAX_COMMENT)
     errors.raise_if_any()
     _published_course(session, course_id)
-    feedback = Feedback(user_id=user_id, course_id=course_id, rating=score, message=text)
-    session.add(feedback)
+    feedback = my_feedback(session, user_id, course_id)
+    if feedback is None:
+        feedback = Feedback(user_id=user_id, course_id=course_id, rating=score, message=text)
+        session.add(feedback)
+    else:
+        feedback.rating, feedback.message, feedback.read_at = score, text, None
+        feedback.created_at = utcnow()
     session.flush()
+    record_event(session, user_id, course_id, EventKind.RATE, value=float(score))
     return feedback
+
+
+def my_feedback(session: Session, user_id: int, course_id: int) -> Feedback | None:
+    """The learner's feedback on a course, if any."""
+    return session.scalar(
+        select(Feedback)
+        .where(Feedback.user_id == user_id, Feedback.course_id == course_id)
+        .order_by(Feedback.id.desc())
+        .limit(1)
+    )

@@ -15,9 +15,12 @@ from catalogue.services import columns as column_service
 from catalogue.services import courses as course_service
 from catalogue.services import engagement, social
 from recommender.serving import feed, similar
+from search.service import SearchRequest, search
+from search.store import IndexMissing
 from webapp.db import get_session
-from webapp.forms import NoteForm, PlainForm
+from webapp.forms import CommentForm, FeedbackForm, NoteForm, PlainForm, ReportForm
 from webapp.recommendations import current_learner, current_model
+from webapp.search_index import get_search
 from webapp.urls import int_arg
 
 bp = Blueprint("pages", __name__)
@@ -25,6 +28,8 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 24
 FEED_ITEMS = 8
+IN_PROGRESS_ITEMS = 4
+MICRO_ITEMS = 6
 SIMILAR_ITEMS = 6
 SORTS = ("newest", "popular")
 
@@ -33,17 +38,32 @@ SORTS = ("newest", "popular")
 def home():
     """A signed-in learner's feed, areas, thematic columns, newest and most popular courses."""
     db = get_session()
-    for_you = None
+    for_you, in_progress = None, []
     if current_user.is_authenticated:
         for_you = feed(db, current_model(), current_learner(), limit=FEED_ITEMS).items
+        in_progress = engagement.my_learning(db, current_user.id).in_progress[:IN_PROGRESS_ITEMS]
     return render_template(
         "home.html",
         for_you=for_you,
+        in_progress=in_progress,
+        micro=_micro_courses(),
         area_counts=course_service.area_counts(db),
         columns=column_service.current_columns(db, limit=4),
         newest=course_service.newest_courses(db, limit=12),
         popular=course_service.popular_courses(db, limit=12),
     )
+
+
+def _micro_courses() -> list:
+    """The most popular "5-minute" courses, from the search index (none while it is built)."""
+    subsystem = get_search()
+    try:
+        return search(
+            subsystem.store,
+            SearchRequest("", {"duration_band": "micro"}, "popular", 1, MICRO_ITEMS),
+        ).hits
+    except IndexMissing:
+        return []
 
 
 @bp.route("/areas/<area>")
@@ -61,7 +81,19 @@ def area(area: str):
     )
     if page.page > page.pages:
         abort(404)
-    return render_template("area.html", area=chosen, page=page, sort=sort)
+    columns = column_service.area_columns(get_session(), chosen)
+    return render_template("area.html", area=chosen, page=page, sort=sort, columns=columns)
+
+
+@bp.route("/columns/<slug>")
+def column(slug: str):
+    """A thematic column (专题): its cover, description and courses in the editors' order."""
+    preview = current_user.is_authenticated and current_user.role in ("editor", "admin")
+    try:
+        found, courses = column_service.column_page(get_session(), slug, preview=preview)
+    except NotFound:
+        abort(404)
+    return render_template("column.html", column=found, courses=courses)
 
 
 @bp.route("/courses/<int:course_id>")
@@ -74,6 +106,7 @@ def course(course_id: int):
     db = get_session()
     also = similar(db, current_model(), course_id, limit=SIMILAR_ITEMS)
     note_form, my_notes, mine, lessons_state = None, [], None, None
+    feedback_form = None
     if current_user.is_authenticated:
         lessons_state = engagement.lesson_progress(db, current_user.id, course_id)
         if not engagement.record_view(db, current_user.id, course_id):
@@ -84,6 +117,10 @@ def course(course_id: int):
             SelectChoice(str(lesson.id), lesson.title) for lesson in found.lessons
         ]
         my_notes = social.list_notes(db, current_user.id, course_id)
+        given = social.my_feedback(db, current_user.id, course_id)
+        feedback_form = FeedbackForm(
+            rating=str(given.rating) if given else None, message=given.message if given else None
+        )
     return render_template(
         "course.html",
         course=found,
@@ -93,4 +130,8 @@ def course(course_id: int):
         mine=mine,
         lessons_state=lessons_state,
         form=PlainForm(),
+        threads=social.comment_threads(db, course_id),
+        comment_form=CommentForm() if current_user.is_authenticated else None,
+        report_form=ReportForm() if current_user.is_authenticated else None,
+        feedback_form=feedback_form,
     )

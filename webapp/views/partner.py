@@ -23,6 +23,7 @@ from catalogue.ingest.mapping import FIELDS
 from catalogue.ingest.problems import FileRejected
 from catalogue.models import Area, CourseStatus, Role, UploadPolicy, UploadStatus
 from catalogue.services import courses as course_service
+from catalogue.services import provider_feedback
 from catalogue.services import providers as provider_service
 from catalogue.services import tokens as token_service
 from webapp import messages
@@ -333,3 +334,38 @@ def _upload_problem(exc: FileRejected) -> str:
         "FILE_GONE": _("The file is no longer stored. Please upload it again."),
     }
     return messages.get(exc.code, exc.message)
+
+
+@bp.route("/feedback")
+@partner_required
+def feedback():
+    """What learners told the provider: ratings per course and their messages, newest first."""
+    provider_id = _provider_id()
+    db = get_session()
+    unread_only = request.args.get("unread") == "1"
+    return render_template(
+        "partner/feedback.html",
+        provider=provider_service.get_provider(db, provider_id),
+        page=provider_feedback.feedback_page(
+            db, provider_id, int_arg("page", 1), 50, unread_only=unread_only
+        ),
+        ratings=provider_feedback.course_ratings(db, provider_id),
+        unread=provider_feedback.unread_count(db, provider_id),
+        unread_only=unread_only,
+        form=PlainForm(),
+    )
+
+
+@bp.route("/feedback/<int:feedback_id>/read", methods=["POST"])
+@partner_required
+def feedback_read(feedback_id: int):
+    """Mark one message read."""
+    require_plain_form()
+    provider_id = _provider_id()
+    db = get_session()
+    try:
+        provider_feedback.mark_read(db, provider_id, feedback_id)
+    except NotFound:
+        abort(404)
+    db.commit()
+    return redirect(url_for("partner.feedback", provider=provider_id) + f"#feedback-{feedback_id}")

@@ -13,6 +13,7 @@ from search.schema import FACETS
 from search.service import SORTS, QueryRejected, SearchRequest, search, suggest
 from search.store import IndexMissing
 from webapp import messages
+from webapp.caring import caring_on
 from webapp.db import get_session
 from webapp.errors import api_error
 from webapp.search_index import get_search
@@ -44,13 +45,14 @@ def _helpers() -> dict:
 api = Blueprint("search_api", __name__, url_prefix="/api/v1")
 
 PER_PAGE = 20
+CARING_PER_PAGE = 10  # caring mode: fewer results a page
 ARGS = ("q", "sort", "page", *FACETS)
 
 
-def _request_from_args() -> SearchRequest:
+def _request_from_args(default_per_page: int = PER_PAGE) -> SearchRequest:
     try:
         page = max(1, int(request.args.get("page", 1)))
-        per_page = max(1, min(int(request.args.get("per_page", PER_PAGE)), 100))
+        per_page = max(1, min(int(request.args.get("per_page", default_per_page)), 100))
     except ValueError:
         raise QueryRejected("BAD_PAGE", "page and per_page must be whole numbers") from None
     sort = request.args.get("sort", "relevance")
@@ -84,7 +86,7 @@ def page():
     error = None
     results = None
     try:
-        search_request = _request_from_args()
+        search_request = _request_from_args(CARING_PER_PAGE if caring_on() else PER_PAGE)
         if search_request.text.strip() or search_request.filters:
             results = _run(search_request)
     except QueryRejected as exc:

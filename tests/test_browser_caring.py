@@ -1,0 +1,242 @@
+"""Caring mode (长辈模式) in a real browser: what the switch changes, measured on the rendered
+page (computed text size, line spacing, target sizes, focus outline, contrast by axe-core's
+AAA rule), read-aloud, keyboard use; screenshots of the main pages in caring mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_support import (
+    DESKTOP,
+    PHONE,
+    WCAG_AA,
+    axe_violations,
+    new_page,
+    screenshot,
+    sign_up,
+)
+
+# Interactive elements that must be at least 48 × 48 px in caring mode (links inside running
+# text are exempt, as in WCAG 2.5.5).
+TARGETS = (
+    "button:not([hidden]), input:not([type=hidden]), select, textarea, nav a, "
+    ".card-title a, .quick-link, .pagination a, .column-list a, .facets a, .breadcrumb a"
+)
+MEASURE_TARGETS = """(selector) => Array.from(document.querySelectorAll(selector))
+  .filter((e) => e.offsetParent !== null)
+  .map((e) => { const r = e.getBoundingClientRect();
+                return {what: e.outerHTML.slice(0, 80), width: r.width, height: r.height}; })"""
+BODY_TEXT = """() => { const s = getComputedStyle(document.body);
+  return {size: parseFloat(s.fontSize), line: parseFloat(s.lineHeight)}; }"""
+
+
+def switch_on(page, base: str, path: str = "/") -> None:
+    page.goto(base + path)
+    with page.expect_navigation():
+        page.get_by_role("button", name="长辈模式").click()
+
+
+def caring_paths(courses) -> list[str]:
+    return ["/", f"/courses/{courses['taiji']}", "/search?q=太极", "/smart-living"]
+
+
+def test_the_switch_makes_text_larger_and_spacing_wider_on_every_page(browser, site):
+    base, courses = site
+    context, page = new_page(browser)
+    try:
+        page.goto(base + "/")
+        normal = page.evaluate(BODY_TEXT)
+        assert normal["size"] == 16
+        switch_on(page, base)
+        assert page.get_by_text("长辈模式已开启").is_visible()
+        for path in caring_paths(courses):
+            page.goto(base + path)
+            text = page.evaluate(BODY_TEXT)
+            assert text["size"] == 20, path
+            assert text["line"] >= 1.5 * text["size"], path
+        with page.expect_navigation():
+            page.get_by_role("button", name="特大字").click()
+        larger = page.evaluate(BODY_TEXT)
+        assert larger["size"] == 24 and larger["line"] >= 1.5 * 24
+        assert page.get_by_role("button", name="特大字").get_attribute("aria-pressed") == "true"
+        with page.expect_navigation():
+            page.get_by_role("button", name="退出长辈模式").click()
+        assert page.evaluate(BODY_TEXT)["size"] == 16
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_target_is_at_least_48_px_and_the_layout_is_one_column(browser, site, viewport):
+    base, courses = site
+    context, page = new_page(browser, viewport)
+    try:
+        page.goto(base + "/")
+        normal = page.evaluate(MEASURE_TARGETS, TARGETS)
+        assert any(t["height"] < 48 for t in normal), "the check must see small targets"
+        switch_on(page, base)
+        small = {}
+        for path in caring_paths(courses):
+            page.goto(base + path)
+            found = [
+                t
+                for t in page.evaluate(MEASURE_TARGETS, TARGETS)
+                if t["width"] < 48 or t["height"] < 48
+            ]
+            if found:
+                small[path] = found
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+            columns = page.evaluate(
+                """() => Array.from(document.querySelectorAll('.card-grid'))
+                   .map((g) => getComputedStyle(g).gridTemplateColumns.split(' ').length)"""
+            )
+            assert all(n == 1 for n in columns), f"{path} lays cards out in {columns} columns"
+        assert small == {}
+    finally:
+        context.close()
+
+
+def test_pages_meet_aaa_contrast_and_aa_in_caring_mode(browser, site):
+    base, courses = site
+    context, page = new_page(browser)
+    try:
+        page.goto(base + "/")
+        normal = axe_violations(page, ["wcag2aaa"], rules=["color-contrast-enhanced"])
+        assert normal, "normal mode's link blue is below 7:1: the AAA rule must notice"
+        switch_on(page, base)
+        found = {}
+        for size in ("大字", "特大字"):
+            with page.expect_navigation():
+                page.get_by_role("button", name=size, exact=True).click()
+            for path in [*caring_paths(courses), "/areas/elderly", "/signup"]:
+                page.goto(base + path)
+                violations = axe_violations(page, [*WCAG_AA, "wcag2aaa", "wcag22aa"])
+                if violations:
+                    found[f"{size} {path}"] = violations
+        assert found == {}
+    finally:
+        context.close()
+
+
+def test_the_focus_outline_is_clearly_visible(browser, site):
+    base, _courses = site
+    context, page = new_page(browser)
+    try:
+        switch_on(page, base)
+        page.keyboard.press("Tab")  # the skip link
+        page.keyboard.press("Tab")
+        outline = page.evaluate(
+            """() => { const s = getComputedStyle(document.activeElement);
+                       return {style: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }"""
+        )
+        assert outline["style"] != "none" and outline["width"] >= 3
+    finally:
+        context.close()
+
+
+def test_caring_mode_can_be_switched_with_the_keyboard_alone(browser, site):
+    base, _courses = site
+    context, page = new_page(browser)
+    try:
+        page.goto(base + "/")
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.textContent.trim()") == "长辈模式":
+                break
+        else:
+            pytest.fail("the caring-mode switch cannot be reached with Tab")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.evaluate("() => document.documentElement.classList.contains('caring')")
+    finally:
+        context.close()
+
+
+def test_read_aloud_speaks_the_title_and_description_and_stops(browser, site):
+    base, courses = site
+    context, page = new_page(browser)
+    # Record what would be spoken: headless Chromium has speech synthesis but no audio device.
+    context.add_init_script(
+        """window.__spoken = []; window.__cancelled = 0;
+           window.speechSynthesis.speak = (u) => window.__spoken.push({text: u.text, lang: u.lang});
+           window.speechSynthesis.cancel = () => { window.__cancelled += 1; };"""
+    )
+    try:
+        switch_on(page, base, f"/courses/{courses['taiji']}")
+        button = page.get_by_role("button", name="朗读")
+        button.click()
+        spoken = page.evaluate("() => window.__spoken")
+        assert len(spoken) == 1 and spoken[0]["lang"] == "zh-CN"
+        for part in ("太极拳入门", "跟着老师一招一式学太极", "从站桩开始，循序渐进。"):
+            assert part in spoken[0]["text"]
+        stop = page.get_by_role("button", name="停止朗读")
+        assert stop.get_attribute("aria-pressed") == "true"
+        cancelled = page.evaluate("() => window.__cancelled")
+        stop.click()
+        assert page.evaluate("() => window.__cancelled") == cancelled + 1
+        assert page.get_by_role("button", name="朗读").get_attribute("aria-pressed") == "false"
+    finally:
+        context.close()
+
+
+def test_home_gives_one_tap_to_elderly_learning_and_smart_living(browser, site):
+    base, _courses = site
+    context, page = new_page(browser, PHONE)
+    try:
+        switch_on(page, base)
+        page.locator(".quick-link.smart-living").click()
+        page.wait_for_url(f"{base}/smart-living")
+        assert page.get_by_role("heading", level=1).inner_text() == "智能生活"
+        assert page.get_by_role("link", name="老年人智能手机入门").is_visible()
+        page.goto(base + "/")
+        page.locator(".quick-link.area-elderly").click()
+        page.wait_for_url(f"{base}/areas/elderly")
+    finally:
+        context.close()
+
+
+def test_a_learner_who_signs_up_in_caring_mode_keeps_it_in_another_browser(browser, site):
+    base, _courses = site
+    first, page = new_page(browser)
+    try:
+        switch_on(page, base)
+        sign_up(page, base, "zhang@example.cn")
+        assert page.evaluate("() => document.documentElement.classList.contains('caring')")
+    finally:
+        first.close()
+    second, page = new_page(browser)
+    try:
+        page.goto(base + "/login")
+        assert not page.evaluate("() => document.documentElement.classList.contains('caring')")
+        page.get_by_label("邮箱").fill("zhang@example.cn")
+        page.get_by_label("密码").fill("taiji-2026-spring")
+        with page.expect_navigation():
+            page.get_by_role("button", name="登录").click()
+        assert page.evaluate(BODY_TEXT)["size"] == 20
+    finally:
+        second.close()
+
+
+def test_screenshots_of_the_main_pages_in_both_modes(browser, site):
+    base, courses = site
+    pages = {
+        "home": "/",
+        "course": f"/courses/{courses['taiji']}",
+        "search": "/search?q=太极",
+        "smart-living": "/smart-living",
+    }
+    for viewport, device in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        context, page = new_page(browser, viewport)
+        try:
+            for name, path in pages.items():
+                page.goto(base + path)
+                assert screenshot(page, f"{name}-{device}-normal").stat().st_size > 10_000
+            switch_on(page, base)
+            for name, path in pages.items():
+                page.goto(base + path)
+                assert screenshot(page, f"{name}-{device}-caring").stat().st_size > 10_000
+        finally:
+            context.close()

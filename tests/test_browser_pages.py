@@ -1,0 +1,135 @@
+"""The learner's pages in a real browser (headless Chromium): a learner signs up, searches,
+likes, saves and takes a note; pages pass axe-core's WCAG 2.1 AA rules; screenshots of the
+main pages are saved under test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from catalogue.models import Event, Note, User
+from tests.browser_support import (
+    DESKTOP,
+    PHONE,
+    WCAG_AA,
+    axe_violations,
+    new_page,
+    screenshot,
+    sign_up,
+)
+
+
+def test_a_learner_signs_up_searches_likes_saves_and_takes_a_note(browser, site, session):
+    base, courses = site
+    context, page = new_page(browser)
+    try:
+        sign_up(page, base)
+        assert page.locator(".user-name").inner_text() == "梅阿姨"
+
+        page.get_by_role("searchbox", name="搜索课程").fill("太极")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/search\?q="))
+        results = page.locator(".hit")
+        assert results.count() == 1
+        assert results.first.locator("mark").first.inner_text() in ("太极", "太极拳")
+        screenshot(page, "search-normal")
+
+        results.first.get_by_role("link").first.click()
+        page.wait_for_url(f"{base}/courses/{courses['taiji']}")
+        assert page.get_by_role("heading", level=1).inner_text() == "太极拳入门"
+
+        with page.expect_navigation():
+            page.get_by_role("button", name="点赞").click()
+        assert page.get_by_role("button", name="已点赞").get_attribute("aria-pressed") == "true"
+        with page.expect_navigation():
+            page.get_by_role("button", name="收藏").click()
+        assert page.get_by_role("button", name="已收藏").get_attribute("aria-pressed") == "true"
+
+        page.get_by_role("textbox", name="笔记").fill("站桩时膝盖不要超过脚尖")
+        with page.expect_navigation():
+            page.get_by_role("button", name="保存笔记").click()
+        assert page.locator(".note-body").inner_text() == "站桩时膝盖不要超过脚尖"
+        screenshot(page, "course-normal")
+
+        page.goto(f"{base}/me/learning")
+        assert page.get_by_role("link", name="太极拳入门").first.is_visible()
+    finally:
+        context.close()
+
+    session.expire_all()
+    user = session.scalars(select(User).where(User.email == "mei@example.cn")).one()
+    kinds = [str(k) for k in session.scalars(select(Event.kind).where(Event.user_id == user.id))]
+    assert {"view", "like", "save"} <= set(kinds)
+    note = session.scalars(select(Note).where(Note.user_id == user.id)).one()
+    assert note.course_id == courses["taiji"] and note.body == "站桩时膝盖不要超过脚尖"
+
+
+def test_the_accessibility_check_finds_what_it_should(browser):
+    context, page = new_page(browser)
+    try:
+        page.set_content('<html lang="en"><body><img src="x.png"><p style="color:#bbb">faint</p>')
+        found = {v["id"] for v in axe_violations(page, WCAG_AA)}
+        assert {"image-alt", "color-contrast"} <= found
+    finally:
+        context.close()
+
+
+PAGES = [
+    "/",
+    "/search?q=太极",
+    "/search?q=nothing-matches-this",
+    "/areas/elderly",
+    "/signup",
+    "/login",
+]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_public_pages_have_no_wcag_aa_violations(browser, site, viewport):
+    base, courses = site
+    context, page = new_page(browser, viewport)
+    try:
+        found = {}
+        for path in [*PAGES, f"/courses/{courses['taiji']}"]:
+            page.goto(base + path)
+            violations = axe_violations(page, WCAG_AA)
+            if violations:
+                found[path] = violations
+        assert found == {}
+    finally:
+        context.close()
+
+
+def test_learner_pages_have_no_wcag_aa_violations(browser, site):
+    base, courses = site
+    context, page = new_page(browser)
+    try:
+        sign_up(page, base, "lin@example.cn")
+        found = {}
+        for path in [f"/courses/{courses['taiji']}", "/me/learning", "/me/notes", "/"]:
+            page.goto(base + path)
+            violations = axe_violations(page, WCAG_AA)
+            if violations:
+                found[path] = violations
+            name = path.strip("/").replace("/", "-") or "home"
+            screenshot(page, f"{re.sub(r'[^a-z0-9-]', '', name)}-learner-normal")
+        assert found == {}
+    finally:
+        context.close()
+
+
+def test_pages_fit_a_phone_screen_without_sideways_scrolling(browser, site):
+    base, courses = site
+    context, page = new_page(browser, PHONE)
+    try:
+        for path in [*PAGES, f"/courses/{courses['taiji']}"]:
+            page.goto(base + path)
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+        screenshot(page, "course-phone-normal")
+    finally:
+        context.close()

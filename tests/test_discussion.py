@@ -1,0 +1,202 @@
+"""Comments and replies on course pages, reporting, the editors' moderation console (hide,
+restore, dismiss, mute) and feedback to the provider as partners read it."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from catalogue.models import Comment, CommentReport, CommentStatus, Event, Feedback, Role, User
+from catalogue.services import social
+from catalogue.services.users import register_user
+from tests.helpers import csrf_token, login, make_course, make_provider, page_token
+
+PASSWORD = "password-123"
+
+
+def people(session):
+    provider = make_provider(session, "上海老年大学")
+    other_provider = make_provider(session, "别的大学")
+    course = make_course(session, provider.id, title="太极拳入门")
+    other = make_course(session, other_provider.id, title="别家的课")
+    users = {
+        name: register_user(
+            session,
+            f"{name}@example.cn",
+            PASSWORD,
+            label,
+            role=role,
+            provider_id=provider.id if role == Role.PARTNER else None,
+        ).id
+        for name, label, role in [
+            ("mei", "梅阿姨", Role.LEARNER),
+            ("wang", "王伯伯", Role.LEARNER),
+            ("ed", "编辑小李", Role.EDITOR),
+            ("partner", "老年大学教务", Role.PARTNER),
+        ]
+    }
+    session.commit()
+    return course.id, other.id, users
+
+
+def as_user(app, name: str):
+    client = app.test_client()
+    login(client, f"{name}@example.cn", PASSWORD)
+    return client
+
+
+def post_comment(client, course_id: int, body: str, parent_id: int | None = None):
+    data = {"csrf_token": page_token(client), "body": body}
+    if parent_id:
+        data["parent_id"] = str(parent_id)
+    return client.post(f"/courses/{course_id}/comments", data=data)
+
+
+def test_learners_comment_and_reply_and_markup_is_shown_as_text(app, session):
+    course, _other, users = people(session)
+    mei, wang = as_user(app, "mei"), as_user(app, "wang")
+    response = post_comment(mei, course, "<script>alert(1)</script>讲得真好")
+    top = session.scalars(select(Comment)).one()
+    assert response.headers["Location"].endswith(f"/courses/{course}#comment-{top.id}")
+    post_comment(wang, course, "同意，第二讲特别清楚", parent_id=top.id)
+    reply = session.scalars(select(Comment).where(Comment.parent_id == top.id)).one()
+    # A reply to a reply joins the same thread.
+    post_comment(mei, course, "谢谢", parent_id=reply.id)
+    assert session.scalars(select(Comment.parent_id).order_by(Comment.id)).all() == [
+        None,
+        top.id,
+        top.id,
+    ]
+    html = app.test_client().get(f"/courses/{course}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;讲得真好" in html and "<script>alert" not in html
+    assert html.index("讲得真好") < html.index("同意，第二讲特别清楚") < html.index("谢谢")
+    assert "登录后参与讨论" in html
+    kinds = session.scalars(select(Event.kind).where(Event.user_id == users["wang"])).all()
+    assert "comment" in [str(k) for k in kinds]
+
+
+def test_bad_comments_are_refused_with_a_message(app, session):
+    course, other, _users = people(session)
+    mei = as_user(app, "mei")
+    response = post_comment(mei, course, "   ")
+    assert response.status_code == 302
+    follow = mei.get(response.headers["Location"]).get_data(as_text=True)
+    assert "flash-error" in follow
+    post_comment(mei, course, "长" * 2001)
+    assert session.scalars(select(Comment)).all() == []
+    top = social.add_comment(session, _users["wang"], course, "第一条")
+    session.commit()
+    # A reply to a comment of another course, or to no comment, is refused.
+    assert post_comment(mei, other, "串台", parent_id=top.id).status_code == 404
+    assert post_comment(mei, course, "回复谁", parent_id=999999).status_code == 404
+    assert mei.post(f"/courses/{course}/comments", data={"body": "没有令牌"}).status_code == 400
+    assert app.test_client().post(f"/courses/{course}/comments").status_code in (302, 400)
+    assert session.scalars(select(Comment.body)).all() == ["第一条"]
+
+
+def test_reporting_hiding_restoring_and_muting(app, session):
+    course, _other, users = people(session)
+    wang = as_user(app, "wang")
+    post_comment(wang, course, "加微信领养老金，稳赚不赔")
+    spam = session.scalars(select(Comment)).one()
+    mei = as_user(app, "mei")
+    token = page_token(mei)
+    for _ in range(2):  # the same learner reporting twice counts once
+        mei.post(f"/comments/{spam.id}/report", data={"csrf_token": token, "reason": "fraud"})
+    assert session.scalars(select(CommentReport.reason)).all() == ["fraud"]
+    assert mei.post(f"/comments/{spam.id}/report", data={"reason": "spam"}).status_code == 400
+
+    assert mei.get("/editor/comments").status_code == 403
+    editor = as_user(app, "ed")
+    queue = editor.get("/editor/comments").get_data(as_text=True)
+    assert "加微信领养老金" in queue and "诈骗" in queue and "1 条待处理举报" in queue
+    token = csrf_token(queue)
+    editor.post(f"/editor/comments/{spam.id}/hide", data={"csrf_token": token})
+    session.expire_all()
+    assert session.get(Comment, spam.id).status == CommentStatus.HIDDEN
+    assert session.scalars(select(CommentReport.resolved_at)).one() is not None
+    assert "加微信领养老金" not in app.test_client().get(f"/courses/{course}").get_data(
+        as_text=True
+    )
+    assert "加微信领养老金" not in editor.get("/editor/comments").get_data(as_text=True)
+    assert "加微信领养老金" in editor.get("/editor/comments?view=hidden").get_data(as_text=True)
+
+    editor.post(f"/editor/users/{users['wang']}/mute", data={"csrf_token": token})
+    response = post_comment(wang, course, "我又来了")
+    assert "你的账号目前不能发表评论。" in wang.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert session.scalars(select(Comment.body)).all() == ["加微信领养老金，稳赚不赔"]
+    assert "王伯伯" in editor.get("/editor/comments").get_data(as_text=True)  # muted list
+
+    editor.post(f"/editor/comments/{spam.id}/restore", data={"csrf_token": token})
+    editor.post(f"/editor/users/{users['wang']}/unmute", data={"csrf_token": token})
+    post_comment(wang, course, "我改正了")
+    session.expire_all()
+    assert session.get(Comment, spam.id).status == CommentStatus.VISIBLE
+    assert len(session.scalars(select(Comment)).all()) == 2
+    # Staff cannot be muted; moderation needs a token and a real comment.
+    editor.post(f"/editor/users/{users['ed']}/mute", data={"csrf_token": token})
+    assert session.get(User, users["ed"]).muted_at is None
+    assert editor.post(f"/editor/comments/{spam.id}/hide").status_code == 400
+    missing = editor.post("/editor/comments/999999/hide", data={"csrf_token": token})
+    assert missing.status_code == 404
+
+
+def test_dismissing_reports_keeps_the_comment(app, session):
+    course, _other, users = people(session)
+    comment = social.add_comment(session, users["wang"], course, "我觉得第三讲太快了")
+    social.report_comment(session, users["mei"], comment.id, "other")
+    session.commit()
+    editor = as_user(app, "ed")
+    token = csrf_token(editor.get("/editor/comments").get_data(as_text=True))
+    editor.post(f"/editor/comments/{comment.id}/dismiss", data={"csrf_token": token})
+    session.expire_all()
+    assert session.get(Comment, comment.id).status == CommentStatus.VISIBLE
+    assert "我觉得第三讲太快了" not in editor.get("/editor/comments").get_data(as_text=True)
+
+
+def test_feedback_reaches_only_the_courses_provider(app, session):
+    course, other, users = people(session)
+    mei = as_user(app, "mei")
+    token = page_token(mei)
+    page = mei.get(f"/courses/{course}").get_data(as_text=True)
+    assert "只有上海老年大学和本站工作人员能看到。" in page
+    mei.post(
+        f"/courses/{course}/feedback",
+        data={"csrf_token": token, "rating": "4", "message": "希望多讲讲呼吸"},
+    )
+    mei.post(f"/courses/{other}/feedback", data={"csrf_token": token, "rating": "1"})
+    # Sending again replaces the learner's earlier feedback on that course.
+    mei.post(
+        f"/courses/{course}/feedback",
+        data={"csrf_token": token, "rating": "5", "message": "希望多讲讲呼吸<b>!</b>"},
+    )
+    assert mei.post(f"/courses/{course}/feedback", data={"csrf_token": token, "rating": "9"})
+    assert sorted(session.scalars(select(Feedback.rating)).all()) == [1, 5]
+    assert re.search(
+        r'<input checked[^>]*value="5"', mei.get(f"/courses/{course}").get_data(as_text=True)
+    )
+    rate_events = session.scalars(
+        select(Event.value).where(Event.user_id == users["mei"], Event.kind == "rate")
+    ).all()
+    assert sorted(rate_events) == [1.0, 4.0, 5.0]
+
+    partner = as_user(app, "partner")
+    html = partner.get("/partner/feedback").get_data(as_text=True)
+    assert "5 星" in html and "希望多讲讲呼吸&lt;b&gt;!&lt;/b&gt;" in html
+    assert "别家的课" not in html and "1 条未读" in html
+    mine = session.scalars(select(Feedback).where(Feedback.course_id == course)).one()
+    theirs = session.scalars(select(Feedback).where(Feedback.course_id == other)).one()
+    token = csrf_token(html)
+    assert (
+        partner.post(f"/partner/feedback/{theirs.id}/read", data={"csrf_token": token}).status_code
+        == 404
+    )
+    partner.post(f"/partner/feedback/{mine.id}/read", data={"csrf_token": token})
+    session.expire_all()
+    assert session.get(Feedback, mine.id).read_at is not None
+    assert session.get(Feedback, theirs.id).read_at is None
+    assert "0 条未读" in partner.get("/partner/feedback").get_data(as_text=True)
+    assert mei.get("/partner/feedback").status_code == 403
