@@ -40,11 +40,11 @@ def test_a_learner_signs_up_searches_likes_saves_and_takes_a_note(browser, site,
         page.wait_for_url(f"{base}/courses/{courses['taiji']}")
         assert page.get_by_role("heading", level=1).inner_text() == "太极拳入门"
 
-        with page.expect_navigation():
-            page.get_by_role("button", name="点赞").click()
+        page.get_by_role("button", name="点赞").click()
+        page.get_by_role("button", name="已点赞").wait_for()
         assert page.get_by_role("button", name="已点赞").get_attribute("aria-pressed") == "true"
-        with page.expect_navigation():
-            page.get_by_role("button", name="收藏").click()
+        page.get_by_role("button", name="收藏").click()
+        page.get_by_role("button", name="已收藏").wait_for()
         assert page.get_by_role("button", name="已收藏").get_attribute("aria-pressed") == "true"
 
         page.get_by_role("textbox", name="笔记").fill("站桩时膝盖不要超过脚尖")
@@ -110,6 +110,13 @@ def test_learner_pages_have_no_wcag_aa_violations(browser, site):
         found = {}
         for path in [f"/courses/{courses['taiji']}", "/me/learning", "/me/notes", "/"]:
             page.goto(base + path)
+            duplicates = page.evaluate(
+                """() => { const seen = new Set(), twice = [];
+                   for (const e of document.querySelectorAll('[id]')) {
+                     if (seen.has(e.id)) twice.push(e.id); seen.add(e.id); }
+                   return twice; }"""
+            )
+            assert duplicates == [], f"{path} repeats the ids {duplicates}"
             violations = axe_violations(page, WCAG_AA)
             if violations:
                 found[path] = violations
@@ -131,5 +138,63 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(browser, site):
             )
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
         screenshot(page, "course-phone-normal")
+    finally:
+        context.close()
+
+
+def test_like_bookmark_and_lesson_done_work_without_reloading_the_page(browser, site, session):
+    base, courses = site
+    context, page = new_page(browser)
+    try:
+        sign_up(page, base, "zhou@example.cn")
+        page.goto(f"{base}/courses/{courses['taiji']}")
+        # A mark on the window survives only while the page is not reloaded.
+        page.evaluate("() => { window.__samePage = true; }")
+        page.get_by_role("button", name="点赞").click()
+        liked = page.get_by_role("button", name="已点赞")
+        liked.wait_for()
+        assert liked.get_attribute("aria-pressed") == "true"
+        page.get_by_role("button", name="收藏").click()
+        page.get_by_role("button", name="已收藏").wait_for()
+        page.locator("#lessons form button").first.click()
+        page.locator("#lessons .badge").first.wait_for()
+        page.wait_for_function(
+            "() => document.getElementById('action-status').textContent === '这一讲学完了。'"
+        )
+        assert page.evaluate("() => window.__samePage === true")
+    finally:
+        context.close()
+    session.expire_all()
+    user = session.scalars(select(User).where(User.email == "zhou@example.cn")).one()
+    kinds = [str(k) for k in session.scalars(select(Event.kind).where(Event.user_id == user.id))]
+    assert {"like", "save", "start", "progress"} <= set(kinds)
+
+
+def test_every_action_works_with_javascript_off(browser, site, session):
+    base, courses = site
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_up(page, base, "wu@example.cn")
+        page.goto(f"{base}/courses/{courses['taiji']}")
+        with page.expect_navigation():
+            page.get_by_role("button", name="点赞").click()
+        assert page.get_by_role("button", name="已点赞").get_attribute("aria-pressed") == "true"
+        with page.expect_navigation():
+            page.get_by_role("button", name="分享").click()
+        assert f"/courses/{courses['taiji']}" in page.locator(".flash").inner_text()
+        page.get_by_role("textbox", name="我的评论").fill("第一次跟着练，感觉很好")
+        with page.expect_navigation():
+            page.get_by_role("button", name="发表评论").click()
+        assert "第一次跟着练，感觉很好" in page.locator(".comments").inner_text()
+        page.locator("details.reply summary").first.click()
+        page.get_by_role("textbox", name="我的回复").fill("坚持就有进步")
+        with page.expect_navigation():
+            page.get_by_role("button", name="发表回复").click()
+        assert "坚持就有进步" in page.locator(".replies").inner_text()
+        page.get_by_label("4 星").check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="提交意见").click()
+        assert "谢谢，你的意见已发给开课机构。" in page.locator(".flash").inner_text()
     finally:
         context.close()

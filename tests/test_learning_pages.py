@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from catalogue.models import Event
+from catalogue.models import Event, Lesson
 from catalogue.services.activity import record_event
 from catalogue.services.engagement import my_learning, standing, toggle
 from catalogue.services.users import register_user
@@ -117,3 +117,48 @@ def test_marking_lessons_done_tracks_progress_resume_and_completion(client, sess
     session.commit()
     wrong = f"/courses/{other.id}/lessons/{lessons[0].id}/done"
     assert client.post(wrong, data={"csrf_token": token}).status_code == 404
+
+
+JSON = {"Accept": "application/json"}
+
+
+def test_actions_answer_the_pages_script_with_json(client, session):
+    ann, taiji, _phone = setup(session)
+    login(client, "ann@example.cn", "password-123")
+    token = page_token(client)
+    liked = client.post(f"/courses/{taiji}/like", data={"csrf_token": token}, headers=JSON)
+    assert liked.status_code == 200
+    assert liked.get_json() == {
+        "ok": True,
+        "message": "已点赞这门课。",
+        "pressed": True,
+        "label": "已点赞",
+    }
+    unliked = client.post(f"/courses/{taiji}/like", data={"csrf_token": token}, headers=JSON)
+    assert unliked.get_json()["pressed"] is False and unliked.get_json()["label"] == "点赞"
+    lesson = session.scalars(select(Lesson.id).where(Lesson.course_id == taiji)).first()
+    done = client.post(
+        f"/courses/{taiji}/lessons/{lesson}/done", data={"csrf_token": token}, headers=JSON
+    ).get_json()
+    assert done["fraction"] == 0.5 and done["label"] == "已学完"
+    dismissed = client.post(
+        f"/courses/{taiji}/dismiss", data={"csrf_token": token}, headers=JSON
+    ).get_json()
+    assert dismissed["removed"] is True
+    assert kinds(session, ann)[-5:] == ["like", "unlike", "start", "progress", "dismiss"]
+    # A plain form post (no script) still gets a page back.
+    assert client.post(f"/courses/{taiji}/like", data={"csrf_token": token}).status_code == 302
+
+
+def test_sharing_records_a_share_and_gives_the_link(client, session):
+    ann, taiji, _phone = setup(session)
+    login(client, "ann@example.cn", "password-123")
+    token = page_token(client)
+    answer = client.post(f"/courses/{taiji}/share", data={"csrf_token": token}, headers=JSON)
+    assert answer.get_json()["url"] == f"http://localhost/courses/{taiji}"
+    plain = client.post(f"/courses/{taiji}/share", data={"csrf_token": token})
+    page = client.get(plain.headers["Location"]).get_data(as_text=True)
+    assert f"复制这个链接分享课程：http://localhost/courses/{taiji}" in page
+    assert kinds(session, ann).count("share") == 2
+    assert client.post(f"/courses/{taiji}/share").status_code == 400
+    assert client.post("/courses/999999/share", data={"csrf_token": token}).status_code == 404

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from catalogue.models import Lesson, Note
 from catalogue.services.users import register_user
-from tests.helpers import login, make_course, make_provider, page_token
+from tests.helpers import csrf_token, login, make_course, make_provider, page_token
 
 
 def setup(session):
@@ -91,7 +91,7 @@ def test_search_edit_delete_and_export(client, session):
     assert client.get("/me/notes/export.pdf").status_code == 404
     note_id = session.scalar(select(Note.id).where(Note.body.startswith("收势")))
     form = client.get(f"/me/notes/{note_id}/edit").get_data(as_text=True)
-    token = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = csrf_token(form)
     client.post(f"/me/notes/{note_id}/edit", data={"csrf_token": token, "body": "收势 改好了"})
     assert "收势 改好了" in client.get("/me/notes").get_data(as_text=True)
     client.post(f"/me/notes/{note_id}/delete", data={"csrf_token": page_token(client)})

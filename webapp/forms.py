@@ -176,7 +176,12 @@ class ColumnForm(FlaskForm):
 class CommentForm(FlaskForm):
     """A public comment on a course, or a reply to one."""
 
-    body = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=MAX_COMMENT)])
+    # Its own id: the note form on the same page has a "body" field too.
+    body = TextAreaField(
+        _l("Your comment"),
+        id="comment-body",
+        validators=[DataRequired(), Length(max=MAX_COMMENT)],
+    )
     parent_id = HiddenField()
 
 
@@ -204,5 +209,7 @@ class FeedbackForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose a rating from 1 to 5."))],
     )
     message = TextAreaField(
-        _l("Message to the provider (optional)"), validators=[Optional(), Length(max=MAX_COMMENT)]
+        _l("Message to the provider (optional)"),
+        id="feedback-message",
+        validators=[Optional(), Length(max=MAX_COMMENT)],
     )

@@ -35,3 +35,73 @@ function setUpReadAloud() {
 }
 
 document.addEventListener("DOMContentLoaded", setUpReadAloud);
+
+// Actions without a page reload: forms marked data-enhance are sent with fetch and the page
+// is updated in place; if anything goes wrong the form is submitted the ordinary way.
+function announce(message) {
+  const status = document.getElementById("action-status");
+  if (!status || !message) return;
+  status.textContent = "";
+  window.setTimeout(() => { status.textContent = message; }, 50);
+}
+
+const applyAnswer = {
+  toggle(form, answer) {
+    const button = form.querySelector("button");
+    button.setAttribute("aria-pressed", answer.pressed ? "true" : "false");
+    button.textContent = answer.label;
+  },
+  dismiss(form) {
+    const card = form.closest("li");
+    if (card) card.remove();
+  },
+  lesson(form, answer) {
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.textContent = answer.label;
+    form.replaceWith(badge);
+  },
+  async share(form, answer) {
+    const note = form.querySelector(".action-note");
+    try {
+      if (navigator.share) {
+        await navigator.share({ url: answer.url, title: document.title });
+        return;
+      }
+      await navigator.clipboard.writeText(answer.url);
+      if (note) note.textContent = answer.message;
+    } catch (error) {
+      if (note) note.textContent = answer.url;
+    }
+  },
+};
+
+function setUpEnhancedForms() {
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    const kind = form.dataset ? form.dataset.enhance : undefined;
+    if (!kind || !applyAnswer[kind] || !window.fetch) return;
+    event.preventDefault();
+    const button = form.querySelector("button");
+    if (button) button.disabled = true;
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const answer = await response.json();
+      await applyAnswer[kind](form, answer);
+      announce(answer.message);
+    } catch (error) {
+      form.submit();  // the ordinary way: the server answers with a page
+      return;
+    } finally {
+      if (button) button.disabled = false;
+    }
+  });
+}
+
+document.addEventListener("DOMContentLoaded", setUpEnhancedForms);

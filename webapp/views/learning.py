@@ -5,7 +5,7 @@ activity event the recommender trains on."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,6 +18,24 @@ from webapp.forms import require_plain_form
 from webapp.urls import safe_next
 
 bp = Blueprint("learning", __name__)
+
+
+def wants_json() -> bool:
+    """Whether the action was sent by the page's script (fetch with Accept: application/json)
+    rather than by a plain form post."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def _answer(message: str, back: str, **state):
+    """JSON for the page's script, or the message flashed and a redirect for a plain form."""
+    if wants_json():
+        return jsonify(ok=True, message=message, **state)
+    flash(message, "success")
+    return redirect(back)
 
 
 @bp.route("/courses/<int:course_id>/<any(like, save):action>", methods=["POST"])
@@ -37,9 +55,19 @@ def toggle(course_id: int, action: str):
         ("save", True): _("Saved to my learning."),
         ("save", False): _("Removed from my learning."),
     }
-    flash(messages[(action, now_on)], "success")
+    labels = {
+        ("like", True): _("Liked"),
+        ("like", False): _("Like"),
+        ("save", True): _("Saved"),
+        ("save", False): _("Bookmark"),
+    }
     default = url_for("pages.course", course_id=course_id)
-    return redirect(safe_next(request.form.get("next"), default))
+    return _answer(
+        messages[(action, now_on)],
+        safe_next(request.form.get("next"), default),
+        pressed=now_on,
+        label=labels[(action, now_on)],
+    )
 
 
 @bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>/done", methods=["POST"])
@@ -53,9 +81,13 @@ def lesson_done(course_id: int, lesson_id: int):
     except NotFound:
         abort(404)
     db.commit()
+    back = url_for("pages.course", course_id=course_id) + "#lessons"
+    if wants_json():
+        message = _("Course completed. Well done!") if fraction >= 1.0 else _("Lesson done.")
+        return jsonify(ok=True, message=message, fraction=fraction, label=_("Done"))
     if fraction >= 1.0:
         flash(_("Course completed. Well done!"), "success")
-    return redirect(url_for("pages.course", course_id=course_id) + "#lessons")
+    return redirect(back)
 
 
 @bp.route("/courses/<int:course_id>/dismiss", methods=["POST"])
@@ -69,8 +101,29 @@ def dismiss(course_id: int):
     except NotFound:
         abort(404)
     db.commit()
-    flash(_("We will not suggest this course again."), "success")
-    return redirect(safe_next(request.form.get("next"), url_for("pages.home")))
+    return _answer(
+        _("We will not suggest this course again."),
+        safe_next(request.form.get("next"), url_for("pages.home")),
+        removed=True,
+    )
+
+
+@bp.route("/courses/<int:course_id>/share", methods=["POST"])
+@login_required
+def share(course_id: int):
+    """Share a course: records the share and gives the link to pass on."""
+    require_plain_form()
+    db = get_session()
+    try:
+        record_event(db, current_user.id, course_id, EventKind.SHARE)
+    except NotFound:
+        abort(404)
+    db.commit()
+    link = url_for("pages.course", course_id=course_id, _external=True)
+    if wants_json():
+        return jsonify(ok=True, url=link, message=_("Link copied. Paste it to share."))
+    flash(_("Copy this link to share the course: %(link)s", link=link), "success")
+    return redirect(url_for("pages.course", course_id=course_id))
 
 
 @bp.route("/me/learning")
