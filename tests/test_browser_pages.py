@@ -4,12 +4,15 @@ main pages are saved under test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import io
 import re
+import wave
 
 import pytest
 from sqlalchemy import select
 
-from catalogue.models import Event, Note, User
+from catalogue.models import Event, MediaType, Note, User
+from catalogue.services.courses import CourseData, LessonData, create_course
 from tests.browser_support import (
     DESKTOP,
     PHONE,
@@ -19,6 +22,7 @@ from tests.browser_support import (
     screenshot,
     sign_up,
 )
+from tests.helpers import make_provider
 
 
 def test_a_learner_signs_up_searches_likes_saves_and_takes_a_note(browser, site, session):
@@ -198,3 +202,93 @@ def test_every_action_works_with_javascript_off(browser, site, session):
         assert "谢谢，你的意见已发给开课机构。" in page.locator(".flash").inner_text()
     finally:
         context.close()
+
+
+def tone(seconds: int, rate: int = 8000) -> bytes:
+    """A silent WAV file of the given length (8 kHz, 8-bit mono)."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(rate)
+        out.writeframes(b"\x80" * rate * seconds)
+    return buffer.getvalue()
+
+
+def media_server(body: bytes, content_type: str):
+    """A Playwright route handler serving a media file with byte ranges, as media hosts do
+    (without them the browser cannot seek)."""
+
+    def handle(route) -> None:
+        wanted = route.request.headers.get("range", "")
+        match = re.match(r"bytes=(\d+)-(\d*)", wanted)
+        if not match:
+            route.fulfill(status=200, body=body, content_type=content_type)
+            return
+        start = int(match.group(1))
+        end = int(match.group(2)) if match.group(2) else len(body) - 1
+        route.fulfill(
+            status=206,
+            body=body[start : end + 1],
+            headers={
+                "Content-Type": content_type,
+                "Accept-Ranges": "bytes",
+                "Content-Range": f"bytes {start}-{end}/{len(body)}",
+            },
+        )
+
+    return handle
+
+
+def test_the_player_resumes_where_the_learner_stopped(browser, site, session):
+    base, _courses = site
+    provider = make_provider(session, "广播大学").id
+    data = CourseData(
+        external_id="radio-1",
+        title="养生广播讲座",
+        area="elderly",
+        lessons=[
+            LessonData(
+                title="春季养生",
+                duration_seconds=130,
+                media_type=MediaType.AUDIO,
+                url="https://media.example.org/talks/spring.wav",
+            )
+        ],
+    )
+    course = create_course(session, provider, data, publish=True)
+    session.commit()
+    lesson = course.lessons[0].id
+    context, page = new_page(browser)
+    page.route("https://media.example.org/**", media_server(tone(130), "audio/wav"))
+    try:
+        sign_up(page, base, "qian@example.cn")
+        page.goto(f"{base}/courses/{course.id}/lessons/{lesson}")
+        page.wait_for_function(
+            "() => document.querySelector('audio.media').readyState >= 1", polling=100
+        )
+        with page.expect_response(lambda r: r.url.endswith("/position")):
+            page.evaluate(
+                """() => { const a = document.querySelector('audio.media');
+                           a.currentTime = 75; a.dispatchEvent(new Event('pause')); }"""
+            )
+        page.reload()
+        page.wait_for_function(
+            "() => Math.round(document.querySelector('audio.media').currentTime) === 75",
+            polling=100,
+        )
+        assert "上次学到 1:15。" in page.locator(".resume-at").inner_text()
+        # Playing to the end finishes the lesson (and so the one-lesson course).
+        with page.expect_response(lambda r: r.url.endswith("/position")):
+            page.evaluate(
+                """() => { const a = document.querySelector('audio.media');
+                           a.currentTime = 129; a.dispatchEvent(new Event('ended')); }"""
+            )
+        page.goto(f"{base}/courses/{course.id}")
+        assert page.locator("#lessons .badge").first.inner_text() == "已学完"
+    finally:
+        context.close()
+    session.expire_all()
+    user = session.scalars(select(User).where(User.email == "qian@example.cn")).one()
+    kinds = [str(k) for k in session.scalars(select(Event.kind).where(Event.user_id == user.id))]
+    assert kinds.count("start") == 1 and "complete" in kinds

@@ -31,6 +31,7 @@ from webapp.views import (
     editor_moderation,
     health,
     learning,
+    lessons,
     notes,
     pages,
     partner,
@@ -79,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(notes.bp)
     app.register_blueprint(learning.bp)
+    app.register_blueprint(lessons.bp)
     app.register_blueprint(smart_living.bp)
     app.register_blueprint(channels.bp)
     app.register_blueprint(discussion.bp)

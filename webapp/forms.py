@@ -20,11 +20,13 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import ValidationError as WTFormsValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalogue.models import Area
 from catalogue.services.social import MAX_COMMENT, MAX_NOTE
 from catalogue.services.users import MAX_PASSWORD, MIN_PASSWORD
+from catalogue.timecodes import parse_clock
 from webapp.i18n import AREA_LABELS, LANGUAGES
 
 
@@ -78,14 +80,14 @@ class NoteForm(FlaskForm):
         ],
     )
 
+    def validate_position(self, field: StringField) -> None:
+        """A time that reads as one (2:75 does not)."""
+        if field.data and parse_clock(field.data) is None:
+            raise WTFormsValidationError(_l("Write a time as 2:05."))
+
     def position_seconds(self) -> int | None:
         """The time position in seconds, or None."""
-        if not self.position.data:
-            return None
-        seconds = 0
-        for part in self.position.data.split(":"):
-            seconds = seconds * 60 + int(part)
-        return seconds
+        return parse_clock(self.position.data) if self.position.data else None
 
 
 class NoteEditForm(FlaskForm):

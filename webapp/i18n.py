@@ -6,7 +6,7 @@ from flask import Flask, session
 from flask_babel import Babel, get_locale, lazy_gettext
 from flask_login import current_user
 
-from catalogue.models import Area, CourseFormat, Level
+from catalogue.models import Area, CourseFormat, Level, MediaType
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 
@@ -25,6 +25,14 @@ FORMAT_LABELS = {
     CourseFormat.READING: lazy_gettext("Reading"),
     CourseFormat.LIVE: lazy_gettext("Live"),
     CourseFormat.MIXED: lazy_gettext("Mixed media"),
+}
+
+MEDIA_LABELS = {
+    MediaType.VIDEO: lazy_gettext("Video"),
+    MediaType.AUDIO: lazy_gettext("Audio"),
+    MediaType.TEXT: lazy_gettext("Reading"),
+    MediaType.LIVE: lazy_gettext("Live"),
+    MediaType.QUIZ: lazy_gettext("Quiz"),
 }
 
 LEVEL_LABELS = {
@@ -62,6 +70,7 @@ def init_app(app: Flask, default_locale: str) -> None:
     def labels() -> dict:
         return {
             "AREA_LABELS": AREA_LABELS,
+            "MEDIA_LABELS": MEDIA_LABELS,
             "FORMAT_LABELS": FORMAT_LABELS,
             "LEVEL_LABELS": LEVEL_LABELS,
             "LANGUAGES": LANGUAGES,

@@ -27,7 +27,9 @@ def format_seconds(seconds: int | None) -> str:
 
 
 CSP = (
-    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+    # Course covers and lesson media come from the providers' sites, over https.
+    "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; "
+    "style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 

@@ -1,6 +1,6 @@
 """SQLAlchemy models of the catalogue, the learners and their activity."""
 
-from catalogue.models.activity import Event
+from catalogue.models.activity import Event, LessonPosition
 from catalogue.models.base import Base, utcnow
 from catalogue.models.columns import ColumnCourse, ThematicColumn
 from catalogue.models.courses import Course, CourseStats, Lesson
@@ -50,6 +50,7 @@ __all__ = [
     "JobOutcome",
     "JobRun",
     "Lesson",
+    "LessonPosition",
     "Level",
     "MediaType",
     "Note",

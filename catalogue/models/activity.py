@@ -31,3 +31,22 @@ class Event(Base):
     kind: Mapped[EventKind] = mapped_column(str_enum(EventKind, "event_kind"))
     value: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LessonPosition(Base):
+    """Where a learner stopped in a lesson (seconds from its start): one row per learner and
+    lesson, overwritten as they go, so "resume where I left off" is one lookup and the
+    append-only events table is not flooded by player updates."""
+
+    __tablename__ = "lesson_positions"
+    __table_args__ = (Index("ix_lesson_positions_user_course", "user_id", "course_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    position_seconds: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -179,6 +179,11 @@ def lesson_progress(session: Session, user_id: int, course_id: int) -> LessonPro
     return LessonProgress(done, resume, fraction)
 
 
+def has_started(session: Session, user_id: int, course_id: int) -> bool:
+    """Whether the learner has a start event for the course."""
+    return (course_id, EventKind.START.value) in _latest_kinds(session, user_id, course_id)
+
+
 def finish_lesson(session: Session, user_id: int, course_id: int, lesson_id: int) -> float:
     """Mark a lesson finished: a start event the first time, a progress event with the
     course's new fraction, and a complete event when every lesson is done. Returns the

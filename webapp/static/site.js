@@ -105,3 +105,38 @@ function setUpEnhancedForms() {
 }
 
 document.addEventListener("DOMContentLoaded", setUpEnhancedForms);
+
+// The lesson player: start where the learner stopped, and tell the server where they are
+// every 15 seconds of playing, when they pause and when the lesson ends.
+function setUpPlayer() {
+  const media = document.querySelector(".player .media");
+  if (!media) return;
+  const start = Number(media.dataset.start || 0);
+  if (start > 0) {
+    const seek = () => { media.currentTime = start; };
+    if (media.readyState >= 1) seek(); else media.addEventListener("loadedmetadata", seek, { once: true });
+  }
+  const url = media.dataset.positionUrl;
+  if (!url) return;
+  let lastSent = -1;
+  const send = () => {
+    const seconds = Math.floor(media.currentTime || 0);
+    if (seconds === lastSent) return;
+    lastSent = seconds;
+    const body = new FormData();
+    body.append("csrf_token", media.dataset.csrf);
+    body.append("position", String(seconds));
+    fetch(url, { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then((response) => response.ok ? response.json() : null)
+      .then((answer) => { if (answer && answer.finished) announce(media.dataset.finished || ""); })
+      .catch(() => {});
+  };
+  let timer = null;
+  media.addEventListener("play", () => { timer = window.setInterval(send, 15000); });
+  const stop = () => { if (timer) window.clearInterval(timer); timer = null; send(); };
+  media.addEventListener("pause", stop);
+  media.addEventListener("ended", stop);
+  window.addEventListener("pagehide", () => { if (!media.paused) send(); });
+}
+
+document.addEventListener("DOMContentLoaded", setUpPlayer);

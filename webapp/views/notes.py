@@ -22,7 +22,9 @@ bp = Blueprint("notes", __name__)
 def add(course_id: int):
     """Save a note from the course page."""
     form = NoteForm()
-    back = url_for("pages.course", course_id=course_id) + "#notes"
+    back = safe_next(
+        request.form.get("next"), url_for("pages.course", course_id=course_id) + "#notes"
+    )
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:

@@ -13,7 +13,7 @@ from catalogue.errors import NotFound
 from catalogue.models import Area
 from catalogue.services import columns as column_service
 from catalogue.services import courses as course_service
-from catalogue.services import engagement, social
+from catalogue.services import engagement, playback, social
 from recommender.serving import feed, similar
 from search.service import SearchRequest, search
 from search.store import IndexMissing
@@ -106,8 +106,9 @@ def course(course_id: int):
     db = get_session()
     also = similar(db, current_model(), course_id, limit=SIMILAR_ITEMS)
     note_form, my_notes, mine, lessons_state = None, [], None, None
-    feedback_form = None
+    feedback_form, resume = None, None
     if current_user.is_authenticated:
+        resume = playback.resume_point(db, current_user.id, course_id)
         lessons_state = engagement.lesson_progress(db, current_user.id, course_id)
         if not engagement.record_view(db, current_user.id, course_id):
             log.warning("course view not recorded: the database is busy")
@@ -129,6 +130,7 @@ def course(course_id: int):
         my_notes=my_notes,
         mine=mine,
         lessons_state=lessons_state,
+        resume=resume,
         form=PlainForm(),
         threads=social.comment_threads(db, course_id),
         comment_form=CommentForm() if current_user.is_authenticated else None,
