@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import threading
 import time
 import traceback
 from typing import Any
@@ -23,6 +24,10 @@ class JobTimedOut(RuntimeError):
     """The job ran past its timeout and was stopped."""
 
 
+class JobInterrupted(RuntimeError):
+    """The worker was stopping, so the job's process was stopped before it finished."""
+
+
 def _child(func, context: JobContext, results) -> None:
     try:
         results.put(("ok", func(context)))
@@ -30,8 +35,11 @@ def _child(func, context: JobContext, results) -> None:
         results.put(("error", "".join(traceback.format_exception_only(type(exc), exc)).strip()))
 
 
-def _isolated(job: Job, context: JobContext) -> dict[str, Any]:
-    """Run the job in a child process; stop it at the timeout."""
+def _isolated(
+    job: Job, context: JobContext, cancel: threading.Event | None = None
+) -> dict[str, Any]:
+    """Run the job in a child process; stop it at the timeout, or as soon as `cancel` is set
+    (the worker is stopping: it should not outlive the site by a whole training run)."""
     spawn = multiprocessing.get_context("spawn")
     results = spawn.Queue()
     process = spawn.Process(target=_child, args=(job.func, context, results), daemon=True)
@@ -56,8 +64,14 @@ def _isolated(job: Job, context: JobContext) -> dict[str, Any]:
                     raise JobTimedOut(
                         f"{job.id} ran longer than {job.timeout_seconds:g} s and was stopped"
                     ) from None
+                if cancel is not None and cancel.is_set():
+                    raise JobInterrupted(
+                        f"{job.id} was stopped: the worker was stopping"
+                    ) from None
     finally:
-        process.join(10 if time.monotonic() <= deadline else 0)  # let a finished job exit
+        stopping = cancel is not None and cancel.is_set()
+        # Let a finished job's process exit by itself.
+        process.join(10 if time.monotonic() <= deadline and not stopping else 0)
         if process.is_alive():
             process.terminate()
             process.join(5)
@@ -76,8 +90,10 @@ def run_job(
     *,
     trigger: str = "manual",
     isolated: bool | None = None,
+    cancel: threading.Event | None = None,
 ) -> tuple[JobOutcome, dict[str, Any]]:
-    """Run a job, recording its start, end, outcome and figures."""
+    """Run a job, recording its start, end, outcome and figures; an isolated job is stopped
+    (and recorded as failed) when `cancel` is set."""
     run_id = None
     if not job.quiet:
         with sessions() as session:
@@ -86,9 +102,12 @@ def run_job(
     outcome, figures, error = JobOutcome.SUCCEEDED, {}, None
     try:
         in_child = job.isolated if isolated is None else isolated
-        figures = _isolated(job, context) if in_child else job.func(context)
+        figures = _isolated(job, context, cancel) if in_child else job.func(context)
     except JobTimedOut as exc:
         outcome, error = JobOutcome.TIMED_OUT, exc
+    except JobInterrupted as exc:
+        outcome, error = JobOutcome.FAILED, exc
+        log.warning("%s", exc)
     except Exception as exc:
         outcome, error = JobOutcome.FAILED, exc
         log.exception("job %s failed", job.id)

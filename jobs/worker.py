@@ -97,6 +97,8 @@ class Worker:
     ) -> None:
         self.context = context
         self.sessions = sessions
+        # Set when the worker stops: running jobs' processes are stopped rather than awaited.
+        self._stopping = threading.Event()
         self.jobs = list(jobs)
         self.timezone = ZoneInfo(timezone)
         self.scheduler = BackgroundScheduler(
@@ -106,7 +108,9 @@ class Worker:
         )
 
     def _run(self, job: Job, trigger: str) -> None:
-        outcome, _figures = run_job(job, self.context, self.sessions, trigger=trigger)
+        outcome, _figures = run_job(
+            job, self.context, self.sessions, trigger=trigger, cancel=self._stopping
+        )
         log.info("job %s (%s): %s", job.id, trigger, outcome)
 
     def due_now(self, now: datetime | None = None) -> list[tuple[Job, str]]:
@@ -144,7 +148,8 @@ class Worker:
         self.scheduler.start()
 
     def stop(self) -> None:
-        """Stop scheduling and wait for running jobs."""
+        """Stop scheduling, stop the running jobs' processes and wait for them to end."""
+        self._stopping.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
 

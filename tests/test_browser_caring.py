@@ -19,9 +19,17 @@ from tests.browser_support import (
 # Interactive elements that must be at least 48 × 48 px in caring mode (links inside running
 # text are exempt, as in WCAG 2.5.5).
 TARGETS = (
-    "button:not([hidden]), input:not([type=hidden]), select, textarea, nav a, "
-    ".card-title a, .quick-link, .pagination a, .column-list a, .facets a, .breadcrumb a"
+    "button:not([hidden]), input:not([type=hidden]):not([type=checkbox]):not([type=radio]), "
+    "select, textarea, nav a, .card-title a, .quick-link, .pagination a, .column-list a, "
+    ".facets a, .breadcrumb a, details summary"
 )
+# A checkbox or radio button is operated through its label too: the label must be 48 px high.
+MEASURE_CHOICES = """() => Array.from(document.querySelectorAll(
+    'input[type=checkbox], input[type=radio]'))
+  .filter((e) => e.offsetParent !== null)
+  .map((e) => { const label = document.querySelector(`label[for="${e.id}"]`);
+                const r = (label || e).getBoundingClientRect();
+                return {what: e.outerHTML.slice(0, 80), width: r.width, height: r.height}; })"""
 MEASURE_TARGETS = """(selector) => Array.from(document.querySelectorAll(selector))
   .filter((e) => e.offsetParent !== null)
   .map((e) => { const r = e.getBoundingClientRect();
@@ -38,6 +46,9 @@ def switch_on(page, base: str, path: str = "/") -> None:
 
 def caring_paths(courses) -> list[str]:
     return ["/", f"/courses/{courses['taiji']}", "/search?q=太极", "/smart-living"]
+
+
+TARGET_PATHS = ("/signup", "/micro", "/areas/elderly")
 
 
 def test_the_switch_makes_text_larger_and_spacing_wider_on_every_page(browser, site):
@@ -76,13 +87,14 @@ def test_every_target_is_at_least_48_px_and_the_layout_is_one_column(browser, si
         assert any(t["height"] < 48 for t in normal), "the check must see small targets"
         switch_on(page, base)
         small = {}
-        for path in caring_paths(courses):
+        for path in [*caring_paths(courses), *TARGET_PATHS]:
             page.goto(base + path)
             found = [
                 t
                 for t in page.evaluate(MEASURE_TARGETS, TARGETS)
                 if t["width"] < 48 or t["height"] < 48
             ]
+            found += [t for t in page.evaluate(MEASURE_CHOICES) if t["height"] < 48]
             if found:
                 small[path] = found
             overflow = page.evaluate(
@@ -240,3 +252,29 @@ def test_screenshots_of_the_main_pages_in_both_modes(browser, site):
                 assert screenshot(page, f"{name}-{device}-caring").stat().st_size > 10_000
         finally:
             context.close()
+
+
+def test_a_learners_pages_in_caring_mode_keep_large_targets_and_aaa_contrast(browser, site):
+    base, courses = site
+    context, page = new_page(browser, PHONE)
+    try:
+        switch_on(page, base)
+        sign_up(page, base, "gu@example.cn")
+        page.goto(f"{base}/courses/{courses['taiji']}")
+        lesson = page.locator("#lessons a").first.get_attribute("href")
+        problems = {}
+        for path in [f"/courses/{courses['taiji']}", lesson, "/me/learning", "/me/notes"]:
+            page.goto(base + path)
+            small = [
+                t
+                for t in page.evaluate(MEASURE_TARGETS, TARGETS)
+                if t["width"] < 48 or t["height"] < 48
+            ]
+            small += [t for t in page.evaluate(MEASURE_CHOICES) if t["height"] < 48]
+            violations = axe_violations(page, [*WCAG_AA, "wcag2aaa"])
+            if small or violations:
+                problems[path] = {"small": small, "axe": violations}
+        screenshot(page, "course-learner-phone-caring")
+        assert problems == {}
+    finally:
+        context.close()

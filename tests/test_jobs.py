@@ -81,6 +81,21 @@ def test_an_isolated_job_past_its_timeout_is_stopped(engine, tmp_path):
     assert "was stopped" in stopped.error and ok.figures == {"done": 1}
 
 
+def test_a_running_job_is_stopped_when_the_worker_stops(engine, tmp_path):
+    sessions = make_session_factory(engine)
+    cancel = threading.Event()
+    threading.Timer(1.0, cancel.set).start()
+    started = time.monotonic()
+    outcome, _ = run_job(
+        job(slow, timeout_seconds=60), context(engine, tmp_path), sessions, cancel=cancel
+    )
+    # Stopped within seconds, not after the job's 30 s or its 60 s timeout.
+    assert outcome == JobOutcome.FAILED and time.monotonic() - started < 10
+    with sessions() as session:
+        [stopped] = recent_runs(session)
+    assert "the worker was stopping" in stopped.error and stopped.finished_at
+
+
 def test_a_quiet_job_records_only_runs_that_did_something(engine, tmp_path):
     sessions = make_session_factory(engine)
     run_job(job(idle, quiet=True), context(engine, tmp_path), sessions, isolated=False)

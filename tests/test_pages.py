@@ -25,7 +25,7 @@ def test_course_page_shows_lessons(client, session):
     course = make_course(session, title="太极拳入门", lessons=3, subjects=["太极"])
     session.commit()
     html = client.get(f"/courses/{course.id}").get_data(as_text=True)
-    assert "<h1>太极拳入门</h1>" in html
+    assert "<h1 data-read-aloud>太极拳入门</h1>" in html
     assert html.count('class="lesson-length"') == 3
     assert "第3讲" in html and "太极" in html
     assert "15 分钟" in html
