@@ -149,16 +149,17 @@ def build_index(documents: Sequence[Document], fields: Sequence[str] = ("title",
     return index
 
 
-def _with_feedback(searcher, whoosh_query, terms, hits, boosts, depth: int):
-    """The query's matches re-ranked by the RM3-expanded query (`search.feedback`)."""
+def _with_feedback(searcher, terms, hits, boosts, depth: int):
+    """The query's first FEEDBACK_DEPTH matches re-ranked by the RM3-expanded query
+    (`search.feedback`), as catalogue searches are."""
     best = hits.top_n[: feedback.FEEDBACK_DOCS]
     words = [
         (score, analyze(" ".join(searcher.stored_fields(docnum).get(f, "") for f in boosts)))
         for score, docnum in best
     ]
     weights = feedback.expanded_weights(terms, words)
-    matched = set(searcher.docs_for_query(whoosh_query))
-    return searcher.search(weighted_query(weights, boosts), limit=depth, filter=matched)
+    candidates = {docnum for _score, docnum in hits.top_n[: feedback.FEEDBACK_DEPTH]}
+    return searcher.search(weighted_query(weights, boosts), limit=depth, filter=candidates)
 
 
 def evaluate(
@@ -193,7 +194,7 @@ def evaluate(
             whoosh_query = text_query(terms, boosts, require_all=require_all)
             hits = searcher.search(whoosh_query, limit=depth)
             if use_feedback and feedback.applies(len(term_groups(query.text))):
-                hits = _with_feedback(searcher, whoosh_query, terms, hits, boosts, depth)
+                hits = _with_feedback(searcher, terms, hits, boosts, depth)
             ranked = [doc_ids[docnum] for _, docnum in hits.top_n]
             gains = {doc: gain(grade) for doc, grade in judged.items()}
             ndcgs.append(ndcg_at_k(ranked, gains, 10))

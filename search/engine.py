@@ -246,13 +246,7 @@ class Engine:
         ids, tf = self.postings.get(reader, segid, clause.field, clause.term)
         if not len(ids):
             return ids, None
-        if not searcher.schema[clause.field].scorable:
-            return ids, tf * clause.boost
-        idf = searcher.idf(clause.field, clause.term)
-        avgfl = searcher.avg_field_length(clause.field) or 1
-        fl = self.segments.lengths(reader, segid, clause.field)[ids]
-        score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-        return ids, score * clause.boost
+        return ids, self._weights(searcher, reader, segid, clause, ids, tf, K1, B)
 
     def _segment(self, searcher, reader, segid, query: TextQuery, K1, B, deadline):
         count = reader.doc_count_all()
@@ -284,24 +278,67 @@ class Engine:
             matched = main | alternative
         return matched, scores
 
-    def rescored(self, matches: list, extra: list, scale: float) -> list:
-        """The same matches, each scored `scale` × its score plus its score in `extra` (the
-        matches of another query over the same index; 0 where it did not match)."""
+    def rescored(
+        self,
+        searcher,
+        matches: list,
+        clauses: Sequence[Clause],
+        *,
+        scale: float,
+        depth: int,
+        K1: float,
+        B: float,
+        deadline: float = math.inf,
+    ) -> list:
+        """The same matches; the `depth` best are scored `scale` × their score plus the
+        clauses' scores, the others `scale` × their score (so they stay below: the clauses only
+        add). Each clause is looked up at the candidates only (a binary search per candidate in
+        its posting list), so a long posting list costs little. Raises OutOfTime."""
+        best, _scores = self.top(matches, depth)
         out = []
-        for part, other in zip(matches, extra, strict=True):
-            if part.segid != other.segid:
-                raise ValueError("matches of different index versions")
-            at = np.searchsorted(other.docs, part.docs)
-            found = at < len(other.docs)
-            found[found] = other.docs[at[found]] == part.docs[found]
-            added = np.zeros(len(part.docs))
-            added[found] = other.scores[at[found]]
-            out.append(
-                SegmentMatches(
-                    part.reader, part.segid, part.offset, part.docs, scale * part.scores + added
-                )
-            )
+        for part in matches:
+            end = part.offset + part.reader.doc_count_all()
+            local = np.sort(best[(best >= part.offset) & (best < end)])
+            scores = scale * part.scores
+            if len(local):
+                local = local - part.offset
+                added = np.zeros(len(local))
+                for clause in clauses:
+                    added += self._clause_at(searcher, part, clause, local, K1, B, deadline)
+                at = np.searchsorted(part.docs, local)
+                scores[at] += added
+            out.append(SegmentMatches(part.reader, part.segid, part.offset, part.docs, scores))
         return out
+
+    def _clause_at(
+        self, searcher, part: SegmentMatches, clause: Clause, docs: np.ndarray, K1, B, deadline
+    ) -> np.ndarray:
+        """The clause's score at each of the given (ascending, local) documents; 0 elsewhere."""
+        if time.perf_counter() > deadline:
+            raise OutOfTime
+        ids, tf = self.postings.get(part.reader, part.segid, clause.field, clause.term)
+        out = np.zeros(len(docs))
+        if not len(ids):
+            return out
+        at = np.searchsorted(ids, docs)
+        inside = at < len(ids)
+        hit = np.zeros(len(docs), dtype=bool)
+        hit[inside] = ids[at[inside]] == docs[inside]
+        if not hit.any():
+            return out
+        out[hit] = self._weights(
+            searcher, part.reader, part.segid, clause, docs[hit], tf[at[hit]], K1, B
+        )
+        return out
+
+    def _weights(self, searcher, reader, segid, clause: Clause, docs, tf, K1, B) -> np.ndarray:
+        """BM25F scores (× the clause's boost) of a term at documents with these frequencies."""
+        if not searcher.schema[clause.field].scorable:
+            return tf * clause.boost
+        idf = searcher.idf(clause.field, clause.term)
+        avgfl = searcher.avg_field_length(clause.field) or 1
+        fl = self.segments.lengths(reader, segid, clause.field)[docs]
+        return clause.boost * idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
     # -- filters and facets --------------------------------------------------------------
 

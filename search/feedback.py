@@ -6,7 +6,8 @@ when walking") uses many words, several of them incidental; the courses that mat
 say, in their own words, what the question is about. RM3 reads the analysed words of the
 first `FEEDBACK_DOCS` matches, weighs each word by how much of each document it makes up
 and how well that document matched (p(q|d) ∝ exp(score)), and adds the `FEEDBACK_TERMS`
-heaviest to the query, the query's own words keeping half the weight.
+heaviest to the query, the query's own words keeping half the weight; the first
+`FEEDBACK_DEPTH` matches are re-ranked by the expanded query.
 
 Short keyword queries (fewer than `MIN_QUERY_WORDS` words) are precise as typed and are not
 expanded: feedback would pull in what the first results happen to share. Expansion only
@@ -25,6 +26,8 @@ from collections.abc import Iterable, Sequence
 
 FEEDBACK_DOCS = 10
 FEEDBACK_TERMS = 10
+# The first-pass matches re-ranked by the expanded query (Anserini's default depth).
+FEEDBACK_DEPTH = 1000
 ORIGINAL_WEIGHT = 0.5
 MIN_QUERY_WORDS = 4
 

@@ -391,8 +391,8 @@ FEEDBACK_FIELDS = ("title", "summary", "subjects")
 
 def _with_feedback(searcher, query: TextQuery, matches: list, words: int, deadline: float):
     """Matches of a question-like query (`feedback.applies`) re-scored with the words of its
-    best matches (RM3, `search.feedback`); the matches themselves do not change. Without
-    time left for the second pass, the matches keep their own scores."""
+    best matches (RM3, `search.feedback`): the first FEEDBACK_DEPTH are re-ranked, the matches
+    themselves do not change. Without time left for it, the matches keep their own scores."""
     own = query.terms()
     if not own or not feedback.applies(words) or total(matches) < 2:
         return matches
@@ -407,22 +407,27 @@ def _with_feedback(searcher, query: TextQuery, matches: list, words: int, deadli
         return matches
     # RM3 is additive over terms: the first pass gave each of the query's own terms weight 1,
     # so the expanded score is that score × (its share ÷ term count) plus the model's part.
-    share = feedback.ORIGINAL_WEIGHT / len(own)
-    expansion = TextQuery(
-        (
-            tuple(
-                Clause(field, word, TEXT_FIELDS[field] * (1 - feedback.ORIGINAL_WEIGHT) * weight)
-                for word, weight in model.items()
-                for field in WORD_FIELDS
-            ),
-        ),
-        require_all=False,
-    )
+    clauses = [
+        Clause(field, word, TEXT_FIELDS[field] * (1 - feedback.ORIGINAL_WEIGHT) * weight)
+        for word, weight in model.items()
+        # Where the words came from; descriptions and lesson lists would add long posting
+        # lists for little (measured in docs/benchmarks.md).
+        for field in FEEDBACK_FIELDS
+    ]
+    weighting = searcher.weighting
     try:
-        extra = _match(searcher, expansion, deadline)
+        return _ENGINE.rescored(
+            searcher,
+            matches,
+            clauses,
+            scale=feedback.ORIGINAL_WEIGHT / len(own),
+            depth=feedback.FEEDBACK_DEPTH,
+            K1=weighting.K1,
+            B=weighting.B,
+            deadline=deadline,
+        )
     except OutOfTime:
         return matches
-    return _ENGINE.rescored(matches, extra, share)
 
 
 def _match(searcher, query: TextQuery | None, deadline: float = math.inf) -> list:
