@@ -79,6 +79,15 @@ def _positive_csr(rows, cols, weights, shape) -> sp.csr_matrix:
     return matrix
 
 
+def epoch_seconds(column, dialect: str):
+    """A timestamp column as seconds since 1970 (a float), computed by the database."""
+    if dialect == "postgresql":
+        # extract() is numeric (a Decimal per row in Python); as float8 it is a float.
+        return cast(func.extract("epoch", column), Float)
+    # SQLite keeps UTC text; %s gives whole seconds, enough for decay and order.
+    return cast(func.strftime("%s", column), Float)
+
+
 def _event_chunks(
     connection: Connection, since: datetime | None, kinds: list[str], chunk: int
 ) -> Iterator[np.ndarray]:
@@ -87,11 +96,7 @@ def _event_chunks(
     made per event beyond the row tuple."""
     events = Event.__table__
     code = case({kind: n for n, kind in enumerate(kinds)}, value=events.c.kind, else_=-1)
-    if connection.dialect.name == "postgresql":
-        # extract() is numeric (a Decimal per row in Python); as float8 it is a float.
-        seconds = cast(func.extract("epoch", events.c.created_at), Float)
-    else:  # SQLite keeps UTC text; %s gives whole seconds, enough for decay and order
-        seconds = cast(func.strftime("%s", events.c.created_at), Float)
+    seconds = epoch_seconds(events.c.created_at, connection.dialect.name)
     stmt = select(events.c.user_id, events.c.course_id, code, seconds).order_by(events.c.id)
     if since is not None:
         stmt = stmt.where(events.c.created_at >= since)

@@ -9,6 +9,7 @@ popular and new courses of their interest areas.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections.abc import Iterable, Sequence
@@ -17,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import scipy.sparse as sp
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from catalogue.models import Course, CourseStatus, Event, EventKind
@@ -26,6 +27,7 @@ from recommender.artefacts import Model
 from recommender.config import TrainingConfig
 from recommender.content import course_text, most_similar
 from recommender.foldin import LearnerFactors, explain, fold_in, gram
+from recommender.interactions import epoch_seconds
 
 # The action a reason names, strongest first.
 ACTIONS = (
@@ -121,21 +123,30 @@ def learner_history(
 ) -> History:
     """The learner's events, weighted and decayed as training weighs them."""
     now = now or datetime.now(UTC)
-    stmt = select(Event.course_id, Event.kind, Event.created_at).where(Event.user_id == user_id)
+    events = Event.__table__
+    seconds = epoch_seconds(events.c.created_at, session.get_bind().dialect.name)
+    # Plain values (no enum or datetime object per row): a long history is thousands of events.
+    stmt = select(events.c.course_id, cast(events.c.kind, String), seconds).where(
+        events.c.user_id == user_id
+    )
     if config.window_days:
-        stmt = stmt.where(Event.created_at >= now - timedelta(days=config.window_days))
+        stmt = stmt.where(events.c.created_at >= now - timedelta(days=config.window_days))
     history = History()
+    rows = session.execute(stmt.order_by(events.c.id)).all()
+    if not rows:
+        return history
+    ages = now.timestamp() - np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+    decays = config.decay(ages).tolist()
+    weights = config.event_weights
     rank = {kind.value: n for n, kind in enumerate(ACTIONS)}
-    for course_id, kind, created in session.execute(stmt.order_by(Event.id)):
-        kind = str(kind)
+    for (course_id, kind, _seconds), decay in zip(rows, decays, strict=True):
         if kind == EventKind.DISMISS:
             history.dismissed.add(course_id)
             continue
         history.engaged.add(course_id)
-        created = created if created.tzinfo else created.replace(tzinfo=UTC)
-        age = (now - created).total_seconds()
-        weight = config.event_weights.get(kind, 0.0) * float(config.decay(age))
-        history.weights[course_id] = history.weights.get(course_id, 0.0) + weight
+        history.weights[course_id] = history.weights.get(course_id, 0.0) + (
+            weights.get(kind, 0.0) * decay
+        )
         if kind in rank and rank[kind] < rank.get(history.actions.get(course_id, ""), 99):
             history.actions[course_id] = kind
     return history
@@ -256,6 +267,8 @@ def feed(
         items = _personal(session, model, factors, history, excluded, learner, config)
     personal = bool(items)
     items = diversify(items, limit, config.max_area_share)
+    if personal:
+        items = _explained(session, model, factors, history, items)
     if model is not None and model.content is not None and history.weights:
         fresh = _new_by_content(session, model, history, excluded, config)
         items = _interleave(items, fresh, limit, config.max_new_share)
@@ -284,7 +297,6 @@ def _personal(
     top = top[np.argsort(-scores[top], kind="stable")]
     top = top[np.isfinite(scores[top])]
     info = _published(session, [int(model.item_ids[r]) for r in top])
-    titles = _published(session, list(history.actions))
     items = []
     for row in top:
         course_id = int(model.item_ids[row])
@@ -294,19 +306,38 @@ def _personal(
         score = float(scores[row])
         if learner.caring_mode:
             score = _caring(score, area, minutes, config)
-        source_row, _weight = explain(factors, model.item_factors, int(row))
-        reason = Reason("also_liked")
-        if source_row is not None:
-            source = int(model.item_ids[source_row])
-            reason = Reason(
-                "because",
-                source,
-                titles.get(source, ("", "", 0))[0] or None,
-                history.actions.get(source),
-            )
-        items.append(FeedItem(course_id, title, area, minutes, score, reason))
+        # The reason is worked out for the items finally shown (`_explained`).
+        items.append(FeedItem(course_id, title, area, minutes, score, Reason("also_liked")))
     items.sort(key=lambda item: -item.score)
     return items
+
+
+def _explained(
+    session: Session,
+    model: Model,
+    factors: LearnerFactors,
+    history: History,
+    items: list[FeedItem],
+) -> list[FeedItem]:
+    """Personal items with their reason: the learner's course that contributes most to each
+    (`because`), else `also_liked`."""
+    sources: dict[int, int] = {}
+    for item in items:
+        row = model.item_row(item.course_id)
+        source_row = explain(factors, model.item_factors, row)[0] if row is not None else None
+        if source_row is not None:
+            sources[item.course_id] = int(model.item_ids[source_row])
+    titles = _published(session, sorted(set(sources.values())))
+    out = []
+    for item in items:
+        source = sources.get(item.course_id)
+        if source is None:
+            out.append(item)
+            continue
+        title = titles.get(source, ("", "", 0))[0] or None
+        reason = Reason("because", source, title, history.actions.get(source))
+        out.append(dataclasses.replace(item, reason=reason))
+    return out
 
 
 def _interleave(

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from catalogue.models import Event, Lesson
 from catalogue.services.activity import record_event
-from catalogue.services.engagement import my_learning, standing, toggle
+from catalogue.services.courses import withdraw_course
+from catalogue.services.engagement import in_progress, my_learning, standing, toggle
 from catalogue.services.users import register_user
 from tests.helpers import login, make_course, make_provider, page_token
 
@@ -162,3 +163,23 @@ def test_sharing_records_a_share_and_gives_the_link(client, session):
     assert kinds(session, ann).count("share") == 2
     assert client.post(f"/courses/{taiji}/share").status_code == 400
     assert client.post("/courses/999999/share", data={"csrf_token": token}).status_code == 404
+
+
+def test_continue_learning_lists_started_unfinished_courses_newest_first(session):
+    ann, taiji, phone = setup(session)
+    provider = make_provider(session).id
+    done = make_course(session, provider, title="已学完的课").id
+    gone = make_course(session, provider, title="下架的课").id
+    now = datetime.now(UTC)
+    record_event(session, ann, taiji, "start", at=now - timedelta(days=3))
+    record_event(session, ann, taiji, "progress", value=0.5, at=now - timedelta(days=2))
+    record_event(session, ann, phone, "start", at=now - timedelta(days=1))
+    record_event(session, ann, done, "start", at=now - timedelta(hours=5))
+    record_event(session, ann, done, "complete", at=now - timedelta(hours=4))
+    record_event(session, ann, gone, "start", at=now)
+    withdraw_course(session, gone)
+    session.commit()
+    entries = in_progress(session, ann)
+    assert [(e.course_id, e.progress) for e in entries] == [(phone, 0.0), (taiji, 0.5)]
+    assert in_progress(session, ann, limit=1)[0].course_id == phone
+    assert [e.course_id for e in my_learning(session, ann).in_progress] == [phone, taiji]

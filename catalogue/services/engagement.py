@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -146,6 +146,44 @@ def my_learning(session: Session, user_id: int, limit: int = 50) -> MyLearning:
         return sorted(entries, key=lambda e: e.at, reverse=True)[:limit]
 
     return MyLearning(newest(saved), newest(in_progress), newest(completed), newest(history))
+
+
+def in_progress(session: Session, user_id: int, limit: int = 4) -> list[LearningEntry]:
+    """The learner's started but not completed published courses, most recently active
+    first: the home page's "continue learning" (one grouped query, not every list)."""
+    kind = Event.kind
+    rows = session.execute(
+        select(
+            Event.course_id,
+            func.max(Event.created_at),
+            # Progress only grows (a lesson once done stays done): the largest is the latest.
+            func.max(case((kind == EventKind.PROGRESS, Event.value))),
+        )
+        .where(Event.user_id == user_id, kind.in_(_JOURNEY))
+        .group_by(Event.course_id)
+        .having(func.sum(case((kind == EventKind.COMPLETE, 1), else_=0)) == 0)
+        .order_by(func.max(Event.created_at).desc())
+        .limit(limit * 3)  # room for courses withdrawn since
+    ).all()
+    if not rows:
+        return []
+    info = {
+        cid: (title, str(area), minutes or 0)
+        for cid, title, area, minutes in session.execute(
+            select(Course.id, Course.title, Course.area, Course.duration_minutes).where(
+                Course.id.in_([r[0] for r in rows]), Course.status == CourseStatus.PUBLISHED
+            )
+        )
+    }
+    entries = [
+        LearningEntry(cid, *info[cid], at, float(progress or 0.0))
+        for cid, at, progress in rows
+        if cid in info
+    ]
+    return entries[:limit]
+
+
+_JOURNEY = (EventKind.START, EventKind.PROGRESS, EventKind.COMPLETE)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def home():
     for_you, in_progress = None, []
     if current_user.is_authenticated:
         for_you = feed(db, current_model(), current_learner(), limit=FEED_ITEMS).items
-        in_progress = engagement.my_learning(db, current_user.id).in_progress[:IN_PROGRESS_ITEMS]
+        in_progress = engagement.in_progress(db, current_user.id, IN_PROGRESS_ITEMS)
     return render_template(
         "home.html",
         for_you=for_you,
