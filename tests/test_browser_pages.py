@@ -11,8 +11,10 @@ import wave
 import pytest
 from sqlalchemy import select
 
-from catalogue.models import Event, MediaType, Note, User
+from catalogue.models import Event, MediaType, Note, Provider, Role, User
+from catalogue.services.columns import create_column
 from catalogue.services.courses import CourseData, LessonData, create_course
+from catalogue.services.users import register_user
 from tests.browser_support import (
     DESKTOP,
     PHONE,
@@ -87,7 +89,20 @@ PAGES = [
     "/areas/elderly",
     "/signup",
     "/login",
+    "/micro",
+    "/reading",
+    "/smart-living",
 ]
+
+DUPLICATE_IDS = """() => { const seen = new Set(), twice = [];
+   for (const e of document.querySelectorAll('[id]')) {
+     if (seen.has(e.id)) twice.push(e.id); seen.add(e.id); }
+   return twice; }"""
+
+
+def first_lesson(page, base: str, course_id: int) -> str:
+    page.goto(f"{base}/courses/{course_id}")
+    return page.locator("#lessons a").first.get_attribute("href")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -96,8 +111,10 @@ def test_public_pages_have_no_wcag_aa_violations(browser, site, viewport):
     context, page = new_page(browser, viewport)
     try:
         found = {}
-        for path in [*PAGES, f"/courses/{courses['taiji']}"]:
+        lesson = first_lesson(page, base, courses["taiji"])
+        for path in [*PAGES, f"/courses/{courses['taiji']}", lesson]:
             page.goto(base + path)
+            assert page.evaluate(DUPLICATE_IDS) == [], path
             violations = axe_violations(page, WCAG_AA)
             if violations:
                 found[path] = violations
@@ -112,14 +129,10 @@ def test_learner_pages_have_no_wcag_aa_violations(browser, site):
     try:
         sign_up(page, base, "lin@example.cn")
         found = {}
-        for path in [f"/courses/{courses['taiji']}", "/me/learning", "/me/notes", "/"]:
+        lesson = first_lesson(page, base, courses["taiji"])
+        for path in [f"/courses/{courses['taiji']}", lesson, "/me/learning", "/me/notes", "/"]:
             page.goto(base + path)
-            duplicates = page.evaluate(
-                """() => { const seen = new Set(), twice = [];
-                   for (const e of document.querySelectorAll('[id]')) {
-                     if (seen.has(e.id)) twice.push(e.id); seen.add(e.id); }
-                   return twice; }"""
-            )
+            duplicates = page.evaluate(DUPLICATE_IDS)
             assert duplicates == [], f"{path} repeats the ids {duplicates}"
             violations = axe_violations(page, WCAG_AA)
             if violations:
@@ -127,6 +140,73 @@ def test_learner_pages_have_no_wcag_aa_violations(browser, site):
             name = path.strip("/").replace("/", "-") or "home"
             screenshot(page, f"{re.sub(r'[^a-z0-9-]', '', name)}-learner-normal")
         assert found == {}
+    finally:
+        context.close()
+
+
+def test_staff_pages_have_no_wcag_aa_violations(browser, site, session):
+    base, _courses = site
+    provider = session.scalars(select(Provider)).first()
+    register_user(session, "editor@example.cn", "editor-password-1", "编辑", role=Role.EDITOR)
+    register_user(
+        session,
+        "partner@example.cn",
+        "partner-password-1",
+        "教务",
+        role=Role.PARTNER,
+        provider_id=provider.id,
+    )
+    column = create_column(session, "spring", "春季专题", description="春天学什么")
+    session.commit()
+    found = {}
+    for email, password, paths in [
+        (
+            "editor@example.cn",
+            "editor-password-1",
+            [
+                "/editor/search",
+                "/editor/columns/",
+                f"/editor/columns/{column.id}?q=太极",
+                "/editor/comments",
+                "/editor/comments?view=recent",
+            ],
+        ),
+        (
+            "partner@example.cn",
+            "partner-password-1",
+            ["/partner/", "/partner/courses", "/partner/feedback"],
+        ),
+    ]:
+        context, page = new_page(browser)
+        try:
+            page.goto(f"{base}/login")
+            page.get_by_label("邮箱").fill(email)
+            page.get_by_label("密码").fill(password)
+            with page.expect_navigation():
+                page.get_by_role("button", name="登录").click()
+            for path in paths:
+                page.goto(base + path)
+                assert page.evaluate(DUPLICATE_IDS) == [], path
+                violations = axe_violations(page, WCAG_AA)
+                if violations:
+                    found[path] = violations
+        finally:
+            context.close()
+    assert found == {}
+
+
+def test_the_interface_switches_to_english(browser, site):
+    base, courses = site
+    context, page = new_page(browser)
+    try:
+        page.goto(f"{base}/courses/{courses['taiji']}")
+        with page.expect_navigation():
+            page.get_by_role("button", name="English").click()
+        assert page.evaluate("() => document.documentElement.lang") == "en"
+        assert page.get_by_role("button", name="Caring mode").is_visible()
+        assert page.get_by_role("heading", name="Lessons").is_visible()
+        assert page.get_by_role("heading", level=1).inner_text() == "太极拳入门"  # content stays
+        screenshot(page, "course-desktop-english")
     finally:
         context.close()
 
