@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -11,15 +12,20 @@ from search.analysis import mixed_analyzer
 _ANALYZER = mixed_analyzer()
 
 
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(term, start, end) of each analysed word of a text, cached: the titles and summaries
+    of popular courses are highlighted over and over, and analysis is most of the cost."""
+    return tuple((t.text, t.startchar, t.endchar) for t in _ANALYZER(text, chars=True))
+
+
 def highlight(text: str, terms: Collection[str], *, limit: int | None = None) -> Markup:
     """The text (cut to `limit` characters around the first match) with matches in <mark>."""
     if not text:
         return Markup("")
     spans: list[tuple[int, int]] = []
     if terms:
-        for token in _ANALYZER(text, chars=True):
-            if token.text in terms:
-                spans.append((token.startchar, token.endchar))
+        spans = [(start, end) for term, start, end in _tokens(text) if term in terms]
     merged: list[list[int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
