@@ -58,6 +58,16 @@ class PermissionDenied(ServiceError):
     code = "FORBIDDEN"
 
 
+class RateLimited(ServiceError):
+    """The caller did this too often in a short time; `retry_after` says when to try again."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Collector:
     """Gathers field errors so a service can report them all at once."""
 

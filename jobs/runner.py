@@ -65,9 +65,7 @@ def _isolated(
                         f"{job.id} ran longer than {job.timeout_seconds:g} s and was stopped"
                     ) from None
                 if cancel is not None and cancel.is_set():
-                    raise JobInterrupted(
-                        f"{job.id} was stopped: the worker was stopping"
-                    ) from None
+                    raise JobInterrupted(f"{job.id} was stopped: the worker was stopping") from None
     finally:
         stopping = cancel is not None and cancel.is_set()
         # Let a finished job's process exit by itself.

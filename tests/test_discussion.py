@@ -4,10 +4,22 @@ restore, dismiss, mute) and feedback to the provider as partners read it."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
-from catalogue.models import Comment, CommentReport, CommentStatus, Event, Feedback, Role, User
+from catalogue.errors import RateLimited
+from catalogue.models import (
+    Comment,
+    CommentReport,
+    CommentStatus,
+    Event,
+    Feedback,
+    Role,
+    User,
+    utcnow,
+)
 from catalogue.services import social
 from catalogue.services.users import register_user
 from tests.helpers import csrf_token, login, make_course, make_provider, page_token
@@ -93,6 +105,68 @@ def test_bad_comments_are_refused_with_a_message(app, session):
     assert mei.post(f"/courses/{course}/comments", data={"body": "没有令牌"}).status_code == 400
     assert app.test_client().post(f"/courses/{course}/comments").status_code in (302, 400)
     assert session.scalars(select(Comment.body)).all() == ["第一条"]
+
+
+def test_a_double_submitted_comment_is_stored_once(app, session):
+    course, _other, users = people(session)
+    mei = as_user(app, "mei")
+    first = post_comment(mei, course, "第三讲的例子很好")
+    again = post_comment(mei, course, "第三讲的例子很好")
+    stored = session.scalars(select(Comment)).all()
+    assert len(stored) == 1 and first.headers["Location"] == again.headers["Location"]
+    kinds = session.scalars(select(Event.kind).where(Event.user_id == users["mei"])).all()
+    assert [str(k) for k in kinds].count("comment") == 1
+    # The same words as a reply, or on a new day, are a new comment.
+    post_comment(mei, course, "第三讲的例子很好", parent_id=stored[0].id)
+    stored[0].created_at -= social.DUPLICATE_WINDOW
+    session.commit()
+    post_comment(mei, course, "第三讲的例子很好")
+    assert len(session.scalars(select(Comment)).all()) == 3
+
+
+def test_posting_too_many_comments_is_refused_with_a_wait_and_nothing_lost(app, session):
+    course, _other, users = people(session)
+    burst, window = social.COMMENT_LIMITS[0]
+    for n in range(burst):
+        social.add_comment(session, users["mei"], course, f"第{n}条")
+    session.commit()
+    mei = as_user(app, "mei")
+    response = post_comment(mei, course, "再来一条")
+    follow = mei.get(response.headers["Location"]).get_data(as_text=True)
+    assert "flash-error" in follow and "分钟后再试" in follow
+    assert session.scalars(select(Comment.body).where(Comment.body == "再来一条")).all() == []
+    assert len(session.scalars(select(Comment)).all()) == burst
+    # Another learner is not held back, and the limit lifts once the window has passed.
+    post_comment(as_user(app, "wang"), course, "我也说一句")
+    for comment in session.scalars(select(Comment).where(Comment.user_id == users["mei"])):
+        comment.created_at -= window
+    session.commit()
+    post_comment(mei, course, "再来一条")
+    assert session.scalars(
+        select(Comment.body).where(Comment.body.in_(["再来一条", "我也说一句"]))
+    ).all()
+    assert len(session.scalars(select(Comment)).all()) == burst + 2
+
+
+def test_the_daily_comment_limit_says_when_to_try_again(session):
+    course, _other, users = people(session)
+    most, window = social.COMMENT_LIMITS[1]
+    now = utcnow()
+    for n in range(most):
+        session.add(
+            Comment(
+                user_id=users["wang"],
+                course_id=course,
+                body=f"旧评论{n}",
+                created_at=now - window + timedelta(hours=1, minutes=n % 60),
+            )
+        )
+    session.commit()
+    with pytest.raises(RateLimited) as limited:
+        social.add_comment(session, users["wang"], course, "今天的新评论")
+    assert limited.value.code == "RATE_LIMITED"
+    # The oldest of the day's comments leaves the window in an hour.
+    assert 3500 <= limited.value.retry_after <= 3601
 
 
 def test_reporting_hiding_restoring_and_muting(app, session):

@@ -31,7 +31,10 @@ class Comment(Base):
     """A public comment on a course; replies point at their parent."""
 
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_course_created", "course_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_comments_course_created", "course_id", "created_at"),
+        Index("ix_comments_user_created", "user_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))

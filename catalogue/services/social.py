@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.errors import Collector, NotFound, PermissionDenied
+from catalogue.errors import Collector, NotFound, PermissionDenied, RateLimited
 from catalogue.models import (
     Comment,
     CommentReport,
@@ -26,6 +27,12 @@ from catalogue.services.validation import int_field, text_field
 
 MAX_NOTE = 20_000
 MAX_COMMENT = 2_000
+# Posting limits per learner: (how many comments, in what window). Generous for a learner
+# taking part in a discussion, tight enough to stop a script flooding the course pages.
+COMMENT_LIMITS = ((10, timedelta(minutes=10)), (100, timedelta(days=1)))
+# The same text posted again on the same thread within this window is the same comment
+# (a double click, a resubmitted form), not a new one.
+DUPLICATE_WINDOW = timedelta(hours=1)
 
 
 def _published_course(session: Session, course_id: int) -> Course:
@@ -130,11 +137,50 @@ def add_comment(
             raise NotFound(f"comment {parent_id} is not on course {course_id}")
         # Replies stay one level deep: a reply to a reply joins its thread.
         parent_id = parent.parent_id or parent.id
+    now = utcnow()
+    repeated = session.scalar(
+        select(Comment)
+        .where(
+            Comment.user_id == user_id,
+            Comment.course_id == course_id,
+            Comment.parent_id.is_(None) if parent_id is None else Comment.parent_id == parent_id,
+            Comment.body == text,
+            Comment.created_at > now - DUPLICATE_WINDOW,
+        )
+        .order_by(Comment.id.desc())
+        .limit(1)
+    )
+    if repeated is not None:
+        return repeated
+    _check_posting_rate(session, user_id, now)
     comment = Comment(user_id=user_id, course_id=course_id, parent_id=parent_id, body=text)
     session.add(comment)
     session.flush()
     record_event(session, user_id, course_id, EventKind.COMMENT)
     return comment
+
+
+def _check_posting_rate(session: Session, user_id: int, now: datetime) -> None:
+    """Refuse a comment beyond COMMENT_LIMITS with RateLimited, saying when to try again."""
+    for most, window in COMMENT_LIMITS:
+        recent = session.scalars(
+            select(Comment.created_at)
+            .where(Comment.user_id == user_id, Comment.created_at > now - window)
+            .order_by(Comment.created_at.desc())
+            .limit(most)
+        ).all()
+        if len(recent) >= most:
+            oldest = recent[-1]
+            wait = max(1, int((oldest + window - now).total_seconds()) + 1)
+            raise RateLimited(
+                f"at most {most} comments in {_plain(window)}; try again in {wait} s",
+                retry_after=wait,
+            )
+
+
+def _plain(window: timedelta) -> str:
+    minutes = int(window.total_seconds() // 60)
+    return f"{minutes // 1440} day(s)" if minutes >= 1440 else f"{minutes} minutes"
 
 
 @dataclass

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from catalogue.errors import NotFound, PermissionDenied, ValidationError
+from catalogue.errors import NotFound, PermissionDenied, RateLimited, ValidationError
 from catalogue.services import social
 from webapp.db import get_session
 from webapp.forms import CommentForm, FeedbackForm, ReportForm
@@ -41,6 +42,18 @@ def comment(course_id: int):
     except PermissionDenied:
         db.rollback()
         flash(_("Your account may not post comments at the moment."), "error")
+        return redirect(back)
+    except RateLimited as limited:
+        db.rollback()
+        minutes = max(1, -(-limited.retry_after // 60))
+        flash(
+            ngettext(
+                "Too many comments in a short time. Please try again in %(num)d minute.",
+                "Too many comments in a short time. Please try again in %(num)d minutes.",
+                minutes,
+            ),
+            "error",
+        )
         return redirect(back)
     except ValidationError:
         db.rollback()
