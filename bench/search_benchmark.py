@@ -28,7 +28,7 @@ from search import feedback
 from search.indexer import rebuild
 from search.pinyin import full_pinyin, initials
 from search.ranking import term_groups
-from search.service import SearchRequest, clean_query, search, suggest
+from search.service import SearchRequest, clean_query, posting_cache_bytes, search, suggest
 from search.store import IndexStore
 
 FILTERS = [
@@ -221,6 +221,7 @@ def main() -> None:
         f"{memory['RssAnon']:,.0f} MB private (heap) + {memory['RssFile']:,.0f} MB mapped index "
         "and library files (page cache, shared between workers)"
     )
+    print(f"posting cache: {posting_cache_bytes() / 2**20:,.0f} MB of it kept for later searches")
 
 
 if __name__ == "__main__":

@@ -446,6 +446,11 @@ class Suggestion:
 MAX_EXPANSION = 30
 
 
+def posting_cache_bytes() -> int:
+    """How many bytes of posting arrays this process keeps for later searches."""
+    return _ENGINE.postings.used
+
+
 def suggest(store: IndexStore, prefix: str, limit: int = 8) -> list[Suggestion]:
     """Titles starting with what was typed: characters, pinyin or pinyin initials."""
     key = normalise_title(clean_query(prefix))

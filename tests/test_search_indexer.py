@@ -29,6 +29,7 @@ from sqlalchemy.orm import sessionmaker
 from whoosh import query as q
 
 from catalogue.db import make_engine, make_session_factory, upgrade_database
+from catalogue.demo import generate_demo
 from catalogue.models import Course, CourseStatus, IndexOutbox, OutboxOp
 from catalogue.services.courses import (
     CourseData,
@@ -411,6 +412,25 @@ def test_rebuild_switches_generations_atomically(small, tmp_path):
     worker.close()
 
 
+def test_a_rebuild_with_two_processes_finds_what_one_process_finds(engine, tmp_path):
+    # Enough courses for whoosh to hand batches (of 100) to both worker processes.
+    generate_demo(engine, courses=600, learners=0)
+    sessions = make_session_factory(engine)
+    single, double = IndexStore(tmp_path / "one"), IndexStore(tmp_path / "two")
+    assert rebuild(sessions, single) == rebuild(sessions, double, procs=2)
+    with double.open_index().searcher() as searcher:
+        assert len(list(searcher.reader().leaf_readers())) == 2, "one segment per process"
+    assert indexed_titles(double) == indexed_titles(single) == published_titles(sessions)
+    for text in ("太极拳", "taijiquan", "书法", "智能手机", "photography"):
+        one = search(single, SearchRequest(text), use_cache=False)
+        two = search(double, SearchRequest(text), use_cache=False)
+        assert one.total > 0 and one.total == two.total
+        # Documents are numbered differently across two segments; ties may swap places.
+        assert {h.id for h in one.hits} == {h.id for h in two.hits}
+    single.close()
+    double.close()
+
+
 def test_a_rebuild_keeps_the_generation_that_was_live_until_now(engine, tmp_path, monkeypatch):
     sessions = make_session_factory(engine)
     with sessions() as session:
@@ -630,6 +650,7 @@ def test_the_writer_lock_is_released_when_its_holder_is_killed(tmp_path):
 # killed child and prints its raw wait status.
 INDEXER = """
 import os, sys
+from catalogue.demo import generate_demo
 from catalogue.db import make_engine, make_session_factory
 from search.analysis import analyze, ensure_jieba
 from search.indexer import run_forever
