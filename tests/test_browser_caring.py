@@ -274,7 +274,8 @@ def test_a_learners_pages_in_caring_mode_keep_large_targets_and_aaa_contrast(bro
             violations = axe_violations(page, [*WCAG_AA, "wcag2aaa"])
             if small or violations:
                 problems[path] = {"small": small, "axe": violations}
-        screenshot(page, "course-learner-phone-caring")
+            slug = "-".join(part for part in path.split("/") if part)
+            screenshot(page, f"learner-{slug}-phone-caring")
         assert problems == {}
     finally:
         context.close()
