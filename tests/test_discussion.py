@@ -169,6 +169,40 @@ def test_the_daily_comment_limit_says_when_to_try_again(session):
     assert 3500 <= limited.value.retry_after <= 3601
 
 
+def test_a_long_discussion_is_read_page_by_page_newest_first(app, session):
+    course, other, users = people(session)
+    start = utcnow() - timedelta(days=30)
+    for n in range(57):
+        session.add(
+            Comment(
+                user_id=users["mei"],
+                course_id=course,
+                body=f"第{n:02d}条评论",
+                # Two comments share each moment: the order falls back on their ids.
+                created_at=start + timedelta(hours=n // 2),
+            )
+        )
+    session.commit()
+    visitor = app.test_client()
+    html = visitor.get(f"/courses/{course}").get_data(as_text=True)
+    shown = re.findall(r"第(\d\d)条评论", html)
+    assert shown == [f"{n:02d}" for n in range(56, 6, -1)]
+    older = re.search(r'href="([^"]*comments_before=\d+)[^"]*"', html).group(1)
+    html = visitor.get(older.replace("&amp;", "&")).get_data(as_text=True)
+    assert re.findall(r"第(\d\d)条评论", html) == ["06", "05", "04", "03", "02", "01", "00"]
+    assert "comments_before=" not in html.replace(older, "")
+    assert "更早的评论" not in html and "回到最新评论" in html
+    # Caring mode shows fewer threads a page; an anchor from another course shows none.
+    visitor.set_cookie("caring", "1")
+    html = visitor.get(f"/courses/{course}").get_data(as_text=True)
+    assert len(re.findall(r"第(\d\d)条评论", html)) == 20 and "更早的评论" in html
+    stray = social.add_comment(session, users["wang"], other, "别的课")
+    session.commit()
+    html = visitor.get(f"/courses/{course}?comments_before={stray.id}").get_data(as_text=True)
+    assert re.findall(r"第(\d\d)条评论", html) == []
+    assert visitor.get(f"/courses/{course}?comments_before=abc").status_code == 200
+
+
 def test_reporting_hiding_restoring_and_muting(app, session):
     course, _other, users = people(session)
     wang = as_user(app, "wang")

@@ -192,10 +192,32 @@ class Thread:
     replies: list[tuple[Comment, str]] = field(default_factory=list)
 
 
-def comment_threads(session: Session, course_id: int, limit: int = 50) -> list[Thread]:
-    """The course's discussion: the `limit` newest visible comments, each with its visible
-    replies (replies of a hidden comment are hidden with it)."""
-    tops = session.execute(
+@dataclass
+class Discussion:
+    """One page of a course's discussion; `older` is the comment id to ask for the next,
+    older page with, or None when these are the oldest threads."""
+
+    threads: list[Thread]
+    older: int | None
+
+
+def discussion(
+    session: Session, course_id: int, *, before: int | None = None, limit: int = 50
+) -> Discussion:
+    """The `limit` newest threads of a course (older than comment `before` when given)."""
+    threads = comment_threads(session, course_id, limit=limit + 1, before=before)
+    more = len(threads) > limit
+    threads = threads[:limit]
+    return Discussion(threads, threads[-1].comment.id if more and threads else None)
+
+
+def comment_threads(
+    session: Session, course_id: int, limit: int = 50, before: int | None = None
+) -> list[Thread]:
+    """The course's discussion: the `limit` newest visible comments (those older than comment
+    `before`, when given), each with its visible replies (replies of a hidden comment are
+    hidden with it)."""
+    stmt = (
         select(Comment, User.display_name)
         .join(User, User.id == Comment.user_id)
         .where(
@@ -203,8 +225,18 @@ def comment_threads(session: Session, course_id: int, limit: int = 50) -> list[T
             Comment.parent_id.is_(None),
             Comment.status == CommentStatus.VISIBLE,
         )
-        .order_by(Comment.created_at.desc(), Comment.id.desc())
-        .limit(limit)
+    )
+    if before is not None:
+        anchor = session.get(Comment, before)
+        if anchor is None or anchor.course_id != course_id:
+            return []
+        # Newest first by (time, id): the next page starts strictly after the anchor.
+        stmt = stmt.where(
+            (Comment.created_at < anchor.created_at)
+            | ((Comment.created_at == anchor.created_at) & (Comment.id < anchor.id))
+        )
+    tops = session.execute(
+        stmt.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)
     ).all()
     threads = {comment.id: Thread(comment, name) for comment, name in tops}
     if threads:

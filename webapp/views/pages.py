@@ -17,6 +17,7 @@ from catalogue.services import engagement, playback, social
 from recommender.serving import feed, similar
 from search.service import SearchRequest, search
 from search.store import IndexMissing
+from webapp.caring import caring_on
 from webapp.db import get_session
 from webapp.forms import CommentForm, FeedbackForm, NoteForm, PlainForm, ReportForm
 from webapp.recommendations import current_learner, current_model
@@ -31,6 +32,8 @@ FEED_ITEMS = 8
 IN_PROGRESS_ITEMS = 4
 MICRO_ITEMS = 6
 SIMILAR_ITEMS = 6
+COMMENT_THREADS = 50
+CARING_COMMENT_THREADS = 20
 SORTS = ("newest", "popular")
 
 
@@ -132,7 +135,12 @@ def course(course_id: int):
         lessons_state=lessons_state,
         resume=resume,
         form=PlainForm(),
-        threads=social.comment_threads(db, course_id),
+        discussion=social.discussion(
+            db,
+            course_id,
+            before=int_arg("comments_before", 0) or None,
+            limit=CARING_COMMENT_THREADS if caring_on() else COMMENT_THREADS,
+        ),
         comment_form=CommentForm() if current_user.is_authenticated else None,
         report_form=ReportForm() if current_user.is_authenticated else None,
         feedback_form=feedback_form,
