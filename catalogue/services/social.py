@@ -143,7 +143,7 @@ def add_comment(
         .where(
             Comment.user_id == user_id,
             Comment.course_id == course_id,
-            Comment.parent_id.is_(None) if parent_id is None else Comment.parent_id == parent_id,
+            Comment.parent_id == parent_id,  # IS NULL for a top-level comment
             Comment.body == text,
             Comment.created_at > now - DUPLICATE_WINDOW,
         )
@@ -162,15 +162,21 @@ def add_comment(
 
 def _check_posting_rate(session: Session, user_id: int, now: datetime) -> None:
     """Refuse a comment beyond COMMENT_LIMITS with RateLimited, saying when to try again."""
+    # One read serves every limit: the comments of a shorter window are the newest of the
+    # longest window's, and no limit needs more of them than the largest does.
+    recent = session.scalars(
+        select(Comment.created_at)
+        .where(
+            Comment.user_id == user_id,
+            Comment.created_at > now - max(window for _most, window in COMMENT_LIMITS),
+        )
+        .order_by(Comment.created_at.desc())
+        .limit(max(most for most, _window in COMMENT_LIMITS))
+    ).all()
     for most, window in COMMENT_LIMITS:
-        recent = session.scalars(
-            select(Comment.created_at)
-            .where(Comment.user_id == user_id, Comment.created_at > now - window)
-            .order_by(Comment.created_at.desc())
-            .limit(most)
-        ).all()
-        if len(recent) >= most:
-            oldest = recent[-1]
+        inside = [moment for moment in recent if moment > now - window]
+        if len(inside) >= most:
+            oldest = inside[most - 1]
             wait = max(1, int((oldest + window - now).total_seconds()) + 1)
             raise RateLimited(
                 f"at most {most} comments in {_plain(window)}; try again in {wait} s",
@@ -194,11 +200,13 @@ class Thread:
 
 @dataclass
 class Discussion:
-    """One page of a course's discussion; `older` is the comment id to ask for the next,
-    older page with, or None when these are the oldest threads."""
+    """One page of a course's discussion: the threads older than comment `before` (None for
+    the newest page); `older` is the comment id to ask for the next, older page with, or None
+    when these are the oldest threads."""
 
     threads: list[Thread]
     older: int | None
+    before: int | None = None
 
 
 def discussion(
@@ -208,7 +216,7 @@ def discussion(
     threads = comment_threads(session, course_id, limit=limit + 1, before=before)
     more = len(threads) > limit
     threads = threads[:limit]
-    return Discussion(threads, threads[-1].comment.id if more and threads else None)
+    return Discussion(threads, threads[-1].comment.id if more and threads else None, before)
 
 
 def comment_threads(
