@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import queue
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalogue.models import JobOutcome
 from catalogue.services.job_runs import finish_run, start_run
 from jobs.context import JobContext
+from jobs.gc_gate import GcGate
 from jobs.registry import Job
 
 log = logging.getLogger(__name__)
@@ -89,18 +91,28 @@ def run_job(
     trigger: str = "manual",
     isolated: bool | None = None,
     cancel: threading.Event | None = None,
+    gate: GcGate | None = None,
 ) -> tuple[JobOutcome, dict[str, Any]]:
     """Run a job, recording its start, end, outcome and figures; an isolated job is stopped
-    (and recorded as failed) when `cancel` is set."""
+    (and recorded as failed) when `cancel` is set. With a `gate`, this thread's work is
+    bracketed for it (only waiting on an isolated job's process is left outside)."""
+
+    def work():
+        return gate.active() if gate is not None else contextlib.nullcontext()
+
     run_id = None
     if not job.quiet:
-        with sessions() as session:
+        with work(), sessions() as session:
             run_id = start_run(session, job.id, trigger).id
             session.commit()
     outcome, figures, error = JobOutcome.SUCCEEDED, {}, None
     try:
         in_child = job.isolated if isolated is None else isolated
-        figures = _isolated(job, context, cancel) if in_child else job.func(context)
+        if in_child:
+            figures = _isolated(job, context, cancel)
+        else:
+            with work():
+                figures = job.func(context)
     except JobTimedOut as exc:
         outcome, error = JobOutcome.TIMED_OUT, exc
     except JobInterrupted as exc:
@@ -111,7 +123,7 @@ def run_job(
         log.exception("job %s failed", job.id)
     if job.quiet and outcome == JobOutcome.SUCCEEDED and not _did_work(figures):
         return outcome, figures
-    with sessions() as session:
+    with work(), sessions() as session:
         if run_id is None:
             run_id = start_run(session, job.id, trigger).id
         finish_run(session, run_id, outcome, figures, error)

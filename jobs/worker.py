@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.services.job_runs import abandon_running, last_started
 from jobs.context import JobContext
+from jobs.gc_gate import process_gate
 from jobs.registry import JOBS, Job
 from jobs.runner import run_job
 
@@ -109,7 +110,12 @@ class Worker:
 
     def _run(self, job: Job, trigger: str) -> None:
         outcome, _figures = run_job(
-            job, self.context, self.sessions, trigger=trigger, cancel=self._stopping
+            job,
+            self.context,
+            self.sessions,
+            trigger=trigger,
+            cancel=self._stopping,
+            gate=process_gate(),
         )
         log.info("job %s (%s): %s", job.id, trigger, outcome)
 

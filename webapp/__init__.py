@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from jobs.gc_gate import process_gate
 from webapp import (
     auth,
     caring,
@@ -19,6 +20,7 @@ from webapp import (
     search_index,
     uploads,
 )
+from webapp.gc_middleware import GcGateMiddleware
 from webapp.settings import EXTENSION as SETTINGS
 from webapp.settings import Settings
 from webapp.templating import init_templating
@@ -88,4 +90,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(partner.bp)
     csrf.exempt(partner_api.bp)  # token-authenticated; no browser session involved
     app.register_blueprint(partner_api.bp)
+    # Outermost, so the gate sees each request whole (jobs/gc_gate.py says why).
+    app.wsgi_app = GcGateMiddleware(app.wsgi_app, process_gate())
     return app

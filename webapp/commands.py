@@ -19,6 +19,7 @@ from catalogue.models import Course, Role
 from catalogue.services.activity import refresh_course_stats
 from catalogue.services.providers import get_provider_by_name
 from catalogue.services.users import register_user
+from jobs.gc_gate import process_gate
 from search.indexer import rebuild
 from webapp.catalogue_commands import catalogue_cli
 from webapp.db import get_database
@@ -157,6 +158,8 @@ def start_command(host: str, port: int) -> None:
     # training) beside the site, as its own process.
     worker = start_worker_process()
     click.echo(f"Jobs worker started (pid {worker.pid}).")
+    # Requests are served in threads: collection only between them (jobs/gc_gate.py).
+    process_gate().start()
     server = make_server(host, port, app, threaded=True)
 
     def stop(*_args) -> None:

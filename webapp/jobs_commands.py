@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from catalogue.models import JobOutcome
 from catalogue.services.job_runs import last_started, recent_runs
+from jobs.gc_gate import process_gate
 from jobs.registry import JOBS, get_job
 from jobs.runner import run_job
 from jobs.worker import Worker, WorkerBusy, single_worker
@@ -40,6 +41,8 @@ def worker_command() -> None:
     parent = os.environ.get(PARENT_ENV)
     if parent:
         threading.Thread(target=_stop_with_parent, args=(int(parent), stop), daemon=True).start()
+    # Jobs run in threads: collection only between their steps (jobs/gc_gate.py).
+    process_gate().start()
     try:
         with single_worker(database.engine, settings.instance_path / "worker.lock"):
             worker = Worker(

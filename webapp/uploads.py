@@ -12,6 +12,7 @@ from sqlalchemy import update
 
 from catalogue.ingest.service import Limits, run_upload
 from catalogue.models import Upload
+from jobs.gc_gate import process_gate
 from webapp.db import get_database
 from webapp.settings import Settings
 
@@ -51,7 +52,11 @@ class UploadRunner:
         # kept in memory there; on PostgreSQL it is also written for other web workers.
         persist = database.engine.dialect.name != "sqlite"
 
+        gate = process_gate()
+
         def report(done: int, total: int) -> None:
+            # Between rows: a pending garbage collection may run (jobs/gc_gate.py).
+            gate.checkpoint()
             with self._lock:
                 self._progress[upload_id] = (done, total)
             if persist:
@@ -60,11 +65,13 @@ class UploadRunner:
                         update(Upload).where(Upload.id == upload_id).values(processed_rows=done)
                     )
 
+        gate.enter()
         try:
             run_upload(database.sessions, upload_id, self.settings.upload_dir, progress=report)
         except Exception:
             log.exception("upload %s failed", upload_id)
         finally:
+            gate.leave()
             with self._lock:
                 self._progress.pop(upload_id, None)
 
