@@ -1,0 +1,95 @@
+"""The garbage-collector gate: collections happen only while no bracketed work is in flight."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+
+from jobs.gc_gate import GcGate
+
+
+def test_a_collection_waits_for_work_in_flight_and_holds_new_work_back() -> None:
+    """Collect only after the running request left; a new request waits for the collection."""
+    gate = GcGate(drain_timeout=10)
+    events: list[str] = []
+    inside = threading.Event()
+    release = threading.Event()
+
+    def request() -> None:
+        with gate.active():
+            events.append("request started")
+            inside.set()
+            release.wait(5)
+            events.append("request ended")
+
+    def late_request() -> None:
+        with gate.active():
+            events.append("late request started")
+
+    def on_collect(phase: str, _info: dict) -> None:
+        if phase == "start":
+            events.append("collection")
+
+    first = threading.Thread(target=request)
+    first.start()
+    inside.wait(5)
+    collector = threading.Thread(target=gate.collect)
+    gc.callbacks.append(on_collect)
+    try:
+        collector.start()
+        time.sleep(0.2)
+        late = threading.Thread(target=late_request)
+        late.start()
+        time.sleep(0.2)
+        assert events == ["request started"]  # neither collected nor let in yet
+        release.set()
+        for thread in (first, collector, late):
+            thread.join(5)
+    finally:
+        gc.callbacks.remove(on_collect)
+    assert events == ["request started", "request ended", "collection", "late request started"]
+    assert gate.collections == 1 and gate.in_flight == 0
+
+
+def test_work_that_does_not_drain_in_time_is_let_go_on() -> None:
+    """A long piece of work postpones the collection instead of stalling everyone."""
+    gate = GcGate(drain_timeout=0.2)
+    gate.enter()
+    try:
+        assert gate.collect() is False
+        assert gate.skipped == 1 and gate.collections == 0
+        done = threading.Event()
+
+        def request() -> None:
+            with gate.active():
+                done.set()
+
+        threading.Thread(target=request).start()
+        assert done.wait(2), "new work was left waiting after the collection gave up"
+        gate.checkpoint()  # long work lets a pending collection in between its steps
+    finally:
+        gate.leave()
+    assert gate.collect() is True
+
+
+def test_started_gate_switches_automatic_collection_off_and_collects_itself() -> None:
+    """While started, CPython's automatic collection is off and the gate's thread collects."""
+    gate = GcGate(young_threshold=1000, poll_seconds=0.02)
+    gate.start()
+    try:
+        assert not gc.isenabled()
+        garbage = []
+        for _ in range(5000):
+            cycle: list = []
+            cycle.append(cycle)
+            garbage.append(cycle)
+        del garbage
+        deadline = time.monotonic() + 5
+        while gate.collections == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert gate.collections >= 1
+    finally:
+        gate.stop()
+        gc.unfreeze()
+    assert gc.isenabled()
