@@ -674,3 +674,14 @@ def test_suggest_of_nothing_is_empty(store, prefix):
 def test_suggest_of_an_unknown_prefix_is_empty(store):
     assert suggest(store, "zzzz") == []
     assert suggest(store, "量子") == []
+
+
+def test_did_you_mean_is_bounded_for_many_misspelt_words(store):
+    # Each suggestion walks the word graph: stop words are skipped, and a query with more
+    # unknown words than MAX_CORRECTIONS gets no suggestion instead of one walk per word.
+    from search.service import MAX_CORRECTIONS
+
+    assert run(store, "photografy with").did_you_mean == "photography with"
+    typos = ["photografy", "cookign", "ofice", "gardnening", "breda", "basiks"]
+    assert len(typos) > MAX_CORRECTIONS
+    assert run(store, " ".join(typos)).did_you_mean is None
