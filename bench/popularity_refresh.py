@@ -41,9 +41,7 @@ def main() -> None:
         events = session.scalar(select(func.count()).select_from(Event)) or 0
     if not events:
         started = time.perf_counter()
-        generate_demo(
-            engine, courses=args.courses, learners=args.learners, activity=args.activity
-        )
+        generate_demo(engine, courses=args.courses, learners=args.learners, activity=args.activity)
         print(f"generated in {time.perf_counter() - started:.0f} s")
         with sessions() as session:
             events = session.scalar(select(func.count()).select_from(Event)) or 0

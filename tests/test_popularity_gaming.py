@@ -70,7 +70,7 @@ def catalogue(session):
 
 @pytest.mark.parametrize("days", [1, 3])
 def test_800_views_by_one_learner_are_worth_one_view_a_day(session, catalogue, days):
-    spammer, bought, liked = catalogue
+    spammer, bought, _liked = catalogue
     flood(session, spammer, bought, "view", 800, days=days)
     refresh_course_stats(session)
     session.commit()
@@ -93,7 +93,7 @@ def test_the_flooded_course_is_not_first_on_the_home_page(client, session, catal
 
 def test_several_learners_still_add_up(session, catalogue):
     """The rule takes away repeats, not learners: each learner's day counts."""
-    spammer, bought, liked = catalogue
+    spammer, _bought, liked = catalogue
     refresh_course_stats(session)
     assert stats(session, liked[0]).views == 4
     once(session, spammer, liked[0], at=DAY)
@@ -141,8 +141,9 @@ def test_training_weighs_800_views_as_one_view_a_day(engine, session, catalogue,
 def test_training_counts_repeated_shares_once_a_day_and_toggles_net_out(engine, session, catalogue):
     spammer, bought, liked = catalogue
     flood(session, spammer, bought, "share", 500)
-    for n in range(801):
-        once(session, spammer, liked[0], "like" if n % 2 == 0 else "unlike", DAY + timedelta(seconds=n))
+    for n in range(801):  # like, unlike, like … like
+        kind = "like" if n % 2 == 0 else "unlike"
+        once(session, spammer, liked[0], kind, DAY + timedelta(seconds=n))
     session.commit()
     flat = TrainingConfig(half_life_days=0)
     weights = flat.event_weights

@@ -99,12 +99,16 @@ def refresh_course_stats(session: Session) -> int:
     counts once per learner and UTC day, a like or save counts when it is the learner's
     current standing (the last of like/unlike), and a start or a completion once per learner.
     """
-    day = utc_day(Event.created_at, session.get_bind().dialect.name)
+    dialect = session.get_bind().dialect.name
+    day = utc_day(Event.created_at, dialect)
+    # SQLite would walk the (user, created_at) index to group by learner and fetch every row
+    # through it (2.5× slower than scanning the table and sorting); `+ 0` keeps it to the scan.
+    learner = Event.user_id + 0 if dialect == "sqlite" else Event.user_id
     # One row per (learner, course, day) viewed: repeats within a day are one view.
     viewed = (
         select(Event.course_id)
         .where(Event.kind == EventKind.VIEW)
-        .group_by(Event.user_id, Event.course_id, day)
+        .group_by(learner, Event.course_id, day)
         .subquery()
     )
     views = select(
@@ -126,7 +130,7 @@ def refresh_course_stats(session: Session) -> int:
             _has(EventKind.COMPLETE).label("completions"),
         )
         .where(Event.kind.in_(_STANDING_KINDS))
-        .group_by(Event.user_id, Event.course_id)
+        .group_by(learner, Event.course_id)
     )
     rows = union_all(views, standing).subquery()
     columns = ["course_id", "views", "likes", "saves", "starts", "completions"]
