@@ -24,6 +24,11 @@ DEFAULT_EVENT_WEIGHTS: dict[str, float] = {
     # Rating a course tells that the learner engaged with it, whatever the stars: as a view.
     "rate": 1.0,
 }
+# Kinds a learner can repeat at will (reloading a page, pressing "share" again): one event of
+# each counts per (learner, course, UTC day), so a script cannot buy confidence by repeating.
+# Likes and saves are not here (undo events net them out), nor progress (one event per lesson
+# finished, written once).
+ONCE_PER_DAY = frozenset({"view", "share", "note", "comment", "rate", "start", "complete"})
 MODELS = ("als", "bpr")
 
 

@@ -2,8 +2,9 @@
 
 The events are read with SQLAlchemy Core in chunks (never an ORM object per event; the database
 computes each row's kind code and epoch seconds, so a chunk becomes one float array) and turned
-into weights with NumPy: kind → weight, × recency decay; duplicates summed by scipy when the
-sparse matrix is built.
+into weights with NumPy: kind → weight, × recency decay; events a learner can repeat at will
+(views, shares…: `config.ONCE_PER_DAY`) kept once per (learner, course, kind, UTC day); what is
+left summed by scipy when the sparse matrix is built.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.engine import Connection
 
 from catalogue.models import Event
-from recommender.config import TrainingConfig
+from recommender.config import ONCE_PER_DAY, TrainingConfig
 
 CHUNK = 200_000
+DAY_SECONDS = 86_400
 
 
 @dataclass
@@ -49,15 +51,21 @@ def from_arrays(
     items: np.ndarray,
     weights: np.ndarray | None = None,
     times: np.ndarray | None = None,
+    daily: np.ndarray | None = None,
 ) -> Interactions:
     """Interactions from parallel arrays of ids (weights 1 each by default; with `times`,
-    each learner's most recent course is noted)."""
+    each learner's most recent course is noted; with `daily` and `times`, of the events whose
+    `daily` code is ≥ 0 only the first of each (learner, course, code, UTC day) counts)."""
     users = np.asarray(users, dtype=np.int64)
     items = np.asarray(items, dtype=np.int64)
     if weights is None:
         weights = np.ones(len(users), dtype=np.float32)
     user_ids, rows = np.unique(users, return_inverse=True)
     item_ids, cols = np.unique(items, return_inverse=True)
+    if daily is not None and times is not None and len(rows):
+        keep = first_per_day(rows, cols, np.asarray(daily), np.asarray(times), len(item_ids))
+        rows, cols = rows[keep], cols[keep]
+        weights, times = np.asarray(weights)[keep], np.asarray(times)[keep]
     matrix = _positive_csr(rows, cols, weights, (len(user_ids), len(item_ids)))
     last = None
     if times is not None and len(rows):
@@ -67,6 +75,34 @@ def from_arrays(
         last = np.full(len(user_ids), -1, dtype=np.int64)
         last[rows[order][ends]] = cols[order][ends]
     return Interactions(matrix, user_ids, item_ids, events=len(users), last_item=last)
+
+
+def first_per_day(
+    rows: np.ndarray, cols: np.ndarray, codes: np.ndarray, seconds: np.ndarray, columns: int
+) -> np.ndarray:
+    """Which events to keep: all whose code is negative, and of the others the first (in array
+    order) of each (row, column, code, UTC day of `seconds`)."""
+    keep = np.ones(len(rows), dtype=bool)
+    chosen = np.flatnonzero(codes >= 0)
+    if not len(chosen):
+        return keep
+    days = np.floor(seconds[chosen] / DAY_SECONDS).astype(np.int64)
+    days -= days.min()
+    code = codes[chosen].astype(np.int64)
+    n_days, n_codes = int(days.max()) + 1, int(code.max()) + 1
+    pair = rows[chosen].astype(np.int64) * columns + cols[chosen]
+    if (int(rows.max()) + 1) * columns * n_codes * n_days < 2**62:
+        # One int64 per event; np.unique's index is each key's first occurrence.
+        _keys, first = np.unique((pair * n_codes + code) * n_days + days, return_index=True)
+    else:  # too many for one int64: sort on the parts instead
+        order = np.lexsort((np.arange(len(chosen)), days, code, pair))
+        parts = (pair[order], code[order], days[order])
+        starts = np.ones(len(order), dtype=bool)
+        starts[1:] = np.any([p[1:] != p[:-1] for p in parts], axis=0)
+        first = order[starts]
+    keep[chosen] = False
+    keep[chosen[first]] = True
+    return keep
 
 
 def _positive_csr(rows, cols, weights, shape) -> sp.csr_matrix:
@@ -118,10 +154,13 @@ def read_interactions(
     since = now - timedelta(days=config.window_days) if config.window_days else None
     kinds = list(config.event_weights)
     kind_weight = np.asarray([config.event_weights[k] for k in kinds], dtype=np.float64)
+    # Kind code of the events counted once a day, -1 for the others.
+    daily_code = np.asarray([n if k in ONCE_PER_DAY else -1 for n, k in enumerate(kinds)])
     users: list[np.ndarray] = []
     items: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     times: list[np.ndarray] = []
+    daily: list[np.ndarray] = []
     events = 0
     oldest: float | None = None
     for block in _event_chunks(connection, since, kinds, chunk):
@@ -134,6 +173,7 @@ def read_interactions(
         items.append(block[known, 1].astype(np.int64))
         weights.append(weight[known])
         times.append(seconds[known])
+        daily.append(daily_code[codes[known]])
         events += len(block)
         first = float(seconds.min())
         oldest = first if oldest is None else min(oldest, first)
@@ -146,6 +186,7 @@ def read_interactions(
         np.concatenate(items),
         np.concatenate(weights),
         np.concatenate(times),
+        np.concatenate(daily),
     )
     interactions.events = events
     interactions.window_start = since or datetime.fromtimestamp(oldest or 0, UTC)

@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from catalogue.models import Course, CourseStatus, Event, EventKind
 from catalogue.services.courses import newest_courses, popular_courses
 from recommender.artefacts import Model
-from recommender.config import TrainingConfig
+from recommender.config import ONCE_PER_DAY, TrainingConfig
 from recommender.content import course_text, most_similar
 from recommender.foldin import LearnerFactors, explain, fold_in, gram
-from recommender.interactions import epoch_seconds
+from recommender.interactions import DAY_SECONDS, epoch_seconds
 
 # The action a reason names, strongest first.
 ACTIONS = (
@@ -121,7 +121,8 @@ class History:
 def learner_history(
     session: Session, user_id: int, config: TrainingConfig, now: datetime | None = None
 ) -> History:
-    """The learner's events, weighted and decayed as training weighs them."""
+    """The learner's events, weighted and decayed as training weighs them (repeatable kinds
+    once per course, kind and UTC day)."""
     now = now or datetime.now(UTC)
     events = Event.__table__
     seconds = epoch_seconds(events.c.created_at, session.get_bind().dialect.name)
@@ -139,11 +140,17 @@ def learner_history(
     decays = config.decay(ages).tolist()
     weights = config.event_weights
     rank = {kind.value: n for n, kind in enumerate(ACTIONS)}
-    for (course_id, kind, _seconds), decay in zip(rows, decays, strict=True):
+    counted: set[tuple[int, str, int]] = set()
+    for (course_id, kind, seconds), decay in zip(rows, decays, strict=True):
         if kind == EventKind.DISMISS:
             history.dismissed.add(course_id)
             continue
         history.engaged.add(course_id)
+        if kind in ONCE_PER_DAY:
+            key = (course_id, kind, int(seconds // DAY_SECONDS))
+            if key in counted:
+                continue
+            counted.add(key)
         history.weights[course_id] = history.weights.get(course_id, 0.0) + (
             weights.get(kind, 0.0) * decay
         )

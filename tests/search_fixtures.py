@@ -63,7 +63,7 @@ class Spec:
     description: str | None = None
     subjects: tuple[str, ...] = ()
     lessons: tuple[str, ...] = ("第一讲", "第二讲")
-    views: int = 0  # popularity = views (one point each) unless more events are added
+    views: int = 0  # popularity = views (one point each, on as many days) unless more events
     status: str = "published"  # published | draft | withdrawn
 
 
@@ -522,8 +522,10 @@ def build_catalogue(session: Session, specs: tuple[Spec, ...] = SPECS) -> Catalo
     catalogue.user_id = user.id
     for spec in specs:
         if spec.status == "published":
-            for _ in range(spec.views):
-                record_event(session, user.id, catalogue.ids[spec.key], EventKind.VIEW)
+            # One view a day: a learner's repeated views the same day count once.
+            for day in range(spec.views):
+                at = EPOCH - timedelta(days=day)
+                record_event(session, user.id, catalogue.ids[spec.key], EventKind.VIEW, at=at)
     refresh_course_stats(session)
     # Withdraw last: events are only accepted for published courses.
     for spec in specs:

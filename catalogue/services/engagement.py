@@ -9,14 +9,14 @@ same events.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from catalogue.errors import NotFound
-from catalogue.models import Course, CourseStatus, Event, EventKind, Lesson
+from catalogue.models import Course, CourseStatus, Event, EventKind, Lesson, utcnow
 from catalogue.services.activity import record_event
 
 TOGGLES = {
@@ -65,10 +65,30 @@ def standing(session: Session, user_id: int, course_id: int) -> Standing:
     )
 
 
+# A learner's view of a course is not stored again within this time of the last one: reloading
+# a page (or a script doing so) does not grow the log. Popularity and training count views once
+# per learner, course and day whatever the log holds; this only keeps repeats out of it.
+REPEAT_VIEW_WINDOW = timedelta(minutes=30)
+
+
 def record_view(session: Session, user_id: int, course_id: int) -> bool:
-    """Record that the learner opened the course page and commit; False (nothing stored) when
-    the database is busy (SQLite during a long partner upload): a view is not worth an error."""
+    """Record that the learner opened the course page and commit (nothing new when they
+    viewed it within REPEAT_VIEW_WINDOW); False (nothing stored) when the database is busy
+    (SQLite during a long partner upload): a view is not worth an error."""
+    since = utcnow() - REPEAT_VIEW_WINDOW
     try:
+        recent = session.scalar(
+            select(Event.id)
+            .where(
+                Event.user_id == user_id,
+                Event.created_at >= since,
+                Event.course_id == course_id,
+                Event.kind == EventKind.VIEW,
+            )
+            .limit(1)
+        )
+        if recent is not None:
+            return True
         record_event(session, user_id, course_id, EventKind.VIEW)
         session.commit()
     except OperationalError:
