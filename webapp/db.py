@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.db import make_engine, make_session_factory
@@ -40,6 +42,14 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = get_database().sessions()
     return g.db_session
+
+
+def rollback_session() -> None:
+    """Roll back this request's session, if it has one (after an unexpected error)."""
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        with suppress(SQLAlchemyError):  # a broken connection is replaced on the next checkout
+            session.rollback()
 
 
 def _close_session(exc: BaseException | None) -> None:

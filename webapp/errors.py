@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.db import rollback_session
+
 log = logging.getLogger(__name__)
 
 
@@ -56,4 +58,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
+        # A failed statement aborts the transaction on PostgreSQL; the error page loads the
+        # signed-in user, so it needs a usable session.
+        rollback_session()
         return _render(InternalServerError.code, "INTERNAL_ERROR")

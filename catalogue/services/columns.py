@@ -124,6 +124,9 @@ def column_page(
 ) -> tuple[ThematicColumn, list[Course]]:
     """A column and its published courses in order; NotFound unless it is published and its
     window open now (editors may `preview` any column)."""
+    if not slug.replace("-", "").isalnum():
+        # Not a slug create_column accepts (PostgreSQL refuses NUL bytes outright).
+        raise NotFound(f"column {slug!r} is not available")
     column = session.scalar(
         select(ThematicColumn)
         .where(ThematicColumn.slug == slug)

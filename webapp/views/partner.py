@@ -60,6 +60,10 @@ def _provider_id(value: str | None = None) -> int:
         abort(400)
     if not actor.may_act_for(provider_id):
         abort(403)
+    try:
+        provider_service.get_provider(get_session(), provider_id)
+    except NotFound:
+        abort(404)  # an admin's choice of a provider that does not exist
     return provider_id
 
 
