@@ -410,3 +410,13 @@ def test_ended_windows_are_purged(engine, session):
     assert rate_limits.purge_ended(session, now) == 1
     session.commit()
     assert session.scalars(select(RateLimitCounter.key)).all() == ["live"]
+
+
+def test_an_unreachable_redis_answers_503_not_500(make_app, session):
+    email = _account(session)
+    client = _client(make_app(REDIS_URL="redis://127.0.0.1:1/0"))
+    response = _login(client, email, PASSWORD)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    assert "服务繁忙" in response.text
+    assert client.get("/").status_code == 200  # pages that count nothing still work
