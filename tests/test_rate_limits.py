@@ -420,3 +420,29 @@ def test_an_unreachable_redis_answers_503_not_500(make_app, session):
     assert response.headers["Retry-After"] == "60"
     assert "服务繁忙" in response.text
     assert client.get("/").status_code == 200  # pages that count nothing still work
+
+
+def test_the_decorator_limits_any_route_even_one_added_later(app):
+    from flask import Blueprint
+
+    from webapp import limits as rate
+
+    extra = Blueprint("extra_for_test", __name__)
+
+    @extra.route("/reset-request-for-test", methods=["GET", "POST"])
+    @rate.limited(rate.per_ip("test-reset-ip", "2 per hour"))
+    def reset_request():
+        return "ok"
+
+    app.register_blueprint(extra)
+    client = _client(app)
+    token = csrf_token(client.get("/login").text)
+    posts = [
+        client.post("/reset-request-for-test", data={"csrf_token": token}).status_code
+        for _ in range(3)
+    ]
+    assert posts == [200, 200, 429]
+    assert client.get("/reset-request-for-test").status_code == 200  # GETs are not counted
+    other = _client(app, "198.51.100.9")
+    token = csrf_token(other.get("/login").text)
+    assert other.post("/reset-request-for-test", data={"csrf_token": token}).status_code == 200

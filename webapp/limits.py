@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from flask_limiter import ApplicationLimit, Limiter, RequestLimit
 from flask_limiter.errors import RateLimitExceeded
 from limits import parse_many
 from limits.errors import StorageError
+from limits.storage import RedisStorage
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import webapp.limit_storage  # noqa: F401 (registers the lifelong+db storage scheme)
@@ -86,28 +88,63 @@ def refused_form(response: Response) -> bool:
     return response.status_code == 400
 
 
-@dataclass
-class _Guarded:
+@dataclass(frozen=True)
+class _Declared:
+    view: Callable[..., Any]
     rules: tuple[Rule, ...]
-    refund_when: Callable[[Response], bool] | None
 
 
-# Views declared at import time; each app compiles its own limits from them in init_app.
-_DECLARED: dict[Callable[..., Any], _Guarded] = {}
+# Views declared at import time, by qualified name (Flask-Limiter tells views apart by it too;
+# declaring a name again replaces it). Each app compiles its own limits from them.
+_DECLARED: dict[str, _Declared] = {}
+
+
+def _name(view: Callable[..., Any]) -> str:
+    return f"{view.__module__}.{view.__qualname__}"
 
 
 @dataclass
 class RateLimits:
-    """An app's limiter and its limit-checking wrappers of the declared views."""
+    """An app's limiter and, per declared view, its limit-checking wrapper (None: all off)."""
 
     limiter: Limiter
-    guarded: dict[Callable[..., Any], Callable[..., Any]] = field(default_factory=dict)
-    scopes: dict[Callable[..., Any], frozenset[str]] = field(default_factory=dict)
+    settings: Settings
+    # Each takes the view to call first, then the view's arguments.
+    guarded: dict[str, Callable[..., Any] | None] = field(default_factory=dict)
+    scopes: dict[str, frozenset[str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def refund(self, scopes: frozenset[str]) -> None:
-        """Give back this request's hit on the limits of these scopes."""
+    def guard(self, name: str) -> Callable[..., Any] | None:
+        """The named view wrapped in this app's limits (built once; if declared late, on use)."""
+        if name not in self.guarded:
+            with self._lock:
+                if name not in self.guarded:
+                    self._compile(name, _DECLARED[name])
+        return self.guarded[name]
+
+    def _compile(self, name: str, declared: _Declared) -> None:
+        on = [rule for rule in declared.rules if rule.value(self.settings)]
+
+        # Flask-Limiter knows the view by this function's name; it calls the view it is handed.
+        @functools.wraps(declared.view)
+        def guarded(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+            return view(*args, **kwargs)
+
+        for rule in on:
+            guarded = self.limiter.shared_limit(
+                functools.partial(rule.value, self.settings),
+                scope=rule.scope,
+                key_func=rule.key,
+                methods=["POST"],
+            )(guarded)
+        self.scopes[name] = frozenset(rule.scope for rule in on)
+        self.guarded[name] = guarded if on else None
+
+    def refund(self, name: str) -> None:
+        """Give back this request's hit on the named view's own limits."""
         for hit in self.limiter.current_limits:
-            if hit.breached or not (set(hit.request_args) & scopes):
+            # request_args end with the scope (shared limits: the rule's scope as given).
+            if hit.breached or hit.request_args[-1] not in self.scopes[name]:
                 continue
             _give_back(hit)
 
@@ -118,17 +155,18 @@ def limited(
     """Limit a view's POSTs by these rules; `refund_when(response)` true: that POST is free."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        _DECLARED[view] = _Guarded(tuple(rules), refund_when)
+        name = _name(view)
+        _DECLARED[name] = _Declared(view, tuple(rules))
 
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             state: RateLimits = current_app.extensions[EXTENSION]
-            guarded = state.guarded.get(view)
+            guarded = state.guard(name)
             if guarded is None:  # every rule of this view is switched off
                 return view(*args, **kwargs)
-            response = current_app.make_response(guarded(*args, **kwargs))
+            response = current_app.make_response(guarded(view, *args, **kwargs))
             if refund_when is not None and request.method == "POST" and refund_when(response):
-                state.refund(state.scopes[view])
+                state.refund(name)
             return response
 
         return wrapper
@@ -171,21 +209,9 @@ def init_app(app: Flask, settings: Settings) -> RateLimits:
         swallow_errors=False,
     )
     limiter.init_app(app)
-    state = RateLimits(limiter)
-    for view, declared in _DECLARED.items():
-        on = [rule for rule in declared.rules if rule.value(settings)]
-        if not on:
-            continue
-        guarded = view
-        for rule in on:
-            guarded = limiter.shared_limit(
-                functools.partial(rule.value, settings),
-                scope=rule.scope,
-                key_func=rule.key,
-                methods=["POST"],
-            )(guarded)
-        state.guarded[view] = guarded
-        state.scopes[view] = frozenset(rule.scope for rule in on)
+    state = RateLimits(limiter, settings)
+    for name in list(_DECLARED):
+        state.guard(name)
     app.extensions[EXTENSION] = state
     app.register_error_handler(RateLimitExceeded, _too_many)
     app.register_error_handler(StorageError, _storage_down)
@@ -207,6 +233,15 @@ def _give_back(hit: RequestLimit) -> None:
         storage.incr(hit.key, hit.limit.get_expiry(), amount=-1)
 
 
+def _reset_time(limit: RequestLimit) -> float:
+    storage = limit.limiter.storage
+    if isinstance(storage, RedisStorage):
+        # The storage's own answer rounds Redis's TTL to whole seconds, possibly down: use ms.
+        left_ms = storage.get_connection(True).pttl(storage.prefixed_key(limit.key))
+        return time.time() + max(int(left_ms), 0) / 1000
+    return limit.window.reset_time
+
+
 def _wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
@@ -216,7 +251,7 @@ def _wants_json() -> bool:
 
 def _too_many(exc: RateLimitExceeded):
     limit = get_rate_limits().limiter.current_limit
-    reset_at = limit.window.reset_time if limit is not None else time.time() + 60
+    reset_at = _reset_time(limit) if limit is not None else time.time() + 60
     wait = max(1, math.ceil(reset_at - time.time()))
     minutes = max(1, math.ceil(wait / 60))
     message = ngettext(
