@@ -13,6 +13,8 @@ clients. Behind proxies, `TRUSTED_PROXIES` says how many X-Forwarded-For hops to
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import math
 import threading
 import time
@@ -45,8 +47,13 @@ def client_ip() -> str:
 
 
 def account_tried() -> str:
-    """The account a form names, normalised the way accounts are compared."""
-    return normalise_email(request.form.get(ACCOUNT_FIELD, "")) or "(none)"
+    """The account a form names, normalised as accounts are compared, as a keyed digest."""
+    email = normalise_email(request.form.get(ACCOUNT_FIELD, ""))
+    if not email:
+        return "(none)"
+    # The counters (in Redis or the database) hold no e-mail addresses, only this digest.
+    secret = str(current_app.secret_key).encode("utf-8")
+    return hmac.new(secret, email.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
