@@ -35,3 +35,24 @@ def test_environment_and_overrides(tmp_path):
     assert settings.secret_key == "override"
     assert settings.demo_courses == 123
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_rate_limit_settings(tmp_path):
+    settings = Settings.load(environ={"INSTANCE_PATH": str(tmp_path)})
+    assert settings.redis_url == "" and settings.trusted_proxies == 0
+    assert settings.login_limit_per_account == "5 per 15 minutes"
+    assert settings.login_limit_per_ip == "20 per 15 minutes"
+    assert settings.signup_limit_per_ip == "5 per hour"
+    assert settings.post_limit_per_ip == ""
+    env = {
+        "INSTANCE_PATH": str(tmp_path),
+        "REDIS_URL": "redis://cache:6379/1",
+        "TRUSTED_PROXIES": "2",
+        "LOGIN_LIMIT_PER_IP": "50 per hour",
+        "POST_LIMIT_PER_IP": "300 per minute",
+    }
+    settings = Settings.load(environ=env, overrides={"SIGNUP_LIMIT_PER_IP": "10 per day"})
+    assert settings.redis_url == "redis://cache:6379/1" and settings.trusted_proxies == 2
+    assert settings.login_limit_per_ip == "50 per hour"
+    assert settings.signup_limit_per_ip == "10 per day"
+    assert settings.post_limit_per_ip == "300 per minute"

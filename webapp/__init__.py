@@ -16,6 +16,7 @@ from webapp import (
     db,
     errors,
     i18n,
+    limits,
     recommendations,
     search_index,
     uploads,
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     caring.init_app(app)
     errors.init_app(app)
+    limits.init_app(app, settings)
     init_templating(app)
     commands.init_app(app)
     app.register_blueprint(pages.bp)

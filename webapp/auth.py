@@ -10,6 +10,7 @@ from catalogue.errors import NotFound, ValidationError
 from catalogue.models import User
 from catalogue.services import users as user_service
 from webapp import caring
+from webapp import limits as rate
 from webapp.db import get_session
 from webapp.forms import LoginForm, PlainForm, SignupForm
 from webapp.urls import safe_next
@@ -65,6 +66,7 @@ def _start_session(user: User) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@rate.limited(rate.SIGNUP_PER_IP, refund_when=rate.refused_form)
 def signup():
     """Create a learner account and log it in."""
     if current_user.is_authenticated:
@@ -110,6 +112,7 @@ def _signup_message(code: str) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@rate.limited(rate.LOGIN_PER_IP, rate.LOGIN_PER_ACCOUNT, refund_when=rate.redirected)
 def login():
     """Log in with email and password."""
     form = LoginForm(next=request.args.get("next", ""))

@@ -16,6 +16,10 @@ from jobs.context import JobContext
 
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_ROWS = 1_000_000
+# Failed log-ins and sign-ups; a successful log-in does not count (webapp/limits.py).
+DEFAULT_LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+DEFAULT_LOGIN_LIMIT_PER_IP = "20 per 15 minutes"
+DEFAULT_SIGNUP_LIMIT_PER_IP = "5 per hour"
 
 
 EXTENSION = "lifelong.settings"
@@ -38,6 +42,15 @@ class Settings:
     demo_learners: int = 2000
     # Cron times of the jobs worker are read in this zone.
     jobs_timezone: str = "Asia/Shanghai"
+    # Rate limits (webapp/limits.py): counters in Redis when a URL is set, else the database.
+    redis_url: str = ""
+    rate_limit_prefix: str = "lifelong"
+    # How many proxies in front of the site set X-Forwarded-For (0: trust none, use the peer).
+    trusted_proxies: int = 0
+    login_limit_per_account: str = DEFAULT_LOGIN_LIMIT_PER_ACCOUNT
+    login_limit_per_ip: str = DEFAULT_LOGIN_LIMIT_PER_IP
+    signup_limit_per_ip: str = DEFAULT_SIGNUP_LIMIT_PER_IP
+    post_limit_per_ip: str = ""
 
     @classmethod
     def load(
@@ -68,6 +81,15 @@ class Settings:
             demo_courses=int(pick("DEMO_COURSES", 5000)),
             demo_learners=int(pick("DEMO_LEARNERS", 2000)),
             jobs_timezone=str(pick("JOBS_TIMEZONE", "Asia/Shanghai")),
+            redis_url=str(pick("REDIS_URL", "") or ""),
+            rate_limit_prefix=str(pick("RATE_LIMIT_PREFIX", "lifelong")),
+            trusted_proxies=int(pick("TRUSTED_PROXIES", 0) or 0),
+            login_limit_per_account=str(
+                pick("LOGIN_LIMIT_PER_ACCOUNT", DEFAULT_LOGIN_LIMIT_PER_ACCOUNT)
+            ),
+            login_limit_per_ip=str(pick("LOGIN_LIMIT_PER_IP", DEFAULT_LOGIN_LIMIT_PER_IP)),
+            signup_limit_per_ip=str(pick("SIGNUP_LIMIT_PER_IP", DEFAULT_SIGNUP_LIMIT_PER_IP)),
+            post_limit_per_ip=str(pick("POST_LIMIT_PER_IP", "") or ""),
         )
 
     def job_context(self) -> JobContext:

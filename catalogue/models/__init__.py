@@ -22,6 +22,7 @@ from catalogue.models.enums import (
     UploadStatus,
 )
 from catalogue.models.jobs import JobRun
+from catalogue.models.limits import RateLimitCounter
 from catalogue.models.outbox import IndexOutbox
 from catalogue.models.providers import Provider
 from catalogue.models.search import SearchQuery, SynonymGroup
@@ -58,6 +59,7 @@ __all__ = [
     "Provider",
     "ProviderKind",
     "ProviderStatus",
+    "RateLimitCounter",
     "Role",
     "SearchQuery",
     "SynonymGroup",
