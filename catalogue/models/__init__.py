@@ -26,7 +26,7 @@ from catalogue.models.outbox import IndexOutbox
 from catalogue.models.providers import Provider
 from catalogue.models.search import SearchQuery, SynonymGroup
 from catalogue.models.social import Comment, CommentReport, Feedback, Note
-from catalogue.models.uploads import ApiToken, ColumnMapping, Upload, UploadError
+from catalogue.models.uploads import ApiToken, ColumnMapping, StagedCourse, Upload, UploadError
 from catalogue.models.users import User
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "ProviderStatus",
     "Role",
     "SearchQuery",
+    "StagedCourse",
     "SynonymGroup",
     "ThematicColumn",
     "Upload",
