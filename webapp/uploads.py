@@ -47,18 +47,16 @@ class UploadRunner:
 
     def _run(self, upload_id: int) -> None:
         database = get_database(self.app)
-        # SQLite allows one writer: the upload's own transaction holds it, so progress is
-        # kept in memory there; on PostgreSQL it is also written for other web workers.
-        persist = database.engine.dialect.name != "sqlite"
 
         def report(done: int, total: int) -> None:
             with self._lock:
                 self._progress[upload_id] = (done, total)
-            if persist:
-                with database.engine.begin() as conn:
-                    conn.execute(
-                        update(Upload).where(Upload.id == upload_id).values(processed_rows=done)
-                    )
+            # Written in its own short transaction (the upload holds no long write lock), so
+            # every web worker sees it, on SQLite too.
+            with database.engine.begin() as conn:
+                conn.execute(
+                    update(Upload).where(Upload.id == upload_id).values(processed_rows=done)
+                )
 
         try:
             run_upload(database.sessions, upload_id, self.settings.upload_dir, progress=report)
