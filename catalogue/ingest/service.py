@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import logging
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ from catalogue.models import (
     utcnow,
 )
 
+log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 PROGRESS_EVERY = 1000
 ERROR_BATCH = 2000
@@ -353,11 +356,14 @@ def run_upload(
             if rows.rejected_rows and upload.policy == UploadPolicy.ALL_OR_NOTHING:
                 _finish(session, upload, rows, UploadStatus.REJECTED)
             else:
+                began = time.perf_counter()
                 counts = switch(session, upload_id, upload.provider_id, full_sync=upload.full_sync)
                 upload.created, upload.updated = counts.created, counts.updated
                 upload.unchanged, upload.withdrawn = counts.unchanged, counts.withdrawn
                 _finish(session, upload, rows, UploadStatus.APPLIED)
             session.commit()
+            if upload.status == UploadStatus.APPLIED:
+                log.info("upload %s switched in %.3f s", upload_id, time.perf_counter() - began)
         clear_staged(sessions, upload_id)
         return upload
     except FileRejected as exc:
