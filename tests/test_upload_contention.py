@@ -29,7 +29,7 @@ from catalogue.models import (
 from tests.browser_support import serving
 from webapp.db import get_database
 
-ROWS = 30_000
+ROWS = 20_000
 
 
 def _provider_counts(engine: sa.Engine, name: str) -> tuple[int, int]:
@@ -50,7 +50,7 @@ def _provider_counts(engine: sa.Engine, name: str) -> tuple[int, int]:
 def test_learners_write_while_a_large_upload_runs(app, tmp_path):
     database = get_database(app)
     sessions = database.sessions
-    emails, course_ids, lessons = seed_site(sessions, learners=6)
+    emails, course_ids, lessons = seed_site(sessions, learners=12)
     path = tmp_path / "catalogue.csv"
     write_catalogue_file(path, ROWS)
     upload_dir = tmp_path / "uploads"
@@ -74,7 +74,7 @@ def test_learners_write_while_a_large_upload_runs(app, tmp_path):
         work = Workload(base, emails, course_ids, lessons)
         work.threads = 3
         writers = [
-            threading.Thread(target=learner_loop, args=(work, i, stop, 0.05)) for i in range(3)
+            threading.Thread(target=learner_loop, args=(work, i, stop, 0.1)) for i in range(3)
         ]
         watcher = threading.Thread(target=read_catalogue)
         for t in [*writers, watcher]:

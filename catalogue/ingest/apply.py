@@ -100,7 +100,8 @@ def stage_rows(sessions: sessionmaker[Session], upload_id: int, rows: Iterable[P
     for batch in _batches(rows):
         values = [_staged_values(upload_id, row) for row in batch]
         with sessions.begin() as session:
-            session.execute(insert(StagedCourse), values)
+            # A Core insert of the table: one multi-row statement, no ORM bookkeeping.
+            session.connection().execute(insert(StagedCourse.__table__), values)
         staged += len(values)
     return staged
 
