@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from catalogue.db import make_engine, make_session_factory, upgrade_database
 from catalogue.demo.files import write_catalogue_file
 from catalogue.ingest.service import fail_interrupted_uploads
-from catalogue.models import Course, IndexOutbox, Upload, UploadStatus
+from catalogue.models import Course, IndexOutbox, StagedCourse, Upload, UploadStatus
 from catalogue.services.providers import create_provider
 
 
@@ -58,7 +58,7 @@ def test_killed_import_leaves_the_catalogue_untouched(fresh_database_url, tmp_pa
             if line.strip().endswith("rows"):
                 applied = int(line.split("/")[0].replace(",", ""))
         assert applied >= 5000, "no progress seen"
-        # Thousands of rows are written inside the open transaction now: kill it there.
+        # Thousands of rows are staged now (invisible to readers): kill it there.
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
     finally:
@@ -72,4 +72,6 @@ def test_killed_import_leaves_the_catalogue_untouched(fresh_database_url, tmp_pa
         session.commit()
         upload = session.scalar(select(Upload))
         assert (upload.status, upload.error_code) == (UploadStatus.FAILED, "INTERRUPTED")
+        # The rows it had staged are removed at start.
+        assert session.scalar(select(func.count()).select_from(StagedCourse)) == 0
     engine.dispose()

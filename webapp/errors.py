@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.db import rollback_session
@@ -41,6 +42,34 @@ def _render(status: int, code: str, message: str | None = None):
     return render_template("errors/error.html", status=status, message=text), status
 
 
+_BUSY_MARKERS = ("database is locked", "database is busy", "lock timeout", "could not serialize")
+
+
+def is_busy_error(exc: OperationalError) -> bool:
+    """Whether the database refused because another writer held it (worth trying again)."""
+    return any(marker in str(exc.orig).lower() for marker in _BUSY_MARKERS)
+
+
+def busy_response():
+    """503 with Retry-After; a form's typed fields come back, ready to send again."""
+    message = _("The site is busy. Nothing was saved yet: please try again.")
+    if _wants_json():
+        response, status = api_error(503, "BUSY", message)
+    else:
+        fields = [
+            (name, value)
+            for name, values in request.form.lists()
+            if name != "csrf_token"
+            for value in values
+        ]
+        page = render_template(
+            "errors/busy.html", message=message, fields=fields, action=request.path
+        )
+        response, status = make_response(page), 503
+    response.headers["Retry-After"] = "2"
+    return response, status
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
 
@@ -54,6 +83,13 @@ def init_app(app: Flask) -> None:
             "FILE_TOO_LARGE" if exc.code == 413 else (exc.name or "error").upper().replace(" ", "_")
         )
         return _render(exc.code or 500, code)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(exc: OperationalError):
+        if not is_busy_error(exc):
+            return unexpected(exc)
+        log.warning("database busy on %s %s: %s", request.method, request.path, exc.orig)
+        return busy_response()
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -48,9 +48,6 @@ class UploadRunner:
 
     def _run(self, upload_id: int) -> None:
         database = get_database(self.app)
-        # SQLite allows one writer: the upload's own transaction holds it, so progress is
-        # kept in memory there; on PostgreSQL it is also written for other web workers.
-        persist = database.engine.dialect.name != "sqlite"
 
         gate = process_gate()
 
@@ -59,11 +56,12 @@ class UploadRunner:
             gate.checkpoint()
             with self._lock:
                 self._progress[upload_id] = (done, total)
-            if persist:
-                with database.engine.begin() as conn:
-                    conn.execute(
-                        update(Upload).where(Upload.id == upload_id).values(processed_rows=done)
-                    )
+            # Written in its own short transaction (the upload holds no long write lock), so
+            # every web worker sees it, on SQLite too.
+            with database.engine.begin() as conn:
+                conn.execute(
+                    update(Upload).where(Upload.id == upload_id).values(processed_rows=done)
+                )
 
         gate.enter()
         try:

@@ -1,24 +1,56 @@
-"""Applying validated rows to a provider's catalogue inside the caller's transaction.
+"""Applying validated rows to a provider's catalogue: stage in short batches, then switch.
 
-Rows are applied in batches with bulk statements (no ORM object per row), and every
-created, updated or withdrawn course gets an index-outbox row in the same transaction.
+Rows are first written to `upload_staged_courses` in short transactions of `BATCH` rows,
+which no reader of the catalogue looks at, so learners' writes interleave with the upload.
+Then one short transaction, the switch, applies the staged rows to `courses` with a few
+set-based statements (create, update, withdraw) and writes their index-outbox rows: readers
+and the indexer see the whole upload or none of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.ingest.rows import ParsedRow
-from catalogue.models import Course, CourseStatus, IndexOutbox, OutboxOp, Provider, utcnow
+from catalogue.models import (
+    Course,
+    CourseStatus,
+    IndexOutbox,
+    OutboxOp,
+    Provider,
+    StagedCourse,
+    utcnow,
+)
 
 BATCH = 1000
+CREATE, UPDATE = "create", "update"
+# The course columns a partner file supplies, staged as they are and copied in the switch.
+STAGED_FIELDS = (
+    "external_id",
+    "title",
+    "subtitle",
+    "description",
+    "area",
+    "subjects",
+    "format",
+    "level",
+    "language",
+    "duration_minutes",
+    "lesson_count",
+    "cover_url",
+    "source_url",
+    "is_free",
+    "price_cents",
+    "status",
+    "source_hash",
+)
 
 
 @dataclass
@@ -29,66 +61,19 @@ class ApplyCounts:
     updated: int = 0
     unchanged: int = 0
     withdrawn: int = 0
-    seen: set[str] = field(default_factory=set, repr=False)
 
 
-@dataclass(frozen=True)
-class _Existing:
-    id: int
-    fingerprint: str | None
-    status: CourseStatus
-    published_at: datetime | None
-
-
-def _existing(session: Session, provider_id: int) -> dict[str, _Existing]:
-    rows = session.execute(
-        select(
-            Course.external_id, Course.id, Course.source_hash, Course.status, Course.published_at
-        ).where(Course.provider_id == provider_id)
-    )
-    return {key: _Existing(*rest) for key, *rest in rows}
-
-
-def _column_values(row: ParsedRow, now: datetime, published_at: datetime | None) -> dict[str, Any]:
-    values = dict(row.values)
-    published = row.status == CourseStatus.PUBLISHED
+def _staged_values(upload_id: int, row: ParsedRow) -> dict[str, Any]:
+    values = {k: row.values.get(k) for k in STAGED_FIELDS}
     values.update(
+        upload_id=upload_id,
+        external_id=row.key,
         status=row.status,
         lesson_count=row.lesson_count,
         source_hash=row.fingerprint,
-        updated_at=now,
-        # A course keeps its first publication date across updates.
-        published_at=(published_at or now) if published else published_at,
-        withdrawn_at=now if row.status == CourseStatus.WITHDRAWN else None,
+        subjects=row.values.get("subjects") or [],
     )
     return values
-
-
-def _lock_provider(session: Session, provider_id: int) -> None:
-    """Serialise uploads of one provider (a row lock; on SQLite, the database write lock)."""
-    session.execute(
-        update(Provider)
-        .where(Provider.id == provider_id)
-        .values(updated_at=Provider.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _allocate_ids(session: Session, count: int) -> list[int]:
-    """Ids for new courses, so rows can be bulk-inserted without RETURNING round trips."""
-    if session.get_bind().dialect.name == "postgresql":
-        return list(
-            session.scalars(
-                text(
-                    "SELECT nextval(pg_get_serial_sequence('courses', 'id')) "
-                    "FROM generate_series(1, :n)"
-                ),
-                {"n": count},
-            )
-        )
-    # SQLite: the provider lock above holds the database's single write lock.
-    start = (session.scalar(select(func.max(Course.id))) or 0) + 1
-    return list(range(start, start + count))
 
 
 def _batches(rows: Iterable[ParsedRow]) -> Iterator[list[ParsedRow]]:
@@ -97,84 +82,152 @@ def _batches(rows: Iterable[ParsedRow]) -> Iterator[list[ParsedRow]]:
         yield batch
 
 
-def _outbox(session: Session, ids: list[int], op: OutboxOp, now: datetime) -> None:
-    if ids:
-        session.execute(
-            insert(IndexOutbox), [{"course_id": i, "op": op, "created_at": now} for i in ids]
-        )
+def clear_staged(sessions: sessionmaker[Session], upload_id: int) -> None:
+    """Delete an upload's staged rows, a batch per short transaction."""
+    while True:
+        with sessions.begin() as session:
+            ids = select(StagedCourse.id).where(StagedCourse.upload_id == upload_id)
+            done = session.execute(
+                delete(StagedCourse).where(StagedCourse.id.in_(ids.limit(BATCH * 5)))
+            ).rowcount
+        if not done:
+            return
 
 
-def apply_rows(
-    session: Session, provider_id: int, rows: Iterable[ParsedRow], *, full_sync: bool = False
-) -> ApplyCounts:
-    """Create, update or leave alone each row's course; with full_sync, withdraw the rest."""
-    _lock_provider(session, provider_id)
-    existing = _existing(session, provider_id)
-    counts = ApplyCounts()
+def stage_rows(sessions: sessionmaker[Session], upload_id: int, rows: Iterable[ParsedRow]) -> int:
+    """Write valid rows to the staging table, one short transaction per batch; returns the count."""
+    staged = 0
     for batch in _batches(rows):
-        now = utcnow()
-        creates, updates, touched = [], [], []
-        for row in batch:
-            counts.seen.add(row.key)
-            old = existing.get(row.key)
-            if old is None:
-                creates.append(
-                    {
-                        "provider_id": provider_id,
-                        "created_at": now,
-                        **_column_values(row, now, None),
-                    }
-                )
-            elif old.fingerprint == row.fingerprint and old.status == row.status:
-                counts.unchanged += 1
-            else:
-                values = _column_values(row, now, old.published_at)
-                values.pop("external_id")
-                updates.append({"id": old.id, **values})
-                touched.append((old.id, row.status))
-        if creates:
-            for row, course_id in zip(creates, _allocate_ids(session, len(creates)), strict=True):
-                row["id"] = course_id
-            session.connection().execute(insert(Course.__table__), creates)
-            new = [(c["external_id"], c["id"], c["status"]) for c in creates]
-            for key, cid, status in new:
-                existing[key] = _Existing(cid, None, status, None)
-            touched.extend((cid, status) for _key, cid, status in new)
-            counts.created += len(creates)
-        if updates:
-            session.execute(update(Course), updates)
-            counts.updated += len(updates)
-        _outbox(
-            session,
-            [cid for cid, s in touched if s == CourseStatus.PUBLISHED],
-            OutboxOp.UPSERT,
-            now,
+        values = [_staged_values(upload_id, row) for row in batch]
+        with sessions.begin() as session:
+            # A Core insert of the table: one multi-row statement, no ORM bookkeeping.
+            session.connection().execute(insert(StagedCourse.__table__), values)
+        staged += len(values)
+    return staged
+
+
+def _lock_provider(session: Session, provider_id: int) -> None:
+    """Serialise switches of one provider (a row lock; on SQLite, the database write lock)."""
+    session.execute(
+        update(Provider)
+        .where(Provider.id == provider_id)
+        .values(updated_at=Provider.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _same_key(provider_id: int):
+    return and_(Course.provider_id == provider_id, Course.external_id == StagedCourse.external_id)
+
+
+def switch(
+    session: Session, upload_id: int, provider_id: int, *, full_sync: bool = False
+) -> ApplyCounts:
+    """Apply an upload's staged rows to the catalogue inside the caller's (short) transaction."""
+    _lock_provider(session, provider_id)
+    now = utcnow()
+    mine = StagedCourse.upload_id == upload_id
+    counts = ApplyCounts()
+    # Decide each staged row against the catalogue as it is now, under the lock.
+    counts.updated = session.execute(
+        update(StagedCourse)
+        .where(
+            mine,
+            exists().where(
+                _same_key(provider_id),
+                (Course.source_hash.is_distinct_from(StagedCourse.source_hash))
+                | (Course.status != StagedCourse.status),
+            ),
         )
-        _outbox(
-            session,
-            [cid for cid, s in touched if s != CourseStatus.PUBLISHED],
-            OutboxOp.DELETE,
-            now,
+        .values(action=UPDATE)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    counts.created = session.execute(
+        update(StagedCourse)
+        .where(mine, ~exists().where(_same_key(provider_id)))
+        .values(action=CREATE)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    total = session.scalar(select(func.count()).select_from(StagedCourse).where(mine)) or 0
+    counts.unchanged = total - counts.created - counts.updated
+    published = StagedCourse.status == CourseStatus.PUBLISHED
+    withdrawn = StagedCourse.status == CourseStatus.WITHDRAWN
+    stamp = Course.__table__.c.created_at.type
+    copied = [getattr(StagedCourse, f) for f in STAGED_FIELDS]
+    if counts.created:
+        fields = [*STAGED_FIELDS, "provider_id", "created_at", "updated_at"]
+        fields += ["published_at", "withdrawn_at"]
+        session.execute(
+            insert(Course).from_select(
+                fields,
+                select(
+                    *copied,
+                    literal(provider_id),
+                    literal(now, stamp),
+                    literal(now, stamp),
+                    case((published, literal(now, stamp)), else_=None),
+                    case((withdrawn, literal(now, stamp)), else_=None),
+                ).where(mine, StagedCourse.action == CREATE),
+            )
         )
-        session.flush()
+    if counts.updated:
+        values: dict[str, Any] = {f: getattr(StagedCourse, f) for f in STAGED_FIELDS}
+        del values["external_id"]
+        values.update(
+            updated_at=literal(now, stamp),
+            # A course keeps its first publication date across updates.
+            published_at=case(
+                (published, func.coalesce(Course.published_at, literal(now, stamp))),
+                else_=Course.published_at,
+            ),
+            withdrawn_at=case((withdrawn, literal(now, stamp)), else_=None),
+        )
+        session.execute(
+            update(Course)
+            .where(_same_key(provider_id), mine, StagedCourse.action == UPDATE)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+    if counts.created or counts.updated:
+        op = case((published, OutboxOp.UPSERT.value), else_=OutboxOp.DELETE.value)
+        session.execute(
+            insert(IndexOutbox).from_select(
+                ["course_id", "op", "created_at"],
+                select(Course.id, op, literal(now, stamp))
+                .join(StagedCourse, _same_key(provider_id))
+                .where(mine, StagedCourse.action.is_not(None))
+                .order_by(Course.id),
+            )
+        )
     if full_sync:
-        counts.withdrawn = _withdraw_missing(session, existing, counts.seen)
+        counts.withdrawn = _withdraw_missing(session, upload_id, provider_id, now)
+    session.flush()
     return counts
 
 
-def _withdraw_missing(session: Session, existing: dict[str, _Existing], seen: set[str]) -> int:
-    live = (e for key, e in existing.items() if key not in seen)
-    gone = [e.id for e in live if e.status != CourseStatus.WITHDRAWN]
-    now = utcnow()
+def _withdraw_missing(session: Session, upload_id: int, provider_id: int, now: datetime) -> int:
+    in_file = exists().where(
+        StagedCourse.upload_id == upload_id, StagedCourse.external_id == Course.external_id
+    )
+    gone = list(
+        session.scalars(
+            select(Course.id).where(
+                Course.provider_id == provider_id,
+                Course.status != CourseStatus.WITHDRAWN,
+                ~in_file,
+            )
+        )
+    )
     for start in range(0, len(gone), BATCH):
         ids = gone[start : start + BATCH]
         session.execute(
-            update(Course),
-            [
-                {"id": i, "status": CourseStatus.WITHDRAWN, "withdrawn_at": now, "updated_at": now}
-                for i in ids
-            ],
+            update(Course)
+            .where(Course.id.in_(ids))
+            .values(status=CourseStatus.WITHDRAWN, withdrawn_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
         )
-        _outbox(session, ids, OutboxOp.DELETE, now)
-    session.flush()
+        session.execute(
+            insert(IndexOutbox),
+            [{"course_id": i, "op": OutboxOp.DELETE, "created_at": now} for i in ids],
+        )
     return len(gone)

@@ -1,26 +1,30 @@
 """Partner uploads from receipt to applied catalogue: store, inspect, preview, run, report.
 
-Applying an upload is one database transaction: the course changes, their outbox rows,
-the row errors and the upload's outcome commit together or not at all.
+Applying an upload never holds a write lock for long: valid rows are staged in short
+transactions, then one short switch transaction applies the course changes, their outbox rows
+and the upload's outcome together or not at all (see catalogue/ingest/apply.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import logging
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.errors import NotFound, PermissionDenied
 from catalogue.ingest import mapping as mapping_rules
-from catalogue.ingest.apply import apply_rows
+from catalogue.ingest.apply import clear_staged, stage_rows, switch
 from catalogue.ingest.decoding import detect_encoding
 from catalogue.ingest.problems import FileRejected, RowError
 from catalogue.ingest.readers import count_rows, open_table, sniff_format
@@ -30,6 +34,7 @@ from catalogue.models import (
     ColumnMapping,
     Provider,
     Role,
+    StagedCourse,
     Upload,
     UploadError,
     UploadPolicy,
@@ -37,8 +42,10 @@ from catalogue.models import (
     utcnow,
 )
 
+log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 PROGRESS_EVERY = 1000
+ERROR_BATCH = 2000
 Progress = Callable[[int, int], None]
 
 
@@ -323,7 +330,11 @@ def run_upload(
     *,
     progress: Progress | None = None,
 ) -> Upload:
-    """Validate and apply a queued upload in one transaction; returns the finished upload."""
+    """Validate, stage and apply a queued upload; returns the finished upload.
+
+    Only short transactions write: the staging batches and the final switch, which applies
+    the course changes, their outbox rows and the upload's outcome together or not at all.
+    """
     with sessions() as session:
         upload = session.get(Upload, upload_id)
         if upload is None:
@@ -331,54 +342,83 @@ def run_upload(
         upload.status = UploadStatus.RUNNING
         upload.started_at = utcnow()
         upload.processed_rows = 0
+        session.execute(delete(UploadError).where(UploadError.upload_id == upload_id))
         session.commit()
     try:
+        clear_staged(sessions, upload_id)
         with sessions() as session:
             upload = session.get(Upload, upload_id)
-            _apply(session, upload, _path(upload, upload_dir), progress)
+            session.expunge(upload)
+        rows = _stage(sessions, upload, _path(upload, upload_dir), progress)
+        _write_errors(sessions, upload_id, rows.errors)
+        with sessions() as session:
+            upload = session.get(Upload, upload_id)
+            if rows.rejected_rows and upload.policy == UploadPolicy.ALL_OR_NOTHING:
+                _finish(session, upload, rows, UploadStatus.REJECTED)
+            else:
+                began = time.perf_counter()
+                counts = switch(session, upload_id, upload.provider_id, full_sync=upload.full_sync)
+                upload.created, upload.updated = counts.created, counts.updated
+                upload.unchanged, upload.withdrawn = counts.unchanged, counts.withdrawn
+                _finish(session, upload, rows, UploadStatus.APPLIED)
             session.commit()
-            return upload
+            if upload.status == UploadStatus.APPLIED:
+                log.info("upload %s switched in %.3f s", upload_id, time.perf_counter() - began)
+        clear_staged(sessions, upload_id)
+        return upload
     except FileRejected as exc:
+        _discard_staged(sessions, upload_id)
         return _finish_failed(sessions, upload_id, exc.code, exc.message)
     except Exception as exc:
-        # The catalogue transaction rolled back; record why the upload failed.
+        # Nothing reached the catalogue: only the switch writes it, in one transaction.
+        _discard_staged(sessions, upload_id)
         _finish_failed(sessions, upload_id, "INTERNAL_ERROR", f"{type(exc).__name__}: {exc}")
         raise
 
 
-def _apply(session: Session, upload: Upload, path: Path, progress: Progress | None) -> None:
+def _discard_staged(sessions: sessionmaker[Session], upload_id: int) -> None:
+    # Leftovers are invisible, and the next start removes them.
+    with contextlib.suppress(Exception):
+        clear_staged(sessions, upload_id)
+
+
+def _stage(
+    sessions: sessionmaker[Session], upload: Upload, path: Path, progress: Progress | None
+) -> _Rows:
     if upload.policy == UploadPolicy.ALL_OR_NOTHING:
         check = _Rows(upload, path, progress)
         for _row in check:
             pass
         if check.rejected_rows:
-            _finish(session, upload, check, UploadStatus.REJECTED)
-            return
+            return check
     rows = _Rows(upload, path, progress)
-    counts = apply_rows(session, upload.provider_id, rows, full_sync=upload.full_sync)
-    upload.created, upload.updated = counts.created, counts.updated
-    upload.unchanged, upload.withdrawn = counts.unchanged, counts.withdrawn
-    _finish(session, upload, rows, UploadStatus.APPLIED)
+    stage_rows(sessions, upload.id, rows)
+    return rows
+
+
+def _write_errors(sessions: sessionmaker[Session], upload_id: int, errors: list[RowError]) -> None:
+    """Record the row errors, a batch per short transaction (they describe the file only)."""
+    for start in range(0, len(errors), ERROR_BATCH):
+        with sessions.begin() as session:
+            session.execute(
+                insert(UploadError),
+                [
+                    {
+                        "upload_id": upload_id,
+                        "row": e.row,
+                        "code": e.code,
+                        "column": e.column,
+                        "value": e.value,
+                        "message": e.message,
+                    }
+                    for e in errors[start : start + ERROR_BATCH]
+                ],
+            )
 
 
 def _finish(session: Session, upload: Upload, rows: _Rows, status: UploadStatus) -> None:
     upload.rejected = rows.rejected_rows
     upload.processed_rows = upload.total_rows or 0
-    if rows.errors:
-        session.execute(
-            insert(UploadError),
-            [
-                {
-                    "upload_id": upload.id,
-                    "row": e.row,
-                    "code": e.code,
-                    "column": e.column,
-                    "value": e.value,
-                    "message": e.message,
-                }
-                for e in rows.errors
-            ],
-        )
     upload.status = status
     if status == UploadStatus.REJECTED:
         upload.error_code = "ROWS_REJECTED"
@@ -419,6 +459,9 @@ def fail_interrupted_uploads(session: Session) -> int:
             finished_at=utcnow(),
         )
     )
+    # Staged rows of uploads that will not switch are invisible; drop them.
+    running = select(Upload.id).where(Upload.status == UploadStatus.RUNNING)
+    session.execute(delete(StagedCourse).where(StagedCourse.upload_id.not_in(running)))
     session.flush()
     return result.rowcount or 0
 

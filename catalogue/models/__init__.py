@@ -27,7 +27,7 @@ from catalogue.models.outbox import IndexOutbox
 from catalogue.models.providers import Provider
 from catalogue.models.search import SearchQuery, SynonymGroup
 from catalogue.models.social import Comment, CommentReport, Feedback, Note
-from catalogue.models.uploads import ApiToken, ColumnMapping, Upload, UploadError
+from catalogue.models.uploads import ApiToken, ColumnMapping, StagedCourse, Upload, UploadError
 from catalogue.models.users import User
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "RateLimitCounter",
     "Role",
     "SearchQuery",
+    "StagedCourse",
     "SynonymGroup",
     "ThematicColumn",
     "Upload",

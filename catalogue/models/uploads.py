@@ -9,7 +9,14 @@ from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.models.base import Base, BigIntPK, str_enum, utcnow
-from catalogue.models.enums import Area, UploadPolicy, UploadStatus
+from catalogue.models.enums import (
+    Area,
+    CourseFormat,
+    CourseStatus,
+    Level,
+    UploadPolicy,
+    UploadStatus,
+)
 from catalogue.models.providers import Provider
 
 
@@ -112,3 +119,36 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class StagedCourse(Base):
+    """One valid row of a running upload, written in short batches and invisible to readers.
+
+    The upload's final short "switch" transaction copies these into `courses` (creating,
+    updating, withdrawing) and writes the index outbox; then they are deleted.
+    """
+
+    __tablename__ = "upload_staged_courses"
+    __table_args__ = (Index("ix_upload_staged_courses_upload_key", "upload_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"))
+    # What the switch does with the row: "create", "update" or None (unchanged).
+    action: Mapped[str | None] = mapped_column(String(8))
+    external_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    subtitle: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    area: Mapped[Area] = mapped_column(str_enum(Area, "staged_course_area"))
+    subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
+    format: Mapped[CourseFormat] = mapped_column(str_enum(CourseFormat, "staged_course_format"))
+    level: Mapped[Level] = mapped_column(str_enum(Level, "staged_course_level"))
+    language: Mapped[str] = mapped_column(String(16))
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    lesson_count: Mapped[int] = mapped_column(Integer)
+    cover_url: Mapped[str | None] = mapped_column(String(1000))
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+    is_free: Mapped[bool] = mapped_column(Boolean)
+    price_cents: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[CourseStatus] = mapped_column(str_enum(CourseStatus, "staged_course_status"))
+    source_hash: Mapped[str] = mapped_column(String(64))

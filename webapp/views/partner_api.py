@@ -11,8 +11,8 @@ from catalogue.errors import NotFound
 from catalogue.ingest import service as ingest
 from catalogue.ingest.problems import FileRejected
 from catalogue.models import Area, Role, UploadPolicy, UploadStatus
-from catalogue.services.tokens import authenticate_token
-from webapp.db import get_session
+from catalogue.services.tokens import authenticate_token, note_token_use
+from webapp.db import get_database, get_session
 from webapp.errors import api_error
 from webapp.uploads import get_runner
 from webapp.views.partner import error_report_response, upload_status
@@ -31,7 +31,7 @@ def token_required(view):
         token = authenticate_token(db, secret.strip()) if scheme.lower() == "bearer" else None
         if token is None:
             return api_error(401, "UNAUTHORIZED", "a valid partner API token is required")
-        db.commit()
+        note_token_use(get_database().sessions, token.id)
         g.actor = ingest.Actor(user_id=None, role=Role.PARTNER, provider_id=token.provider_id)
         return view(*args, **kwargs)
 
