@@ -337,7 +337,9 @@ def test_every_other_signed_in_user_can_read_and_report_a_comment(app, session, 
         assert 'name="reason"' in select_html.group(0)
 
     token = csrf_token(html)
-    answer = client.post(f"/comments/{reply.id}/report", data={"csrf_token": token, "reason": "spam"})
+    answer = client.post(
+        f"/comments/{reply.id}/report", data={"csrf_token": token, "reason": "spam"}
+    )
     assert answer.status_code == 302
     assert session.scalars(select(CommentReport.reason)).all() == ["spam"]
     queue = as_user(app, "ed").get("/editor/comments").get_data(as_text=True)

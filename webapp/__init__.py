@@ -18,6 +18,7 @@ from webapp import (
     recommendations,
     search_index,
     uploads,
+    urls,
 )
 from webapp.settings import EXTENSION as SETTINGS
 from webapp.settings import Settings
@@ -48,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment, with `config` overriding settings and Flask keys."""
     settings = Settings.load(overrides=config)
     app = Flask(__name__, instance_path=str(settings.instance_path))
+    urls.init_app(app)  # bounded `int` URL converter: before any route is added
     app.config.update(
         SECRET_KEY=settings.secret_key,
         # Room for the form fields around the largest allowed file.
