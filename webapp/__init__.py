@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from webapp import (
     auth,
+    caching,
     caring,
     commands,
     db,
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     caring.init_app(app)
     errors.init_app(app)
+    caching.init_app(app)
     init_templating(app)
     commands.init_app(app)
     app.register_blueprint(pages.bp)
