@@ -10,7 +10,14 @@ from flask_login import current_user
 from catalogue.services.providers import provider_names
 from catalogue.services.search_admin import record_query
 from search.schema import FACETS
-from search.service import SORTS, QueryRejected, SearchRequest, search, suggest
+from search.service import (
+    MAX_QUERY_TERMS,
+    SORTS,
+    QueryRejected,
+    SearchRequest,
+    search,
+    suggest,
+)
 from search.store import IndexMissing
 from webapp import messages
 from webapp.caring import caring_on
@@ -108,6 +115,7 @@ def page():
         error=error,
         providers=providers,
         sorts=SORTS,
+        max_terms=MAX_QUERY_TERMS,
     ), status
 
 
