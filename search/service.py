@@ -36,6 +36,10 @@ TIME_LIMIT = 1.0
 # Distinct words a search may have: each costs posting lists, stem variants, a spelling
 # suggestion and highlighting; 24 English stems took 1.36 s (docs/benchmarks.md).
 MAX_QUERY_TERMS = 16
+# Seconds a spelling suggestion must have left in the budget to be started, and the most
+# unknown words a did-you-mean corrects (each costs a walk of the word graph).
+SUGGESTION_RESERVE = 0.2
+MAX_CORRECTIONS = 4
 # Deep pages cost a top-N collection of page × per_page documents: only the first 2,000
 # results can be paged through (narrow the search to see others).
 MAX_RESULT_WINDOW = 2000
@@ -251,12 +255,21 @@ def _did_you_mean(searcher, text: str, ranked: list[int], deadline: float = math
         return None
     if not text.isascii() or split_syllables(letters):
         return None
+    words = text.lower().split()
+    # Unknown words worth a suggestion: stop words are never indexed and never misspelt.
+    unknown = {
+        w for w in words if w.isalpha() and len(w) > 3 and analyze(w) and not _indexed(searcher, w)
+    }
+    if len(unknown) > MAX_CORRECTIONS:
+        return None  # more unknown words than a spelling suggestion can sensibly fix
     corrector = searcher.corrector("title")
     fixed, changed = [], False
-    for word in text.lower().split():
-        if time.perf_counter() > deadline:
-            raise OutOfTime  # a suggestion walks the word graph: the costly part of long queries
-        if word.isalpha() and len(word) > 3 and not _indexed(searcher, word):
+    for word in words:
+        if word in unknown:
+            # A suggestion walks the word graph (up to ~0.1 s on a large catalogue): one is
+            # started only while it and the steps after it (facets, highlighting) still fit.
+            if deadline - time.perf_counter() < SUGGESTION_RESERVE:
+                raise OutOfTime
             suggestion = corrector.suggest(word, limit=1, maxdist=2)
             if suggestion:
                 fixed.append(suggestion[0])
