@@ -728,3 +728,14 @@ def test_every_costly_step_honours_the_deadline(store):
     assert service.total(matches) >= 2
     rescored, done = service._with_feedback(searcher, query, matches, 5, deadline=0.0)
     assert rescored is matches and done is False  # relevance feedback is skipped
+
+
+def test_did_you_mean_is_bounded_for_many_misspelt_words(store):
+    # Each suggestion walks the word graph: stop words are skipped, and a query with more
+    # unknown words than MAX_CORRECTIONS gets no suggestion instead of one walk per word.
+    from search.service import MAX_CORRECTIONS
+
+    assert run(store, "photografy with").did_you_mean == "photography with"
+    typos = ["photografy", "cookign", "ofice", "gardnening", "breda", "basiks"]
+    assert len(typos) > MAX_CORRECTIONS
+    assert run(store, " ".join(typos)).did_you_mean is None
