@@ -33,6 +33,13 @@ SORTS = ("relevance", "newest", "popular", "shortest")
 RERANK_DEPTH = 200
 POPULARITY_WEIGHT = 0.15
 TIME_LIMIT = 1.0
+# Distinct words a search may have: each costs posting lists, stem variants, a spelling
+# suggestion and highlighting; 24 English stems took 1.36 s (docs/benchmarks.md).
+MAX_QUERY_TERMS = 16
+# Seconds a spelling suggestion must have left in the budget to be started, and the most
+# unknown words a did-you-mean corrects (each costs a walk of the word graph).
+SUGGESTION_RESERVE = 0.2
+MAX_CORRECTIONS = 4
 # Deep pages cost a top-N collection of page × per_page documents: only the first 2,000
 # results can be paged through (narrow the search to see others).
 MAX_RESULT_WINDOW = 2000
@@ -143,13 +150,15 @@ PREFIX_EXPANSION = 8
 MIN_PREFIX = 5
 
 
-def _stem_variants(reader, groups: list[list[str]]) -> list[list[str]]:
+def _stem_variants(reader, groups: list[list[str]], deadline: float = math.inf) -> list[list[str]]:
     """English stems also match longer indexed forms ("photograph" → "photographi")."""
     if reader is None:
         return groups
     out = []
     for group in groups:
         extra: list[str] = []
+        if time.perf_counter() > deadline:
+            raise OutOfTime
         for term in group:
             if term.isascii() and term.isalpha() and len(term) >= MIN_PREFIX:
                 for i, found in enumerate(reader.expand_prefix("title", term)):
@@ -160,14 +169,24 @@ def _stem_variants(reader, groups: list[list[str]]) -> list[list[str]]:
     return out
 
 
+def _too_many_words() -> QueryRejected:
+    return QueryRejected("TOO_MANY_TERMS", f"a search may have at most {MAX_QUERY_TERMS} words")
+
+
 def build_query(
-    text: str, synonyms: Mapping[str, Sequence[str]], *, require_all: bool, reader=None
+    text: str,
+    synonyms: Mapping[str, Sequence[str]],
+    *,
+    require_all: bool,
+    reader=None,
+    deadline: float = math.inf,
 ) -> TextQuery | None:
     """The query for a cleaned text: all words (or any word), or its pinyin; None if it
-    has no word to look for."""
-    groups = _stem_variants(reader, _expand(term_groups(text), synonyms))
-    if len(groups) > MAX_TERMS:
-        raise QueryRejected("TOO_MANY_TERMS", f"a search may have at most {MAX_TERMS} words")
+    has no word to look for. Raises OutOfTime when `deadline` passes."""
+    words = term_groups(text)
+    if len(words) > min(MAX_QUERY_TERMS, MAX_TERMS):
+        raise _too_many_words()
+    groups = _stem_variants(reader, _expand(words, synonyms), deadline)
     if require_all:
         clauses = tuple(_group(g) for g in groups)
     else:
@@ -203,6 +222,7 @@ def _ranked(searcher, matches: list, request: SearchRequest, limit: int) -> list
 
 
 def _hit(searcher, docnum: int, terms: set[str]) -> Hit:
+    """A result, its matches highlighted (none when `terms` is empty)."""
     stored = dict(searcher.stored_fields(docnum))
     return Hit(
         id=int(stored["id"]),
@@ -222,9 +242,9 @@ def _indexed(searcher, word: str) -> bool:
     return any(searcher.doc_frequency(field, word) for field in fields)
 
 
-def _did_you_mean(searcher, text: str, ranked: list[int]) -> str | None:
+def _did_you_mean(searcher, text: str, ranked: list[int], deadline: float = math.inf) -> str | None:
     """Characters for typed pinyin (found in the titles of the first results, `ranked` being
-    document numbers), or a spelling correction for English words."""
+    document numbers), or a spelling correction for English words. Raises OutOfTime."""
     letters = text.replace(" ", "").lower()
     if looks_like_pinyin(letters) and ranked:
         ensure_jieba()
@@ -235,10 +255,21 @@ def _did_you_mean(searcher, text: str, ranked: list[int]) -> str | None:
         return None
     if not text.isascii() or split_syllables(letters):
         return None
+    words = text.lower().split()
+    # Unknown words worth a suggestion: stop words are never indexed and never misspelt.
+    unknown = {
+        w for w in words if w.isalpha() and len(w) > 3 and analyze(w) and not _indexed(searcher, w)
+    }
+    if len(unknown) > MAX_CORRECTIONS:
+        return None  # more unknown words than a spelling suggestion can sensibly fix
     corrector = searcher.corrector("title")
     fixed, changed = [], False
-    for word in text.lower().split():
-        if word.isalpha() and len(word) > 3 and not _indexed(searcher, word):
+    for word in words:
+        if word in unknown:
+            # A suggestion walks the word graph (up to ~0.1 s on a large catalogue): one is
+            # started only while it and the steps after it (facets, highlighting) still fit.
+            if deadline - time.perf_counter() < SUGGESTION_RESERVE:
+                raise OutOfTime
             suggestion = corrector.suggest(word, limit=1, maxdist=2)
             if suggestion:
                 fixed.append(suggestion[0])
@@ -254,10 +285,15 @@ def search(
     *,
     synonyms: Mapping[str, Sequence[str]] | None = None,
     use_cache: bool = True,
+    time_limit: float | None = None,
 ) -> SearchResults:
-    """Run a search (or answer it from the cache of the current index version)."""
+    """Run a search (or answer it from the cache of the current index version) within
+    `time_limit` seconds (TIME_LIMIT by default): what did not fit is left out and the
+    results are marked partial."""
+    if time_limit is None:
+        time_limit = TIME_LIMIT
     if not use_cache:
-        return _search(store, request, synonyms)
+        return _search(store, request, synonyms, time_limit)
     started = time.perf_counter()
     searcher = store.searcher()
     key = (
@@ -274,7 +310,7 @@ def search(
     cached = store.results_cache.get(key)
     if cached is not None:
         return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
-    results = _search(store, request, synonyms)
+    results = _search(store, request, synonyms, time_limit)
     if not results.partial:
         store.results_cache.put(key, results)
     return results
@@ -284,8 +320,13 @@ def _search(
     store: IndexStore,
     request: SearchRequest,
     synonyms: Mapping[str, Sequence[str]] | None,
+    time_limit: float = TIME_LIMIT,
 ) -> SearchResults:
-    """Run a search: all words first, then any word, then popular courses."""
+    """Run a search: all words first, then any word, then popular courses.
+
+    One budget covers every step after the one-off warm-up: analysis and stem variants,
+    matching, relaxation, relevance feedback, did-you-mean, facets and highlighting. A step
+    that does not fit is skipped or cut short and the answer is marked `partial`."""
     if request.sort not in SORTS:
         raise QueryRejected("BAD_SORT", f"sort must be one of {', '.join(SORTS)}")
     text = clean_query(request.text)
@@ -299,13 +340,17 @@ def _search(
     ensure_jieba()
     _ENGINE.warm(searcher, FACETS, SORT_COLUMNS, TEXT_FIELDS)
     started = time.perf_counter()
-    # One budget for the whole search: each further pass runs only if time is left.
-    deadline = started + TIME_LIMIT
+    # One budget for the whole search: each further step runs only if time is left.
+    deadline = started + time_limit
+    partial = False
 
     def left() -> float:
-        return deadline - time.perf_counter()
-
-    partial = False
+        """Seconds left; when none are, the answer is partial (a step is being skipped)."""
+        nonlocal partial
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            partial = True
+        return remaining
 
     def run(query: TextQuery | None) -> list | None:
         """The matches of a pass, or None when the budget ran out during it."""
@@ -316,30 +361,53 @@ def _search(
             partial = True
             return None
 
+    def built(text: str, *, require_all: bool, with_reader: bool = True) -> TextQuery | None:
+        """build_query within the budget; an empty query (matching nothing) when out of it."""
+        nonlocal partial
+        try:
+            return build_query(
+                text,
+                synonyms or {},
+                require_all=require_all,
+                reader=reader if with_reader else None,
+                deadline=deadline,
+            )
+        except OutOfTime:
+            partial = True
+            return TextQuery(())
+
     limit = max(RERANK_DEPTH if request.sort == "relevance" else 0, page * per_page)
     filters = {k: v for k, v in request.filters.items() if k in FACETS}
     reader = searcher.reader()
     relaxed = None
-    query = build_query(text, synonyms or {}, require_all=True, reader=reader) if text else None
+    if text and len(term_groups(text)) > MAX_QUERY_TERMS:
+        raise _too_many_words()
+    query = built(text, require_all=True) if text else None
     if text and query is None:
         query = TextQuery(())  # only stop words: matches nothing, then relaxes
     text_matches = run(query) or []
     matches = _ENGINE.filtered(text_matches, filters)
     if text and not total(matches) and left() > 0:
-        any_query = build_query(text, synonyms or {}, require_all=False, reader=reader)
+        any_query = built(text, require_all=False)
         found = run(any_query) if any_query is not None else None
         if found is not None:
             query, relaxed, text_matches = any_query, "any_term", found
             matches = _ENGINE.filtered(text_matches, filters)
     if query is not None and request.sort == "relevance" and left() > 0:
-        matches = _with_feedback(searcher, query, matches, len(term_groups(text)), deadline)
+        matches, complete = _with_feedback(
+            searcher, query, matches, len(term_groups(text)), deadline
+        )
+        partial = partial or not complete
     ranked = _ranked(searcher, matches, request, limit)
     did_you_mean = None
     if text and left() > 0:
-        did_you_mean = _did_you_mean(searcher, text, ranked)
+        try:
+            did_you_mean = _did_you_mean(searcher, text, ranked, deadline)
+        except OutOfTime:
+            partial = True
     if text and not ranked and did_you_mean and left() > 0:
         # A misspelling: show what the corrected words find rather than nothing.
-        fixed = build_query(did_you_mean, synonyms or {}, require_all=False)
+        fixed = built(did_you_mean, require_all=False, with_reader=False)
         found = run(fixed) if fixed is not None else None
         if found is not None:
             query, relaxed, text_matches = fixed, "corrected", found
@@ -370,8 +438,14 @@ def _search(
         facets, partial = {}, True
     terms = set(query.terms()) if query is not None else set()
     window = ranked[(page - 1) * per_page : page * per_page]
+    hits = []
+    for docnum in window:
+        # Out of time: the rest of the page is shown without highlighting.
+        if terms and left() <= 0:
+            terms = set()
+        hits.append(_hit(searcher, docnum, terms))
     return SearchResults(
-        hits=[_hit(searcher, d, terms) for d in window],
+        hits=hits,
         total=total(matches),
         page=page,
         per_page=per_page,
@@ -389,22 +463,27 @@ def _search(
 FEEDBACK_FIELDS = ("title", "summary", "subjects")
 
 
-def _with_feedback(searcher, query: TextQuery, matches: list, words: int, deadline: float):
+def _with_feedback(
+    searcher, query: TextQuery, matches: list, words: int, deadline: float
+) -> tuple[list, bool]:
     """Matches of a question-like query (`feedback.applies`) re-scored with the words of its
     best matches (RM3, `search.feedback`): the first FEEDBACK_DEPTH are re-ranked, the matches
-    themselves do not change. Without time left for it, the matches keep their own scores."""
+    themselves do not change. Without time left for it, the matches keep their own scores
+    (and the second value, whether it was done or not needed, is False)."""
     own = query.terms()
     if not own or not feedback.applies(words) or total(matches) < 2:
-        return matches
+        return matches, True
     docs, scores = _ENGINE.top(matches, feedback.FEEDBACK_DOCS)
     texts = []
     for docnum, score in zip(docs, scores, strict=True):
+        if time.perf_counter() > deadline:
+            return matches, False
         stored = searcher.stored_fields(int(docnum))
         text = " ".join(stored.get(field) or "" for field in FEEDBACK_FIELDS)
         texts.append((float(score), analyze(text)))
     model = feedback.relevance_model(texts)
     if not model:
-        return matches
+        return matches, True
     # RM3 is additive over terms: the first pass gave each of the query's own terms weight 1,
     # so the expanded score is that score × (its share ÷ term count) plus the model's part.
     clauses = [
@@ -416,7 +495,7 @@ def _with_feedback(searcher, query: TextQuery, matches: list, words: int, deadli
     ]
     weighting = searcher.weighting
     try:
-        return _ENGINE.rescored(
+        rescored = _ENGINE.rescored(
             searcher,
             matches,
             clauses,
@@ -427,7 +506,8 @@ def _with_feedback(searcher, query: TextQuery, matches: list, words: int, deadli
             deadline=deadline,
         )
     except OutOfTime:
-        return matches
+        return matches, False
+    return rescored, True
 
 
 def _match(searcher, query: TextQuery | None, deadline: float = math.inf) -> list:

@@ -308,3 +308,39 @@ def test_feedback_reaches_only_the_courses_provider(app, session):
     assert session.get(Feedback, theirs.id).read_at is None
     assert "0 条未读" in partner.get("/partner/feedback").get_data(as_text=True)
     assert mei.get("/partner/feedback").status_code == 403
+
+
+@pytest.mark.parametrize("viewer", ["wang", "partner", "ed", "admin"])
+def test_every_other_signed_in_user_can_read_and_report_a_comment(app, session, viewer):
+    # Issue 11 finding 1: the report <select> crashed the course page for every viewer who was
+    # not the comment's author, because it unpacked WTForms 3 choices as 2-tuples.
+    course, _other, _users = people(session)
+    register_user(session, "admin@example.cn", PASSWORD, "管理员", role=Role.ADMIN)
+    session.commit()
+    mei = as_user(app, "mei")
+    post_comment(mei, course, "第一讲的呼吸要领很有用")
+    top = session.scalars(select(Comment)).one()
+    post_comment(mei, course, "补充：每天练十分钟", parent_id=top.id)
+    reply = session.scalars(select(Comment).where(Comment.parent_id == top.id)).one()
+
+    client = as_user(app, viewer)
+    response = client.get(f"/courses/{course}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for comment_id in (top.id, reply.id):
+        select_html = re.search(
+            rf'<select[^>]*id="report-{comment_id}"[^>]*>(.*?)</select>', html, re.S
+        )
+        assert select_html, f"no report form for comment {comment_id}"
+        values = re.findall(r'<option[^>]*value="([^"]*)"', select_html.group(1))
+        assert values == ["abuse", "spam", "fraud", "wrong", "other"]
+        assert 'name="reason"' in select_html.group(0)
+
+    token = csrf_token(html)
+    answer = client.post(
+        f"/comments/{reply.id}/report", data={"csrf_token": token, "reason": "spam"}
+    )
+    assert answer.status_code == 302
+    assert session.scalars(select(CommentReport.reason)).all() == ["spam"]
+    queue = as_user(app, "ed").get("/editor/comments").get_data(as_text=True)
+    assert "补充：每天练十分钟" in queue and "1 条待处理举报" in queue

@@ -676,6 +676,60 @@ def test_suggest_of_an_unknown_prefix_is_empty(store):
     assert suggest(store, "量子") == []
 
 
+# -- the query cap and the time budget (issue 11, finding 10) -------------------------------
+
+SIXTEEN = (
+    "digital photography basics cooking office excel bread baking "
+    "garden walks review shoulders desk neck family finance"
+)
+
+
+def test_more_than_sixteen_distinct_words_are_refused_before_any_work(store):
+    from search.service import MAX_QUERY_TERMS
+
+    assert MAX_QUERY_TERMS == 16 == len(SIXTEEN.split())
+    assert run(store, SIXTEEN) is not None  # sixteen words are searched
+    assert run(store, SIXTEEN + " digital excel").total == run(store, SIXTEEN).total  # repeats
+    with pytest.raises(QueryRejected) as caught:
+        run(store, SIXTEEN + " calligraphy")
+    assert caught.value.code == "TOO_MANY_TERMS"
+    assert "16" in caught.value.message
+    # The words are counted as analysed: Chinese words count one each.
+    with pytest.raises(QueryRejected):
+        run(store, "太极拳 " + " ".join(f"w{chr(97 + i)}x" for i in range(16)))
+
+
+def test_a_tiny_budget_answers_partially_and_skips_the_costly_steps(store, catalogue):
+    full = search(store, SearchRequest("photografy"), use_cache=False)
+    assert full.did_you_mean and not full.partial and full.hits
+    cut = search(store, SearchRequest("photografy"), use_cache=False, time_limit=0.0)
+    assert cut.partial is True
+    assert cut.did_you_mean is None and cut.facets == {}
+    # Highlighting fits in the budget too: what is shown past it carries no marks.
+    asked = search(store, SearchRequest("photography"), use_cache=False, time_limit=0.0)
+    assert asked.partial and all("<mark>" not in hit.title for hit in asked.hits)
+    # A partial answer is never cached as if it were complete.
+    assert not search(store, SearchRequest("photografy")).partial
+
+
+def test_every_costly_step_honours_the_deadline(store):
+    import search.service as service
+    from search.engine import OutOfTime, TextQuery
+
+    searcher = store.searcher()
+    reader = searcher.reader()
+    with pytest.raises(OutOfTime):  # analysis: stem variants of long English words
+        service.build_query("photography", {}, require_all=True, reader=reader, deadline=0.0)
+    with pytest.raises(OutOfTime):  # did-you-mean: a suggestion per unknown word
+        service._did_you_mean(searcher, "photografy basiks", [], deadline=0.0)
+    query = service.build_query("learn digital photography basics", {}, require_all=False)
+    assert isinstance(query, TextQuery)
+    matches = service._match(searcher, None)  # every course: plenty to re-rank
+    assert service.total(matches) >= 2
+    rescored, done = service._with_feedback(searcher, query, matches, 5, deadline=0.0)
+    assert rescored is matches and done is False  # relevance feedback is skipped
+
+
 def test_did_you_mean_is_bounded_for_many_misspelt_words(store):
     # Each suggestion walks the word graph: stop words are skipped, and a query with more
     # unknown words than MAX_CORRECTIONS gets no suggestion instead of one walk per word.

@@ -165,3 +165,27 @@ def test_a_visitors_fruitless_search_shows_popular_courses_of_the_guessed_area(c
     assert {h["area"] for h in body["hits"]} == {"elderly"} and body["total"] == 2
     html = client.get("/search?q=门入").get_data(as_text=True)
     assert "您要找的似乎是“老年教育”方面的内容" in html
+
+
+def test_too_many_words_are_refused_with_a_clear_message_on_the_page_and_in_the_api(
+    client, indexed
+):
+    words = " ".join(f"word{chr(97 + i)}" for i in range(17))
+    api = client.get(f"/api/v1/search?q={words}")
+    assert api.status_code == 400
+    error = api.get_json()["error"]
+    assert error["code"] == "TOO_MANY_TERMS" and "16" in error["message"]
+    page = client.get(f"/search?q={words}")
+    assert page.status_code == 400
+    assert "搜索的词太多了，最多使用 16 个不同的词。" in page.get_data(as_text=True)
+    sixteen = " ".join(words.split()[:16])
+    assert client.get(f"/api/v1/search?q={sixteen}").status_code == 200
+
+
+def test_a_partial_answer_says_so_on_the_page(client, indexed, monkeypatch):
+    import search.service
+
+    monkeypatch.setattr(search.service, "TIME_LIMIT", 0.0)
+    page = client.get("/search?q=Excel")
+    assert page.status_code == 200
+    assert "这次搜索用时过长" in page.get_data(as_text=True)

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from jobs.gc_gate import process_gate
 from webapp import (
     auth,
+    caching,
     caring,
     commands,
     db,
@@ -20,6 +21,7 @@ from webapp import (
     recommendations,
     search_index,
     uploads,
+    urls,
 )
 from webapp.gc_middleware import GcGateMiddleware
 from webapp.settings import EXTENSION as SETTINGS
@@ -51,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment, with `config` overriding settings and Flask keys."""
     settings = Settings.load(overrides=config)
     app = Flask(__name__, instance_path=str(settings.instance_path))
+    urls.init_app(app)  # bounded `int` URL converter: before any route is added
     app.config.update(
         SECRET_KEY=settings.secret_key,
         # Room for the form fields around the largest allowed file.
@@ -69,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     caring.init_app(app)
     errors.init_app(app)
     limits.init_app(app, settings)
+    caching.init_app(app)
     init_templating(app)
     commands.init_app(app)
     app.register_blueprint(pages.bp)

@@ -16,7 +16,7 @@ from webapp import messages
 from webapp.caring import caring_on
 from webapp.db import get_session
 from webapp.search_index import get_search
-from webapp.urls import int_arg
+from webapp.urls import page_arg
 
 bp = Blueprint("channels", __name__)
 
@@ -63,7 +63,7 @@ def _show(channel: Channel, extra: dict | None = None):
     try:
         results = search(
             subsystem.store,
-            SearchRequest("", filters, sort, int_arg("page", 1), per_page),
+            SearchRequest("", filters, sort, page_arg(), per_page),
         )
     except IndexMissing:
         return render_template("channel.html", channel=channel, results=None, **(extra or {})), 503

@@ -12,6 +12,7 @@ from catalogue.errors import NotFound, PermissionDenied, RateLimited, Validation
 from catalogue.services import social
 from webapp.db import get_session
 from webapp.forms import CommentForm, FeedbackForm, ReportForm
+from webapp.urls import parse_id
 
 bp = Blueprint("discussion", __name__)
 
@@ -31,7 +32,7 @@ def comment(course_id: int):
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return redirect(back)
-    parent = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
+    parent = parse_id(form.parent_id.data)
     db = get_session()
     try:
         posted = social.add_comment(

@@ -13,6 +13,7 @@ from webapp.access import current_actor, roles_required
 from webapp.db import get_session
 from webapp.forms import PlainForm, require_plain_form
 from webapp.search_index import get_search
+from webapp.urls import int_arg
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 editor_required = roles_required("editor", "admin")
@@ -22,10 +23,7 @@ editor_required = roles_required("editor", "admin")
 @editor_required
 def search_overview():
     """Top queries and zero-result queries of the last days, and the synonyms."""
-    try:
-        days = max(1, min(int(request.args.get("days", 7)), 365))
-    except ValueError:
-        days = 7
+    days = min(int_arg("days", 7, 1), 365)
     db = get_session()
     return render_template(
         "editor/search.html",

@@ -19,6 +19,7 @@ from webapp.db import get_session
 from webapp.forms import ColumnForm, PlainForm, require_plain_form
 from webapp.search_index import get_search
 from webapp.settings import get_settings
+from webapp.urls import parse_id
 
 bp = Blueprint("editor_columns", __name__, url_prefix="/editor/columns")
 editor_required = roles_required("editor", "admin")
@@ -149,9 +150,8 @@ def change_courses(column_id: int):
     require_plain_form()
     db = get_session()
     action = request.form.get("action", "")
-    try:
-        course_id = int(request.form.get("course_id", ""))
-    except ValueError:
+    course_id = parse_id(request.form.get("course_id"))
+    if course_id is None:
         abort(400)
     try:
         if action == "add":

@@ -12,7 +12,7 @@ from catalogue.services import notes as note_service
 from catalogue.services import social
 from webapp.db import get_session
 from webapp.forms import NoteEditForm, NoteForm, PlainForm, require_plain_form
-from webapp.urls import safe_next
+from webapp.urls import parse_id, safe_next
 
 bp = Blueprint("notes", __name__)
 
@@ -30,7 +30,7 @@ def add(course_id: int):
             for error in errors:
                 flash(str(error), "error")
         return redirect(back)
-    lesson = int(form.lesson_id.data) if (form.lesson_id.data or "").isdigit() else None
+    lesson = parse_id(form.lesson_id.data)
     db = get_session()
     try:
         social.add_note(

@@ -22,7 +22,7 @@ from webapp.db import get_session
 from webapp.forms import CommentForm, FeedbackForm, NoteForm, PlainForm, ReportForm
 from webapp.recommendations import current_learner, current_model
 from webapp.search_index import get_search
-from webapp.urls import int_arg
+from webapp.urls import int_arg, page_arg
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def area(area: str):
     if sort not in SORTS:
         sort = "newest"
     page = course_service.area_course_page(
-        get_session(), chosen, page=int_arg("page", 1), per_page=PER_PAGE, sort=sort
+        get_session(), chosen, page=page_arg(), per_page=PER_PAGE, sort=sort
     )
     if page.page > page.pages:
         abort(404)

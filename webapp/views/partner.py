@@ -31,7 +31,7 @@ from webapp.access import current_actor, partner_required
 from webapp.db import get_session
 from webapp.forms import PlainForm, TokenForm, UploadForm, UploadOptionsForm, require_plain_form
 from webapp.uploads import get_runner
-from webapp.urls import int_arg
+from webapp.urls import page_arg, parse_id, parse_int
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 
@@ -54,9 +54,8 @@ def _provider_id(value: str | None = None) -> int:
     if actor.role == Role.PARTNER:
         return actor.provider_id
     raw = value or request.values.get("provider_id") or request.values.get("provider")
-    try:
-        provider_id = int(raw)
-    except (TypeError, ValueError):
+    provider_id = parse_id(raw)
+    if provider_id is None:
         abort(400)
     if not actor.may_act_for(provider_id):
         abort(403)
@@ -192,9 +191,8 @@ def configure(upload_id: int):
     if not form.validate_on_submit():
         abort(400)
     db = get_session()
-    try:
-        count = int(request.form.get("header-count", "0"))
-    except ValueError:
+    count = parse_int(request.form.get("header-count", "0"))
+    if count is None:
         abort(400)
     try:
         ingest.configure_upload(
@@ -287,7 +285,7 @@ def courses():
         status_filter = CourseStatus(status_arg) if status_arg else None
     except ValueError:
         abort(404)
-    page_number = int_arg("page", 1)
+    page_number = page_arg()
     db = get_session()
     page = course_service.provider_course_page(db, provider_id, page_number, 50, status_filter)
     return render_template(
@@ -351,7 +349,7 @@ def feedback():
         "partner/feedback.html",
         provider=provider_service.get_provider(db, provider_id),
         page=provider_feedback.feedback_page(
-            db, provider_id, int_arg("page", 1), 50, unread_only=unread_only
+            db, provider_id, page_arg(), 50, unread_only=unread_only
         ),
         ratings=provider_feedback.course_ratings(db, provider_id),
         unread=provider_feedback.unread_count(db, provider_id),

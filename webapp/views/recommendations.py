@@ -10,6 +10,7 @@ from recommender.serving import FeedItem, feed, similar
 from webapp.db import get_session
 from webapp.errors import api_error
 from webapp.recommendations import current_learner, current_model, reason_text
+from webapp.urls import parse_int
 
 api = Blueprint("recommendations_api", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 50
@@ -21,11 +22,8 @@ class BadLimit(ValueError):
 
 def _limit(default: int) -> int:
     raw = request.args.get("limit", str(default))
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadLimit from None
-    if not 1 <= value <= MAX_LIMIT:
+    value = parse_int(raw, 1, MAX_LIMIT)
+    if value is None:
         raise BadLimit
     return value
 

@@ -10,13 +10,21 @@ from flask_login import current_user
 from catalogue.services.providers import provider_names
 from catalogue.services.search_admin import record_query
 from search.schema import FACETS
-from search.service import SORTS, QueryRejected, SearchRequest, search, suggest
+from search.service import (
+    MAX_QUERY_TERMS,
+    SORTS,
+    QueryRejected,
+    SearchRequest,
+    search,
+    suggest,
+)
 from search.store import IndexMissing
 from webapp import messages
 from webapp.caring import caring_on
 from webapp.db import get_session
 from webapp.errors import api_error
 from webapp.search_index import get_search
+from webapp.urls import parse_int
 
 log = logging.getLogger(__name__)
 bp = Blueprint("search", __name__)
@@ -50,11 +58,11 @@ ARGS = ("q", "sort", "page", *FACETS)
 
 
 def _request_from_args(default_per_page: int = PER_PAGE) -> SearchRequest:
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-        per_page = max(1, min(int(request.args.get("per_page", default_per_page)), 100))
-    except ValueError:
-        raise QueryRejected("BAD_PAGE", "page and per_page must be whole numbers") from None
+    page = parse_int(request.args.get("page", "1"))
+    per_page = parse_int(request.args.get("per_page", str(default_per_page)))
+    if page is None or per_page is None:
+        raise QueryRejected("BAD_PAGE", "page and per_page must be whole numbers")
+    page, per_page = max(1, page), max(1, min(per_page, 100))
     sort = request.args.get("sort", "relevance")
     if sort not in SORTS:
         raise QueryRejected("BAD_SORT", f"sort must be one of: {', '.join(SORTS)}")
@@ -107,6 +115,7 @@ def page():
         error=error,
         providers=providers,
         sorts=SORTS,
+        max_terms=MAX_QUERY_TERMS,
     ), status
 
 
