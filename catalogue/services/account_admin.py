@@ -57,9 +57,7 @@ def sign_out_everywhere(session: Session, actor_id: int, target_id: int, ip: str
 
 def temporary_password(session: Session, actor_id: int, target_id: int, ip: str) -> str:
     """Set a random temporary password to hand over; ends the account's sessions; audited."""
-    password = "-".join(
-        "".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(4)
-    )
+    password = "-".join("".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(4))
     user_service.set_password(session, target_id, password)
     user = user_service.get_user(session, target_id)
     if user.email_verified_at is None:

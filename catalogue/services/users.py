@@ -326,3 +326,8 @@ def count_users(session: Session, role: Role | None = None) -> int:
     if role is not None:
         stmt = stmt.where(User.role == role)
     return session.scalar(stmt) or 0
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    """The account with this address (in any look-alike form), or None."""
+    return session.scalar(select(User).where(User.email == normalise_email(email)))

@@ -43,9 +43,7 @@ def upgrade() -> None:
 
     op.create_table(
         "outgoing_mail",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True),
         sa.Column("to_address", sa.String(320), nullable=False),
         sa.Column("subject", sa.String(200), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
@@ -61,9 +59,7 @@ def upgrade() -> None:
 
     op.create_table(
         "account_audit",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("target_id", sa.Integer(), nullable=True),
         sa.Column("action", sa.String(32), nullable=False),
