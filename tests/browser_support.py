@@ -82,7 +82,6 @@ def axe_violations(page, tags: list[str], rules: list[str] | None = None) -> lis
     ]
 
 
-@contextmanager
 _SERVED: dict = {}
 
 
@@ -105,6 +104,7 @@ def confirmation_path(base: str, email: str) -> str:
     return match.group(1)
 
 
+@contextmanager
 def serving(app) -> Iterator[str]:
     """The app served by a real HTTP server on a free loopback port; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
