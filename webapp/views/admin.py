@@ -65,6 +65,8 @@ def account(user_id: int):
 
 
 def _user_or_404(user_id: int):
+    if user_id > 2**31 - 1:  # beyond any id: PostgreSQL would refuse the comparison
+        abort(404)
     try:
         return user_service.get_user(get_session(), user_id)
     except NotFound:
