@@ -328,6 +328,7 @@ def test_admin_reset_link_and_temporary_password_are_audited(app, client, sessio
         f"/admin/accounts/{ann.id}/temporary-password", data={"csrf_token": page_token(client)}
     )
     assert temp.status_code == 200
+    assert temp.headers["Cache-Control"] == "no-store"
     password = re.search(r'data-temporary-password="([^"]+)"', temp.get_data(as_text=True))
     assert password
     session.expire_all()
@@ -352,3 +353,32 @@ def test_outbox_page_is_for_admins(client, session):
     login(client, "boss@example.cn", PASSWORD)
     html = client.get("/admin/mail").get_data(as_text=True)
     assert "bob@example.cn" in html
+
+
+def test_mail_links_use_site_url(engine, session, tmp_path):
+    from webapp import create_app
+    from webapp.db import get_database
+
+    app = create_app(
+        {
+            "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SITE_URL": "https://learn.example.cn/",
+        }
+    )
+    try:
+        register_user(session, "ann@example.cn", PASSWORD, "Ann")
+        session.commit()
+        client = app.test_client()
+        evil = "http://evil.example"
+        page = client.get("/password/forgot", base_url=evil).get_data(as_text=True)
+        client.post(
+            "/password/forgot",
+            data={"email": "ann@example.cn", "csrf_token": csrf_token(page)},
+            base_url=evil,
+        )
+        [mail] = _mails(session, "ann@example.cn")
+        assert "https://learn.example.cn/password/reset/" in mail.body
+        assert "evil.example" not in mail.body
+    finally:
+        get_database(app).engine.dispose()

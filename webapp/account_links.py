@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from catalogue.models import User
 from catalogue.services.users import password_fingerprint
+from webapp.settings import get_settings
 
 RESET_MAX_AGE = 2 * 3600
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -56,9 +57,15 @@ def reset_path(user: User, issued_at: float | None = None) -> str:
     return url_for("auth.reset_password", token=token)
 
 
+def absolute(path: str) -> str:
+    """A site path as a full URL: SITE_URL when set (never a Host header an attacker chose)."""
+    base = get_settings().site_url or request.host_url.rstrip("/")
+    return base + path
+
+
 def reset_url(user: User) -> str:
     """The full URL of a password-reset link (for a mail)."""
-    return url_for("auth.reset_password", token=_reset_token(user), _external=True)
+    return absolute(url_for("auth.reset_password", token=_reset_token(user)))
 
 
 def _reset_token(user: User) -> str:
@@ -77,7 +84,7 @@ def load_reset(token: str) -> tuple[int, str]:
 def verify_url(user: User) -> str:
     """The full URL of an address-confirmation link (for a mail)."""
     token = _serializer(_VERIFY).dumps({"u": user.id, "e": user.email, "t": int(time.time())})
-    return url_for("auth.verify_email", token=token, _external=True)
+    return absolute(url_for("auth.verify_email", token=token))
 
 
 def load_verify(token: str) -> tuple[int, str]:

@@ -48,9 +48,9 @@ def send_signup_attempt(session: Session, user: User) -> None:
                     "Someone tried to sign up with this email address, which already has an "
                     "account. If it was you, log in here:"
                 ),
-                url_for("auth.login", _external=True),
+                account_links.absolute(url_for("auth.login")),
                 _("Forgot your password? Choose a new one here:"),
-                url_for("auth.forgot_password", _external=True),
+                account_links.absolute(url_for("auth.forgot_password")),
                 _("If it was not you, you can ignore this mail."),
             ],
         )

@@ -45,6 +45,8 @@ class Settings:
     mail_smtp_password: str | None = None
     mail_smtp_starttls: bool = True
     mail_from: str = "noreply@localhost"
+    # The site's public address for links in mail; unset: the address the request came to.
+    site_url: str | None = None
 
     @classmethod
     def load(
@@ -81,6 +83,7 @@ class Settings:
             mail_smtp_password=pick("MAIL_SMTP_PASSWORD") or None,
             mail_smtp_starttls=_flag(pick("MAIL_SMTP_STARTTLS", True)),
             mail_from=str(pick("MAIL_FROM") or "noreply@localhost"),
+            site_url=(pick("SITE_URL") or "").rstrip("/") or None,
         )
 
     def job_context(self) -> JobContext:

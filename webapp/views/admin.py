@@ -3,7 +3,16 @@ outgoing mail."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +25,7 @@ from jobs.registry import JOBS
 from webapp import account_links
 from webapp.access import roles_required
 from webapp.db import get_session
-from webapp.forms import PlainForm, require_plain_form
+from webapp.forms import require_plain_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 staff_required = roles_required("admin", "support")
@@ -53,7 +62,7 @@ def accounts():
     """Look an account up by address or name."""
     query = request.args.get("q", "")[:320]
     found = account_admin.find_accounts(get_session(), query)
-    return render_template("admin/accounts.html", query=query, found=found, plain=PlainForm())
+    return render_template("admin/accounts.html", query=query, found=found)
 
 
 @bp.route("/accounts/<int:user_id>")
@@ -61,7 +70,7 @@ def accounts():
 def account(user_id: int):
     """One account, with the actions staff may take for its owner."""
     user = _user_or_404(user_id)
-    return render_template("admin/account.html", user=user, plain=PlainForm())
+    return render_template("admin/account.html", user=user)
 
 
 def _user_or_404(user_id: int):
@@ -96,7 +105,7 @@ def account_reset_link(user_id: int):
     user = account_admin.record_reset_link(db, current_user.id, user_id, _client_ip())
     db.commit()
     link = account_links.reset_url(user)
-    return render_template("admin/account.html", user=user, plain=PlainForm(), reset_link=link)
+    return _secret_page(render_template("admin/account.html", user=user, reset_link=link))
 
 
 @bp.route("/accounts/<int:user_id>/temporary-password", methods=["POST"])
@@ -109,9 +118,16 @@ def account_temporary_password(user_id: int):
     password = account_admin.temporary_password(db, current_user.id, user_id, _client_ip())
     db.commit()
     user = user_service.get_user(db, user_id)
-    return render_template(
-        "admin/account.html", user=user, plain=PlainForm(), temporary_password=password
+    return _secret_page(
+        render_template("admin/account.html", user=user, temporary_password=password)
     )
+
+
+def _secret_page(html: str):
+    # A reset link or a temporary password must not linger in a browser or proxy cache.
+    response = make_response(html)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/audit")
