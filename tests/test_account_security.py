@@ -382,3 +382,33 @@ def test_mail_links_use_site_url(engine, session, tmp_path):
         assert "evil.example" not in mail.body
     finally:
         get_database(app).engine.dispose()
+
+
+def test_migration_normalises_stored_addresses(fresh_database_url):
+    import sqlalchemy as sa
+    from alembic import command
+
+    from catalogue.db import alembic_config, make_engine
+
+    engine = make_engine(fresh_database_url)
+    cfg = alembic_config(engine)
+    command.upgrade(cfg, "0009")
+    insert = sa.text(
+        "INSERT INTO users (id, email, password_hash, display_name, role, preferred_language, "
+        "caring_mode, interest_areas, is_active, created_at) "
+        "VALUES (:id, :email, 'x', 'a', 'learner', 'zh', false, '[]', true, '2026-01-01')"
+    )
+    rows = [(1, "learnera@t.io"), (2, "ｌearnera@t.io"), (3, "Ｂob\u200b@T.io")]
+    with engine.begin() as conn:
+        for user_id, email in rows:
+            conn.execute(insert, {"id": user_id, "email": email})
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        stored = dict(conn.execute(sa.text("SELECT id, email FROM users")).all())
+        verified = conn.execute(
+            sa.text("SELECT count(*) FROM users WHERE email_verified_at IS NOT NULL")
+        ).scalar()
+    engine.dispose()
+    # The look-alike of an existing account is left for an admin; the others are rewritten.
+    assert stored == {1: "learnera@t.io", 2: "ｌearnera@t.io", 3: "bob@t.io"}
+    assert verified == 3
