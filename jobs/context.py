@@ -10,9 +10,24 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """Where the mail-send job delivers the outbox (MAIL_SMTP_* settings)."""
+
+    host: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    sender: str = "noreply@localhost"
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
 class JobContext:
     """The locations a job works on."""
 
     database_url: str
     index_dir: Path
     model_dir: Path
+    # None: no SMTP configured, so mail stays queued in the outbox (the admin's mail page).
+    smtp: SmtpSettings | None = None

@@ -61,6 +61,15 @@ JOBS: tuple[Job, ...] = (
         description="Train, evaluate and publish the recommendation model",
         first_run=True,
     ),
+    Job(
+        id="mail-send",
+        func=tasks.mail_send,
+        trigger={"interval": {"seconds": 15}},
+        timeout_seconds=120,
+        description="Send queued outgoing mail over SMTP (when MAIL_SMTP_HOST is set)",
+        isolated=False,
+        quiet=True,
+    ),
 )
 
 

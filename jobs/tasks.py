@@ -72,3 +72,12 @@ def recommender_train(context: JobContext) -> dict[str, Any]:
         "baseline_ndcg": (data["baseline"] or {}).get("ndcg"),
         **{k: v for k, v in data["figures"].items() if isinstance(v, int | float)},
     }
+
+
+def mail_send(context: JobContext) -> dict[str, Any]:
+    """Deliver queued outgoing mail over SMTP (nothing to do when SMTP is not configured)."""
+    if context.smtp is None:
+        return {"sent": 0, "failed": 0}
+    from jobs.mail import send_queued
+
+    return send_queued(_sessions(context), context.smtp)

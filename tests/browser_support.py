@@ -8,6 +8,7 @@ Without Chromium, Playwright or axe-core the browser tests skip with the reason;
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -81,15 +82,40 @@ def axe_violations(page, tags: list[str], rules: list[str] | None = None) -> lis
     ]
 
 
+_SERVED: dict = {}
+
+
+def confirmation_path(base: str, email: str) -> str:
+    """The path of the newest sign-up confirmation link mailed to an address (the outbox)."""
+    from sqlalchemy import select
+
+    from catalogue.models import OutgoingMail
+    from webapp.db import get_database
+
+    with get_database(_SERVED[base]).sessions() as session:
+        body = session.scalars(
+            select(OutgoingMail.body)
+            .where(OutgoingMail.to_address == email, OutgoingMail.kind == "verify")
+            .order_by(OutgoingMail.id.desc())
+        ).first()
+    assert body, f"no confirmation mail to {email}"
+    match = re.search(r"https?://[^/\s]+(/verify/\S+)", body)
+    assert match, body
+    return match.group(1)
+
+
 @contextmanager
 def serving(app) -> Iterator[str]:
     """The app served by a real HTTP server on a free loopback port; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    _SERVED[base] = app
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base
     finally:
+        _SERVED.pop(base, None)
         server.shutdown()
         thread.join(timeout=10)
 
@@ -120,3 +146,5 @@ def sign_up(page, base: str, email: str = "mei@example.cn") -> None:
     page.get_by_label("老年教育").check()
     with page.expect_navigation():
         page.get_by_role("button", name="注册").click()
+    # A new account logs in by the link mailed to it (read here from the outbox).
+    page.goto(base + confirmation_path(base, email))

@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from catalogue.models import RateLimitCounter, User
+from catalogue.models import OutgoingMail, RateLimitCounter, User
 from catalogue.services.users import register_user
 from tests.browser_support import serving
 from tests.helpers import csrf_token
@@ -211,10 +211,29 @@ def test_signups_from_one_ip_are_refused_after_the_limit(app, session):
     statuses = [
         _signup(_client(app, "203.0.113.8"), f"new{i}@example.cn").status_code for i in range(8)
     ]
-    assert statuses == [302] * 5 + [429] * 3
+    assert statuses == [200] * 5 + [429] * 3  # 200: "check your mail", new address or not
     _assert_told_to_wait(_signup(_client(app, "203.0.113.8"), "late@example.cn"), 3600)
     assert session.scalar(select(func.count()).select_from(User)) == 5
-    assert _signup(_client(app, "198.51.100.5"), "elsewhere@example.cn").status_code == 302
+    assert _signup(_client(app, "198.51.100.5"), "elsewhere@example.cn").status_code == 200
+
+
+def _forgot(client, email: str):
+    token = csrf_token(client.get("/password/forgot").get_data(as_text=True))
+    return client.post("/password/forgot", data={"email": email, "csrf_token": token})
+
+
+def test_password_reset_requests_are_limited_per_account_and_per_ip(app, session):
+    """Each request mails a link: one inbox cannot be flooded, one address cannot probe."""
+    email = _account(session)
+    mails_before = session.scalar(select(func.count()).select_from(OutgoingMail))
+    statuses = [_forgot(_client(app, f"198.51.100.{i}"), email).status_code for i in range(5)]
+    assert statuses == [200] * 3 + [429] * 2
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(OutgoingMail)) == mails_before + 3
+    _assert_told_to_wait(_forgot(_client(app, "198.51.100.9"), email), 3600)
+    prober = _client(app, "203.0.113.44")
+    probes = [_forgot(prober, f"nobody{i}@example.cn").status_code for i in range(12)]
+    assert probes == [200] * 10 + [429] * 2
 
 
 # -- what is not limited, and the client's address ------------------------------------

@@ -1,19 +1,41 @@
-"""Accounts on the site: sign-up, log-in, log-out, and who the current visitor is."""
+"""Accounts on the site: sign-up, log-in, log-out, password reset, the account page, and who
+the current visitor is.
+
+A log-in is a row in user_sessions; the signed cookie holds only its random token, and the
+user loader checks the row on every request, so ending the row ends the session even for a
+copied cookie.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+)
 
 from catalogue.errors import NotFound, ValidationError
 from catalogue.models import User
 from catalogue.services import users as user_service
-from webapp import caring
+from webapp import account_links, caring, mails
 from webapp import limits as rate
 from webapp.db import get_session
-from webapp.forms import LoginForm, PlainForm, SignupForm
+from webapp.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PlainForm,
+    ResetPasswordForm,
+    SignupForm,
+)
 from webapp.urls import safe_next
+
+SESSION_KEY = "sid"
 
 bp = Blueprint("auth", __name__)
 
@@ -39,9 +61,12 @@ class CurrentUser(UserMixin):
 
 def _load_user(user_id: str) -> CurrentUser | None:
     try:
-        return CurrentUser(user_service.get_user(get_session(), int(user_id)))
-    except (NotFound, ValueError):
+        user = user_service.session_user(
+            get_session(), int(user_id), str(session.get(SESSION_KEY, ""))
+        )
+    except (ValueError, OverflowError):
         return None
+    return CurrentUser(user) if user is not None else None
 
 
 def init_app(app: Flask) -> None:
@@ -56,26 +81,44 @@ def init_app(app: Flask) -> None:
 
 
 def _start_session(user: User) -> None:
+    """Log in: a new server-side session row (committed here) and a fresh cookie."""
+    db = get_session()
+    token = user_service.start_session(db, user.id)
+    db.commit()
     # A fresh session on log-in: nothing chosen before (language aside) carries over.
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
+    session[SESSION_KEY] = token
     caring.adopt_browser_choice(user.id, user.caring_mode)
     login_user(CurrentUser(user))
+
+
+def _end_session() -> None:
+    """Log out this device: its session row goes, so a copy of the cookie is dead too."""
+    db = get_session()
+    user_service.end_session(db, str(session.get(SESSION_KEY, "")))
+    db.commit()
+    logout_user()
+    session.clear()
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @rate.limited(rate.SIGNUP_PER_IP, refund_when=rate.refused_form)
 def signup():
-    """Create a learner account and log it in."""
+    """Create a learner account and mail its confirmation link.
+
+    The answer is the same "check your mail" page whether or not the address already has an
+    account (its owner gets a mail instead), so sign-up reveals no addresses.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
     form = SignupForm()
     if form.validate_on_submit():
         db = get_session()
         try:
-            user = user_service.register_user(
+            outcome = user_service.sign_up(
                 db,
                 form.email.data,
                 form.password.data,
@@ -93,12 +136,41 @@ def signup():
                 else:
                     form.form_errors.append(message)
         else:
+            if outcome.created:
+                mails.send_verification(db, outcome.user)
+            else:
+                mails.send_signup_attempt(db, outcome.user)
             db.commit()
-            _start_session(user)
-            flash(_("Welcome, %(name)s!", name=user.display_name), "success")
-            return redirect(url_for("pages.home"))
+            return render_template(
+                "auth/check_mail.html", email=user_service.normalise_email(form.email.data)
+            )
     status = 400 if form.is_submitted() else 200
     return render_template("auth/signup.html", form=form), status
+
+
+@bp.route("/verify/<token>")
+def verify_email(token: str):
+    """Follow the link mailed at sign-up: confirm the address and log in (once)."""
+    try:
+        user_id, email = account_links.load_verify(token)
+    except account_links.LinkExpired:
+        return _link_error(_("This link has expired. Log in to get a new one."))
+    except account_links.LinkInvalid:
+        return _link_error(_("This link is not valid. Check that you copied all of it."))
+    db = get_session()
+    try:
+        user = user_service.verify_email(db, user_id, email)
+    except (NotFound, user_service.LinkUsed):
+        db.rollback()
+        return _link_error(_("This link has already been used. Please log in."))
+    db.commit()
+    _start_session(user)
+    flash(_("Welcome, %(name)s!", name=user.display_name), "success")
+    return redirect(url_for("pages.home"))
+
+
+def _link_error(message: str):
+    return render_template("auth/link_error.html", message=message), 400
 
 
 def _signup_message(code: str) -> str:
@@ -107,6 +179,10 @@ def _signup_message(code: str) -> str:
         "BAD_EMAIL": _("Enter a valid email address."),
         "PASSWORD_TOO_SHORT": _("Use at least 8 characters."),
         "PASSWORD_TOO_LONG": _("Use at most 128 characters."),
+        "PASSWORD_COMMON": _(
+            "This password is one of the most common ones and easy to guess. Choose another."
+        ),
+        "WRONG_PASSWORD": _("The current password is not correct."),
     }
     return messages.get(code, _("Please check this field."))
 
@@ -119,11 +195,19 @@ def login():
     if form.validate_on_submit():
         db = get_session()
         user = user_service.authenticate(db, form.email.data, form.password.data)
-        if user is not None:
+        if user is not None and user.email_verified_at is None:
+            # Only someone who knows the password learns this; a fresh link is mailed.
+            mails.send_verification(db, user)
+            db.commit()
+            form.form_errors.append(
+                _("Please confirm your email address first: we have sent you a new link.")
+            )
+        elif user is not None:
             db.commit()
             _start_session(user)
             return redirect(safe_next(form.next.data, url_for("pages.home")))
-        form.form_errors.append(_("Email or password is not correct."))
+        else:
+            form.form_errors.append(_("Email or password is not correct."))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form), status
 
@@ -133,9 +217,113 @@ def logout():
     """Log out (a POST with a CSRF token, so no other site can log a learner out)."""
     form = PlainForm()
     if form.validate_on_submit():
+        _end_session()
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@rate.limited(rate.RESET_PER_IP, rate.RESET_PER_ACCOUNT, refund_when=rate.refused_form)
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = user_service.find_by_email(db, form.email.data)
+        if user is not None and user.is_active:
+            mails.send_password_reset(db, user)
+            db.commit()
+        return render_template("auth/reset_sent.html")
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/forgot.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password through a mailed (or staff-made) link; every session ends."""
+    try:
+        user_id, fingerprint = account_links.load_reset(token)
+    except account_links.LinkExpired:
+        return _link_error(_("This link has expired. Ask for a new one below."))
+    except account_links.LinkInvalid:
+        return _link_error(_("This link is not valid. Check that you copied all of it."))
+    db = get_session()
+    try:
+        user = user_service.get_user(db, user_id)
+    except NotFound:
+        return _link_error(_("This link is not valid. Check that you copied all of it."))
+    if user_service.password_fingerprint(user) != fingerprint:
+        return _link_error(_("This link has already been used. Ask for a new one below."))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user_service.reset_password(db, user_id, fingerprint, form.password.data)
+        except user_service.LinkUsed:
+            db.rollback()
+            return _link_error(_("This link has already been used. Ask for a new one below."))
+        except ValidationError as exc:
+            db.rollback()
+            _show_errors(form, exc)
+        else:
+            db.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your password has been changed. Please log in."), "success")
+            return redirect(url_for("auth.login"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/reset.html", form=form, token=token), status
+
+
+def _show_errors(form, exc: ValidationError) -> None:
+    for error in exc.errors:
+        field = getattr(form, error.field, None)
+        message = _signup_message(error.code)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+@bp.route("/me/account")
+@login_required
+def account():
+    """The account page: change the password, sign out everywhere."""
+    return render_template("auth/account.html", form=ChangePasswordForm(), plain=PlainForm())
+
+
+@bp.route("/me/account/password", methods=["POST"])
+@login_required
+def change_password():
+    """Change the password: every other session ends; this device gets a fresh one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            user_service.change_password(db, current_user.id, form.current.data, form.password.data)
+        except ValidationError as exc:
+            db.rollback()
+            _show_errors(form, exc)
+        else:
+            db.commit()
+            _start_session(user_service.get_user(db, current_user.id))
+            flash(_("Your password has been changed. Other devices are signed out."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, plain=PlainForm()), 400
+
+
+@bp.route("/me/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """End every session of the account, this one included."""
+    form = PlainForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user_service.end_all_sessions(db, current_user.id)
+        db.commit()
         logout_user()
         session.clear()
-    return redirect(url_for("pages.home"))
+        flash(_("You have been signed out on every device."), "success")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/language", methods=["POST"])

@@ -215,3 +215,29 @@ class FeedbackForm(FlaskForm):
         id="feedback-message",
         validators=[Optional(), Length(max=MAX_COMMENT)],
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a password-reset link."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320)])
+
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password through a reset link."""
+
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(MIN_PASSWORD, MAX_PASSWORD)]
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("Passwords do not match."))],
+    )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """Change the password while logged in."""
+
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD)]
+    )

@@ -83,6 +83,10 @@ def per_account(scope: str, limit: str) -> Rule:
 LOGIN_PER_ACCOUNT = per_account("login-account", "login_limit_per_account")
 LOGIN_PER_IP = per_ip("login-ip", "login_limit_per_ip")
 SIGNUP_PER_IP = per_ip("signup-ip", "signup_limit_per_ip")
+# Password-reset requests: each one sends a mail, so a person's inbox cannot be flooded and one
+# address cannot probe many accounts.
+RESET_PER_ACCOUNT = per_account("reset-account", "3 per hour")
+RESET_PER_IP = per_ip("reset-ip", "10 per hour")
 
 
 def redirected(response: Response) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from catalogue.ingest.service import Limits
-from jobs.context import JobContext
+from jobs.context import JobContext, SmtpSettings
 
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_ROWS = 1_000_000
@@ -51,6 +51,15 @@ class Settings:
     login_limit_per_ip: str = DEFAULT_LOGIN_LIMIT_PER_IP
     signup_limit_per_ip: str = DEFAULT_SIGNUP_LIMIT_PER_IP
     post_limit_per_ip: str = ""
+    # Outgoing mail: without a host, mail stays queued in the outbox (/admin/mail).
+    mail_smtp_host: str | None = None
+    mail_smtp_port: int = 587
+    mail_smtp_user: str | None = None
+    mail_smtp_password: str | None = None
+    mail_smtp_starttls: bool = True
+    mail_from: str = "noreply@localhost"
+    # The site's public address for links in mail; unset: the address the request came to.
+    site_url: str | None = None
 
     @classmethod
     def load(
@@ -90,11 +99,31 @@ class Settings:
             login_limit_per_ip=str(pick("LOGIN_LIMIT_PER_IP", DEFAULT_LOGIN_LIMIT_PER_IP)),
             signup_limit_per_ip=str(pick("SIGNUP_LIMIT_PER_IP", DEFAULT_SIGNUP_LIMIT_PER_IP)),
             post_limit_per_ip=str(pick("POST_LIMIT_PER_IP", "") or ""),
+            mail_smtp_host=pick("MAIL_SMTP_HOST") or None,
+            mail_smtp_port=int(pick("MAIL_SMTP_PORT", 587)),
+            mail_smtp_user=pick("MAIL_SMTP_USER") or None,
+            mail_smtp_password=pick("MAIL_SMTP_PASSWORD") or None,
+            mail_smtp_starttls=_flag(pick("MAIL_SMTP_STARTTLS", True)),
+            mail_from=str(pick("MAIL_FROM") or "noreply@localhost"),
+            site_url=(pick("SITE_URL") or "").rstrip("/") or None,
         )
 
     def job_context(self) -> JobContext:
         """Where the jobs worker's jobs find the database, the index and the models."""
-        return JobContext(self.database_url, self.index_dir, self.model_dir)
+        return JobContext(self.database_url, self.index_dir, self.model_dir, self.smtp())
+
+    def smtp(self) -> SmtpSettings | None:
+        """Where outgoing mail is delivered, or None when no SMTP host is set."""
+        if not self.mail_smtp_host:
+            return None
+        return SmtpSettings(
+            host=self.mail_smtp_host,
+            port=self.mail_smtp_port,
+            user=self.mail_smtp_user,
+            password=self.mail_smtp_password,
+            starttls=self.mail_smtp_starttls,
+            sender=self.mail_from,
+        )
 
     def upload_limits(self) -> Limits:
         """The partner-upload size limits."""
@@ -104,6 +133,13 @@ class Settings:
 def get_settings(app: Flask | None = None) -> Settings:
     """The settings an app (by default the current one) was built with."""
     return (app or current_app).extensions[EXTENSION]
+
+
+def _flag(value: Any) -> bool:
+    """A yes/no setting: false for 0, false, no, off (any case) and the empty string."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def _instance_secret(instance: Path) -> str:

@@ -1,5 +1,6 @@
 """SQLAlchemy models of the catalogue, the learners and their activity."""
 
+from catalogue.models.accounts import AccountAudit, OutgoingMail, UserSession
 from catalogue.models.activity import Event, LessonPosition
 from catalogue.models.base import Base, utcnow
 from catalogue.models.columns import ColumnCourse, ThematicColumn
@@ -31,6 +32,7 @@ from catalogue.models.uploads import ApiToken, ColumnMapping, StagedCourse, Uplo
 from catalogue.models.users import User
 
 __all__ = [
+    "AccountAudit",
     "ApiToken",
     "Area",
     "Base",
@@ -56,6 +58,7 @@ __all__ = [
     "MediaType",
     "Note",
     "OutboxOp",
+    "OutgoingMail",
     "Provider",
     "ProviderKind",
     "ProviderStatus",
@@ -70,5 +73,6 @@ __all__ = [
     "UploadPolicy",
     "UploadStatus",
     "User",
+    "UserSession",
     "utcnow",
 ]

@@ -36,6 +36,8 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column()
+    # None until the owner follows the link mailed at sign-up; such accounts cannot log in.
+    email_verified_at: Mapped[datetime | None] = mapped_column()
     # Set by an editor: the user may no longer post comments.
     muted_at: Mapped[datetime | None] = mapped_column()
 

@@ -1,17 +1,23 @@
-"""Accounts: sign-up, log-in and preferences. Passwords are stored only as salted hashes."""
+"""Accounts: sign-up, log-in, sessions and preferences. Passwords are stored only as salted
+hashes; a log-in is a server-side session row, so ending it works even for a copied cookie."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from catalogue.errors import Collector, NotFound
-from catalogue.models import Area, Provider, Role, User, utcnow
-from catalogue.services.validation import clean_text, enum_field, text_field
+from catalogue import emails
+from catalogue.errors import Collector, NotFound, ValidationError
+from catalogue.models import Area, Provider, Role, User, UserSession, utcnow
+from catalogue.services.validation import enum_field, text_field
 
 LANGUAGES = ("zh", "en")
 MIN_PASSWORD = 8
@@ -22,8 +28,22 @@ _DUMMY_HASH = generate_password_hash("timing-equaliser")
 
 
 def normalise_email(email: str) -> str:
-    """Emails compare case-insensitively and without surrounding space."""
-    return (clean_text(email) or "").lower()
+    """The canonical form of an address (see catalogue.emails): used for uniqueness and log-in."""
+    return emails.normalise_email(email)
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    # The 30,000 most common passwords of zxcvbn's list (MIT), compiled from leaked
+    # password sets; the package is pinned in pyproject.toml.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def is_common_password(password: str) -> bool:
+    """True for a password on the common-passwords list (compared case-insensitively)."""
+    return password.lower() in _common_passwords() or password in _common_passwords()
 
 
 def _check_password(errors: Collector, password: str) -> None:
@@ -31,6 +51,8 @@ def _check_password(errors: Collector, password: str) -> None:
         errors.add("password", "PASSWORD_TOO_SHORT", f"at least {MIN_PASSWORD} characters")
     elif len(password) > MAX_PASSWORD:
         errors.add("password", "PASSWORD_TOO_LONG", f"at most {MAX_PASSWORD} characters")
+    elif is_common_password(password):
+        errors.add("password", "PASSWORD_COMMON", "this password is too common")
 
 
 def _areas(errors: Collector, values: Iterable[str]) -> list[str]:
@@ -52,8 +74,12 @@ def register_user(
     interest_areas: Iterable[str] = (),
     role: Role = Role.LEARNER,
     provider_id: int | None = None,
+    verified: bool = True,
 ) -> User:
-    """Create an account; raises ValidationError listing every problem."""
+    """Create an account; raises ValidationError listing every problem.
+
+    Accounts made here (CLI, tests) are verified; sign-up through the site uses sign_up.
+    """
     errors = Collector()
     address = normalise_email(email)
     if not _EMAIL.match(address) or len(address) > 320:
@@ -78,14 +104,58 @@ def register_user(
         provider_id=provider_id,
         preferred_language=preferred_language,
         interest_areas=areas,
+        email_verified_at=utcnow() if verified else None,
     )
     session.add(user)
     session.flush()
     return user
 
 
+@dataclass(frozen=True)
+class SignUp:
+    """What a sign-up did: a new unverified account, or an attempt on an existing one."""
+
+    user: User
+    created: bool
+
+
+def sign_up(
+    session: Session,
+    email: str,
+    password: str,
+    display_name: str,
+    *,
+    preferred_language: str = "zh",
+    interest_areas: Iterable[str] = (),
+) -> SignUp:
+    """A learner's own sign-up: an unverified account, or the existing account of that address.
+
+    Raises ValidationError for bad input only, never for a taken address, so the caller can
+    answer the same way either way.
+    """
+    try:
+        user = register_user(
+            session,
+            email,
+            password,
+            display_name,
+            preferred_language=preferred_language,
+            interest_areas=interest_areas,
+            verified=False,
+        )
+    except ValidationError as exc:
+        codes = {e.code for e in exc.errors}
+        if codes != {"EMAIL_TAKEN"}:
+            raise
+        generate_password_hash(password)  # the same work as the new-account path
+        existing = session.scalar(select(User).where(User.email == normalise_email(email)))
+        assert existing is not None
+        return SignUp(existing, created=False)
+    return SignUp(user, created=True)
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None."""
+    """The active user with this email and password, or None (check email_verified_at)."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
@@ -96,7 +166,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         ok = False
     if not ok or not user.is_active:
         return None
-    user.last_login_at = utcnow()
+    if user.email_verified_at is not None:
+        user.last_login_at = utcnow()
     return user
 
 
@@ -134,12 +205,119 @@ def update_preferences(
 
 
 def set_password(session: Session, user_id: int, password: str) -> None:
-    """Replace a user's password."""
+    """Replace a user's password and end every session of the account."""
     errors = Collector()
     _check_password(errors, password or "")
     errors.raise_if_any()
     get_user(session, user_id).password_hash = generate_password_hash(password)
+    end_all_sessions(session, user_id)
     session.flush()
+
+
+def change_password(session: Session, user_id: int, current: str, new: str) -> None:
+    """Replace a password after checking the current one (ValidationError when it is wrong)."""
+    user = get_user(session, user_id)
+    try:
+        ok = check_password_hash(user.password_hash, current or "")
+    except ValueError:
+        ok = False
+    if not ok:
+        errors = Collector()
+        errors.add("current", "WRONG_PASSWORD", "the current password is not correct")
+        errors.raise_if_any()
+    set_password(session, user_id, new)
+
+
+def password_fingerprint(user: User) -> str:
+    """A short digest of the password hash: changes whenever the password does."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def reset_password(session: Session, user_id: int, fingerprint: str, password: str) -> User:
+    """Set a new password through a reset link made for this password; LinkUsed if it changed.
+
+    Following the link proves the mailbox is the owner's, so the address counts as verified.
+    """
+    user = get_user(session, user_id)
+    if not secrets.compare_digest(password_fingerprint(user), fingerprint):
+        raise LinkUsed("the password was changed since this link was made")
+    set_password(session, user_id, password)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    session.flush()
+    return user
+
+
+def verify_email(session: Session, user_id: int, email: str) -> User:
+    """Mark an address verified through its link; LinkUsed when done before or superseded."""
+    user = get_user(session, user_id)
+    if user.email_verified_at is not None or user.email != email or not user.is_active:
+        raise LinkUsed("this address is already confirmed")
+    user.email_verified_at = utcnow()
+    session.flush()
+    return user
+
+
+class LinkUsed(Exception):
+    """A single-use account link that was used already (or no longer applies)."""
+
+
+# -- server-side sessions ---------------------------------------------------------------
+
+
+def _session_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, user_id: int) -> str:
+    """A new log-in session; returns the random token the browser's cookie keeps."""
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(id=_session_key(token), user_id=user_id))
+    session.flush()
+    return token
+
+
+def session_user(session: Session, user_id: int, token: str) -> User | None:
+    """The account of a live session (its token and user id must match), or None."""
+    if not token:
+        return None
+    return session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.id == _session_key(token), User.id == user_id)
+    )
+
+
+def end_session(session: Session, token: str) -> None:
+    """End one session (log-out on this device)."""
+    if token:
+        session.execute(delete(UserSession).where(UserSession.id == _session_key(token)))
+
+
+def end_all_sessions(session: Session, user_id: int) -> int:
+    """End every session of an account; returns how many there were."""
+    result = session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    return result.rowcount or 0
+
+
+def normalise_stored_emails(session: Session) -> dict:
+    """Rewrite stored addresses in normal form; a row whose form is taken is left and reported."""
+    rows = session.execute(select(User.id, User.email).order_by(User.id)).all()
+    taken = {email for _, email in rows}
+    changed, collisions = 0, []
+    for user_id, email in rows:
+        normal = normalise_email(email)
+        if normal == email:
+            continue
+        if normal in taken:
+            collisions.append((user_id, normal))
+            continue
+        session.get(User, user_id).email = normal
+        taken.discard(email)
+        taken.add(normal)
+        changed += 1
+    session.flush()
+    return {"changed": changed, "collisions": collisions}
 
 
 def count_users(session: Session, role: Role | None = None) -> int:
@@ -148,3 +326,8 @@ def count_users(session: Session, role: Role | None = None) -> int:
     if role is not None:
         stmt = stmt.where(User.role == role)
     return session.scalar(stmt) or 0
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    """The account with this address (in any look-alike form), or None."""
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
