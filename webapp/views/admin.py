@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -105,7 +104,8 @@ def account_reset_link(user_id: int):
     user = account_admin.record_reset_link(db, current_user.id, user_id, _client_ip())
     db.commit()
     link = account_links.reset_url(user)
-    return _secret_page(render_template("admin/account.html", user=user, reset_link=link))
+    # No cache keeps it: webapp/caching.py marks every /admin answer no-store.
+    return render_template("admin/account.html", user=user, reset_link=link)
 
 
 @bp.route("/accounts/<int:user_id>/temporary-password", methods=["POST"])
@@ -118,16 +118,8 @@ def account_temporary_password(user_id: int):
     password = account_admin.temporary_password(db, current_user.id, user_id, _client_ip())
     db.commit()
     user = user_service.get_user(db, user_id)
-    return _secret_page(
-        render_template("admin/account.html", user=user, temporary_password=password)
-    )
-
-
-def _secret_page(html: str):
-    # A reset link or a temporary password must not linger in a browser or proxy cache.
-    response = make_response(html)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    # No cache keeps it: webapp/caching.py marks every /admin answer no-store.
+    return render_template("admin/account.html", user=user, temporary_password=password)
 
 
 @bp.route("/audit")
