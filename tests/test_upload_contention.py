@@ -12,7 +12,14 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from bench.upload_contention import Workload, learner_loop, lost_writes, seed_site, start_upload
+from bench.upload_contention import (
+    APP_LIMITS,
+    Workload,
+    learner_loop,
+    lost_writes,
+    seed_site,
+    start_upload,
+)
 from catalogue.db import make_engine
 from catalogue.demo.files import write_catalogue_file
 from catalogue.ingest import service as ingest
@@ -47,7 +54,25 @@ def _provider_counts(engine: sa.Engine, name: str) -> tuple[int, int]:
     return courses or 0, outbox or 0
 
 
-def test_learners_write_while_a_large_upload_runs(app, tmp_path):
+@pytest.fixture
+def busy_app(engine: sa.Engine, tmp_path):
+    """The app with the per-address limits raised: every learner here shares one address."""
+    from webapp import create_app
+
+    application = create_app(
+        {
+            "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "TESTING": True,
+            **APP_LIMITS,
+        }
+    )
+    yield application
+    get_database(application).engine.dispose()
+
+
+def test_learners_write_while_a_large_upload_runs(busy_app, tmp_path):
+    app = busy_app
     database = get_database(app)
     sessions = database.sessions
     emails, course_ids, lessons = seed_site(sessions, learners=12)
