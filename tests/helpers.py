@@ -75,3 +75,43 @@ def empty_tables(engine: sa.Engine) -> None:
         else:
             for table in reversed(tables):
                 conn.execute(sa.text(f'DELETE FROM "{table}"'))
+
+
+SIGNED_IN_ROLES = ("learner", "partner", "editor", "admin")
+
+
+def world_of_every_role(app, session: Session, password: str) -> dict:
+    """A course with a lesson, an account of every role signed in on its own client (the
+    partner's belongs to the course's provider), a partner API token; the index built."""
+    from catalogue.models import Role
+    from catalogue.services.tokens import create_token
+    from catalogue.services.users import register_user
+    from search.indexer import rebuild
+    from webapp.db import get_database
+
+    provider = make_provider(session, "上海老年大学")
+    course = make_course(session, provider.id, title="太极拳入门", lessons=1)
+    for name in SIGNED_IN_ROLES:
+        role = Role(name)
+        register_user(
+            session,
+            f"{name}@example.cn",
+            password,
+            name,
+            role=role,
+            provider_id=provider.id if role == Role.PARTNER else None,
+        )
+    _token, plain = create_token(session, provider.id, "接口")
+    session.commit()
+    rebuild(get_database(app).sessions, app.extensions["lifelong.search"].store)
+    clients = {}
+    for name in SIGNED_IN_ROLES:
+        clients[name] = app.test_client()
+        login(clients[name], f"{name}@example.cn", password)
+    return {
+        "course": course.id,
+        "lesson": course.lessons[0].id,
+        "provider": provider.id,
+        "clients": clients,
+        "bearer": {"Authorization": f"Bearer {plain}"},
+    }

@@ -10,12 +10,8 @@ import re
 import pytest
 
 from catalogue.models import Role
-from catalogue.services.tokens import create_token
-from catalogue.services.users import register_user
-from search.indexer import rebuild
-from tests.helpers import login, make_course, make_provider
+from tests.helpers import world_of_every_role
 from webapp.caching import is_personal_path
-from webapp.db import get_database
 
 PASSWORD = "password-123"
 ROLES = {
@@ -45,28 +41,11 @@ PUBLIC = [
 @pytest.fixture
 def world(app, session):
     """A course with a lesson, a signed-in client of every role, a partner token; indexed."""
-    provider = make_provider(session, "上海老年大学")
-    course = make_course(session, provider.id, title="太极拳入门", lessons=1)
-    for name, role in ROLES.items():
-        register_user(
-            session,
-            f"{name}@example.cn",
-            PASSWORD,
-            name,
-            role=role,
-            provider_id=provider.id if role == Role.PARTNER else None,
-        )
-    _token, plain = create_token(session, provider.id, "接口")
-    session.commit()
-    rebuild(get_database(app).sessions, app.extensions["lifelong.search"].store)
-    clients = {}
-    for name in ROLES:
-        clients[name] = app.test_client()
-        login(clients[name], f"{name}@example.cn", PASSWORD)
+    made = world_of_every_role(app, session, PASSWORD)
     return {
-        "ids": {"course": course.id, "lesson": course.lessons[0].id},
-        "clients": clients,
-        "bearer": {"Authorization": f"Bearer {plain}"},
+        "ids": {"course": made["course"], "lesson": made["lesson"]},
+        "clients": made["clients"],
+        "bearer": made["bearer"],
     }
 
 

@@ -11,11 +11,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from catalogue.models import Role
-from catalogue.services.tokens import create_token
-from catalogue.services.users import register_user
-from search.indexer import rebuild
-from tests.helpers import login, make_course, make_provider, page_token
-from webapp.db import get_database
+from tests.helpers import page_token, world_of_every_role
 from webapp.urls import MAX_ID, parse_id, parse_int
 
 PASSWORD = "password-123"
@@ -32,31 +28,9 @@ ROLES = {
 @pytest.fixture
 def world(app, session):
     """A course with a lesson, a user of every role (signed in), a partner token; indexed."""
-    provider = make_provider(session, "上海老年大学")
-    course = make_course(session, provider.id, title="太极拳入门", lessons=1)
-    for name, role in ROLES.items():
-        register_user(
-            session,
-            f"{name}@example.cn",
-            PASSWORD,
-            name,
-            role=role,
-            provider_id=provider.id if role == Role.PARTNER else None,
-        )
-    _token, plain = create_token(session, provider.id, "接口")
-    session.commit()
-    rebuild(get_database(app).sessions, app.extensions["lifelong.search"].store)
-    clients = {"visitor": app.test_client()}
-    for name in ROLES:
-        clients[name] = app.test_client()
-        login(clients[name], f"{name}@example.cn", PASSWORD)
-    return {
-        "course": course.id,
-        "lesson": course.lessons[0].id,
-        "provider": provider.id,
-        "clients": clients,
-        "bearer": {"Authorization": f"Bearer {plain}"},
-    }
+    made = world_of_every_role(app, session, PASSWORD)
+    made["clients"] = {"visitor": app.test_client(), **made["clients"]}
+    return made
 
 
 def _int_rules(app):
