@@ -31,3 +31,5 @@ class JobContext:
     model_dir: Path
     # None: no SMTP configured, so mail stays queued in the outbox (the admin's mail page).
     smtp: SmtpSettings | None = None
+    # Where received partner files are kept (the uploads-apply job reads them from there).
+    upload_dir: Path | None = None

@@ -50,6 +50,7 @@ class GcGate:
         self.poll_seconds = poll_seconds
         self._cond = threading.Condition()
         self._active = 0
+        self._local = threading.local()  # this thread's bracket depth
         self._closed = False  # new work waits while a collection is pending or running
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -64,9 +65,11 @@ class GcGate:
             while self._closed:
                 self._cond.wait()
             self._active += 1
+        self._local.depth = getattr(self._local, "depth", 0) + 1
 
     def leave(self) -> None:
         """End a piece of work."""
+        self._local.depth = getattr(self._local, "depth", 0) - 1
         with self._cond:
             self._active -= 1
             if self._active == 0:
@@ -82,9 +85,21 @@ class GcGate:
             self.leave()
 
     def checkpoint(self) -> None:
-        """Inside long work, between steps: let a pending collection run now."""
-        self.leave()
-        self.enter()
+        """Inside long work, between steps: let a pending collection run now.
+
+        Steps out of every bracket this thread holds (nested ones included) and back in;
+        outside any bracket it does nothing.
+        """
+        depth = getattr(self._local, "depth", 0)
+        if depth <= 0:
+            return
+        with self._cond:
+            self._active -= depth
+            if self._active == 0:
+                self._cond.notify_all()
+            while self._closed:
+                self._cond.wait()
+            self._active += depth
 
     @property
     def in_flight(self) -> int:

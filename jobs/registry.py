@@ -39,6 +39,16 @@ JOBS: tuple[Job, ...] = (
         quiet=True,
     ),
     Job(
+        id="uploads-apply",
+        func=tasks.uploads_apply,
+        trigger={"interval": {"seconds": 2}},
+        timeout_seconds=3600,
+        description="Apply the partner uploads queued from the portal and the API",
+        # In the worker's own process, never the site's: parsing is CPU work.
+        isolated=False,
+        quiet=True,
+    ),
+    Job(
         id="popularity-refresh",
         func=tasks.popularity_refresh,
         trigger={"cron": {"hour": 1, "minute": 30}},

@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import Engine
 
 from catalogue.db import make_engine, make_session_factory
+from catalogue.ingest.service import apply_queued_uploads
 from catalogue.services.activity import refresh_course_stats
 from catalogue.services.job_runs import prune_runs
 from jobs.context import JobContext
+from jobs.gc_gate import process_gate
 from recommender.artefacts import ModelStore
 from recommender.config import TrainingConfig
 from recommender.pipeline import train_and_publish
@@ -48,6 +50,15 @@ def index_rebuild(context: JobContext) -> dict[str, Any]:
     """Build a fresh search index beside the live one and switch to it."""
     store = IndexStore(context.index_dir)
     return {"documents": indexer.rebuild(_sessions(context), store, procs=2)}
+
+
+def uploads_apply(context: JobContext) -> dict[str, Any]:
+    """Apply the partner uploads queued from the portal and the API, oldest first."""
+    if context.upload_dir is None:
+        raise ValueError("the job context has no upload folder")
+    return apply_queued_uploads(
+        _sessions(context), context.upload_dir, between_rows=process_gate().checkpoint
+    )
 
 
 def popularity_refresh(context: JobContext) -> dict[str, Any]:

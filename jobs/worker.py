@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from catalogue.ingest.service import fail_interrupted_uploads
 from catalogue.services.job_runs import abandon_running, last_started
 from jobs.context import JobContext
 from jobs.gc_gate import process_gate
@@ -32,6 +33,7 @@ from jobs.registry import JOBS, Job
 from jobs.runner import run_job
 
 log = logging.getLogger(__name__)
+WORKER_CHANNELS = ("web", "api")  # uploads the worker applies (the CLI applies its own)
 ADVISORY_LOCK_KEY = 7_261_126  # any fixed number shared by every worker of a deployment
 
 
@@ -134,12 +136,17 @@ class Worker:
         return due
 
     def start(self) -> None:
-        """Mark runs of a dead worker failed, schedule every job, catch up missed ones once."""
+        """Mark runs and uploads of a dead worker failed, schedule every job, catch up missed
+        ones once."""
         with self.sessions() as session:
             abandoned = abandon_running(session)
+            # This worker is the only one that applies the portal's and the API's uploads.
+            interrupted = fail_interrupted_uploads(session, channels=WORKER_CHANNELS)
             session.commit()
         if abandoned:
             log.warning("%s job runs of a stopped worker were marked failed", abandoned)
+        if interrupted:
+            log.warning("%s uploads interrupted by a stop were marked failed", interrupted)
         for job in self.jobs:
             self.scheduler.add_job(
                 self._run,

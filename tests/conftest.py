@@ -126,6 +126,27 @@ def app(engine: sa.Engine, tmp_path: Path):
 
 
 @pytest.fixture
+def apply_uploads(app):
+    """Run the jobs worker's uploads-apply job once, as the worker does; returns its figures."""
+    from jobs.registry import get_job
+    from jobs.runner import run_job
+    from webapp.db import get_database
+    from webapp.settings import get_settings
+
+    def run() -> dict:
+        outcome, figures = run_job(
+            get_job("uploads-apply"),
+            get_settings(app).job_context(),
+            get_database(app).sessions,
+            trigger="test",
+        )
+        assert outcome.value == "succeeded", figures
+        return figures
+
+    return run
+
+
+@pytest.fixture
 def client(app):
     """A test client of the app."""
     return app.test_client()

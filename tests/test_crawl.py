@@ -28,7 +28,16 @@ from sqlalchemy import select
 from catalogue.db import make_session_factory
 from catalogue.demo.generator import generate_demo
 from catalogue.ingest import service as ingest
-from catalogue.models import Course, JobOutcome, Lesson, Provider, Role, Upload, User
+from catalogue.models import (
+    Course,
+    JobOutcome,
+    Lesson,
+    Provider,
+    Role,
+    Upload,
+    UploadStatus,
+    User,
+)
 from catalogue.models.base import utcnow
 from catalogue.services import columns as column_service
 from catalogue.services import moderation, social
@@ -257,6 +266,8 @@ def _build_site(app, engine) -> Site:
             channel="web",
         )
         ingest.queue_upload(session, stuck)
+        stuck.status = UploadStatus.RUNNING  # then the worker running it stopped
+        session.flush()
         ingest.fail_interrupted_uploads(session)
         preview = ingest.receive_upload(
             session,

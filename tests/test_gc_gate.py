@@ -73,6 +73,37 @@ def test_work_that_does_not_drain_in_time_is_let_go_on() -> None:
     assert gate.collect() is True
 
 
+def test_a_checkpoint_inside_nested_brackets_lets_a_collection_run() -> None:
+    """A job bracketed by the runner and again by itself still lets the collector in."""
+    gate = GcGate(drain_timeout=5)
+    collected = threading.Event()
+
+    def collector() -> None:
+        if gate.collect():
+            collected.set()
+
+    with gate.active(), gate.active():
+        thread = threading.Thread(target=collector)
+        thread.start()
+        deadline = time.monotonic() + 5
+        while not gate._closed and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert gate._closed, "the collector never asked for the work to drain"
+        gate.checkpoint()
+        assert collected.is_set(), "the checkpoint did not let the pending collection run"
+        assert gate.in_flight == 2
+    thread.join(5)
+    assert gate.in_flight == 0
+
+
+def test_a_checkpoint_outside_any_bracket_does_nothing() -> None:
+    """Code that reports progress without a bracket (a command, a test) leaves the count alone."""
+    gate = GcGate()
+    gate.checkpoint()
+    assert gate.in_flight == 0
+    assert gate.collect() is True
+
+
 def test_started_gate_switches_automatic_collection_off_and_collects_itself() -> None:
     """While started, CPython's automatic collection is off and the gate's thread collects."""
     gate = GcGate(young_threshold=1000, poll_seconds=0.02)

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from catalogue.db import upgrade_database
 from catalogue.errors import ServiceError, ValidationError
-from catalogue.ingest.service import fail_interrupted_uploads
 from catalogue.models import Course, Role
 from catalogue.services.activity import refresh_course_stats
 from catalogue.services.providers import get_provider_by_name
@@ -142,10 +141,6 @@ def start_command(host: str, port: int) -> None:
     settings = get_settings()
     click.echo(f"Instance folder: {settings.instance_path}")
     init_database()
-    with get_database().sessions() as session:
-        if fail_interrupted_uploads(session):
-            click.echo("Uploads interrupted by the last stop were marked failed; re-run them.")
-        session.commit()
     if catalogue_is_empty():
         click.echo(f"Generating the demo catalogue ({settings.demo_courses:,} courses)…")
         generate_demo_data(settings.demo_courses, settings.demo_learners, 20261126)
@@ -189,6 +184,7 @@ def start_worker_process() -> subprocess.Popen:
         "DATABASE_URL": settings.database_url,
         "INDEX_DIR": str(settings.index_dir),
         "MODEL_DIR": str(settings.model_dir),
+        "UPLOAD_DIR": str(settings.upload_dir),
         "JOBS_TIMEZONE": settings.jobs_timezone,
         PARENT_ENV: str(os.getpid()),
     }

@@ -110,7 +110,9 @@ class Settings:
 
     def job_context(self) -> JobContext:
         """Where the jobs worker's jobs find the database, the index and the models."""
-        return JobContext(self.database_url, self.index_dir, self.model_dir, self.smtp())
+        return JobContext(
+            self.database_url, self.index_dir, self.model_dir, self.smtp(), self.upload_dir
+        )
 
     def smtp(self) -> SmtpSettings | None:
         """Where outgoing mail is delivered, or None when no SMTP host is set."""

@@ -14,7 +14,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -329,11 +329,13 @@ def run_upload(
     upload_dir: Path,
     *,
     progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Upload:
     """Validate, stage and apply a queued upload; returns the finished upload.
 
     Only short transactions write: the staging batches and the final switch, which applies
     the course changes, their outbox rows and the upload's outcome together or not at all.
+    `timings`, when given, receives the switch transaction's length ("switch_seconds").
     """
     with sessions() as session:
         upload = session.get(Upload, upload_id)
@@ -363,7 +365,10 @@ def run_upload(
                 _finish(session, upload, rows, UploadStatus.APPLIED)
             session.commit()
             if upload.status == UploadStatus.APPLIED:
-                log.info("upload %s switched in %.3f s", upload_id, time.perf_counter() - began)
+                took = time.perf_counter() - began
+                log.info("upload %s switched in %.3f s", upload_id, took)
+                if timings is not None:
+                    timings["switch_seconds"] = took
         clear_staged(sessions, upload_id)
         return upload
     except FileRejected as exc:
@@ -447,11 +452,18 @@ def _finish_failed(
         return session.get(Upload, upload_id)
 
 
-def fail_interrupted_uploads(session: Session) -> int:
-    """Mark uploads left running or queued by a stopped process as failed (they can be re-run)."""
+def fail_interrupted_uploads(session: Session, channels: Sequence[str] | None = None) -> int:
+    """Mark uploads left running by a stopped process as failed (they can be re-run).
+
+    `channels` limits it to uploads of those channels (the jobs worker applies the web's and
+    the API's; a command-line import runs in its own process). Queued uploads stay queued.
+    """
+    stopped = Upload.status == UploadStatus.RUNNING
+    if channels is not None:
+        stopped = stopped & Upload.channel.in_(list(channels))
     result = session.execute(
         update(Upload)
-        .where(Upload.status.in_([UploadStatus.RUNNING, UploadStatus.QUEUED]))
+        .where(stopped)
         .values(
             status=UploadStatus.FAILED,
             error_code="INTERRUPTED",
@@ -464,6 +476,77 @@ def fail_interrupted_uploads(session: Session) -> int:
     session.execute(delete(StagedCourse).where(StagedCourse.upload_id.not_in(running)))
     session.flush()
     return result.rowcount or 0
+
+
+def next_queued_upload(session: Session, after: int = 0) -> int | None:
+    """The id of the upload that has waited longest to be applied (ids above `after`)."""
+    return session.scalar(
+        select(Upload.id)
+        .where(Upload.status == UploadStatus.QUEUED, Upload.id > after)
+        .order_by(Upload.id)
+        .limit(1)
+    )
+
+
+def recorded_progress(
+    sessions: sessionmaker[Session],
+    upload_id: int,
+    between_rows: Callable[[], None] | None = None,
+) -> Progress:
+    """A progress callback that writes an upload's processed rows for every web process to see."""
+
+    def report(done: int, total: int) -> None:
+        if between_rows is not None:
+            between_rows()
+        # Its own short transaction: the upload holds no long write lock, on SQLite either.
+        with sessions.begin() as session:
+            session.execute(
+                update(Upload).where(Upload.id == upload_id).values(processed_rows=done)
+            )
+
+    return report
+
+
+LONGEST_SWITCH = "longest_switch_seconds"
+
+
+def apply_queued_uploads(
+    sessions: sessionmaker[Session],
+    upload_dir: Path,
+    *,
+    between_rows: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """Apply every queued upload, oldest first; returns how many ended in each state (and
+    the longest switch transaction).
+
+    `between_rows` is called every 1,000 rows (the jobs worker lets a pending garbage
+    collection run there). An upload that fails is recorded as failed and the next one runs.
+    """
+    finals = (UploadStatus.APPLIED, UploadStatus.REJECTED, UploadStatus.FAILED)
+    outcomes: dict[str, Any] = {status.value: 0 for status in finals}
+    last = 0
+    while True:
+        with sessions() as session:
+            upload_id = next_queued_upload(session, after=last)
+        if upload_id is None:
+            return outcomes
+        last = upload_id
+        timings: dict[str, float] = {}
+        try:
+            finished = run_upload(
+                sessions,
+                upload_id,
+                upload_dir,
+                progress=recorded_progress(sessions, upload_id, between_rows),
+                timings=timings,
+            )
+            outcomes[finished.status.value] += 1
+            if "switch_seconds" in timings:
+                longest = max(outcomes.get(LONGEST_SWITCH, 0.0), timings["switch_seconds"])
+                outcomes[LONGEST_SWITCH] = round(longest, 3)
+        except Exception:
+            log.exception("upload %s failed", upload_id)
+            outcomes[UploadStatus.FAILED.value] += 1
 
 
 def upload_errors(session: Session, upload: Upload, limit: int | None = None) -> list[UploadError]:

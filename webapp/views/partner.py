@@ -30,7 +30,7 @@ from webapp import messages
 from webapp.access import current_actor, partner_required
 from webapp.db import get_session
 from webapp.forms import PlainForm, TokenForm, UploadForm, UploadOptionsForm, require_plain_form
-from webapp.uploads import get_runner
+from webapp.uploads import get_uploads
 from webapp.urls import page_arg, parse_id, parse_int
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
@@ -44,7 +44,7 @@ def _labels() -> dict:
         "FIELD_LABELS": messages.FIELD_LABELS,
         "ROW_PROBLEMS": messages.ROW_PROBLEMS,
         "COURSE_STATUS": messages.COURSE_STATUS,
-        "max_upload_mb": get_runner().settings.max_upload_bytes // (1024 * 1024),
+        "max_upload_mb": get_uploads().max_upload_mb,
     }
 
 
@@ -131,10 +131,10 @@ def create_upload():
             provider_id,
             file.filename,
             file.stream,
-            get_runner().settings.upload_dir,
+            get_uploads().upload_dir,
             channel="web",
             options=_options(form),
-            limits=get_runner().limits,
+            limits=get_uploads().limits,
         )
     except PermissionDenied:
         abort(403)
@@ -151,7 +151,7 @@ def upload(upload_id: int):
     preview, problem = None, None
     if found.status == UploadStatus.RECEIVED:
         try:
-            preview = ingest.preview_upload(db, found, get_runner().settings.upload_dir)
+            preview = ingest.preview_upload(db, found, get_uploads().upload_dir)
         except FileRejected as exc:
             problem = exc
     options = UploadOptionsForm(
@@ -167,7 +167,6 @@ def upload(upload_id: int):
         fields=FIELDS,
         options=options,
         plain_form=PlainForm(),
-        progress=get_runner().progress(found.id),
         errors=ingest.upload_errors(db, found, limit=50) if found.is_finished else [],
     )
 
@@ -201,7 +200,7 @@ def configure(upload_id: int):
             mapping=_posted_mapping(min(count, 500)),
             options=_options(form),
             save_for_provider=request.form.get("save_mapping") == "1",
-            upload_dir=get_runner().settings.upload_dir,
+            upload_dir=get_uploads().upload_dir,
         )
     except FileRejected as exc:
         db.rollback()
@@ -226,7 +225,6 @@ def apply(upload_id: int):
         flash(_upload_problem(exc), "error")
         return redirect(url_for("partner.upload", upload_id=upload_id))
     db.commit()
-    get_runner().submit(found.id)
     return redirect(url_for("partner.upload", upload_id=upload_id))
 
 
@@ -239,8 +237,7 @@ def status(upload_id: int):
 
 def upload_status(found) -> dict:
     """An upload's state, progress and outcome for JSON clients."""
-    progress = get_runner().progress(found.id)
-    done, total = progress if progress else (found.processed_rows, found.total_rows)
+    done, total = found.processed_rows, found.total_rows
     return {
         "id": found.id,
         "status": found.status.value,

@@ -14,7 +14,7 @@ from catalogue.models import Area, Role, UploadPolicy, UploadStatus
 from catalogue.services.tokens import authenticate_token, note_token_use
 from webapp.db import get_database, get_session
 from webapp.errors import api_error
-from webapp.uploads import get_runner
+from webapp.uploads import get_uploads
 from webapp.views.partner import error_report_response, upload_status
 
 bp = Blueprint("partner_api", __name__, url_prefix="/api/v1/partner")
@@ -82,29 +82,27 @@ def create_upload():
         except ValueError:
             return api_error(400, "BAD_MAPPING", "mapping must be a JSON object header→field")
     db = get_session()
-    runner = get_runner()
+    desk = get_uploads()
     upload = ingest.receive_upload(
         db,
         g.actor,
         g.actor.provider_id,
         file.filename,
         file.stream,
-        runner.settings.upload_dir,
+        desk.upload_dir,
         channel="api",
         options=options,
-        limits=runner.limits,
+        limits=desk.limits,
     )
     if upload.status == UploadStatus.REJECTED:
         db.commit()
         return api_error(422, upload.error_code, upload.error_message, upload=upload_status(upload))
     try:
         if mapping is not None:
-            ingest.configure_upload(
-                db, upload, mapping=mapping, upload_dir=runner.settings.upload_dir
-            )
+            ingest.configure_upload(db, upload, mapping=mapping, upload_dir=desk.upload_dir)
         if _flag("preview"):
             db.commit()
-            preview = ingest.preview_upload(db, upload, runner.settings.upload_dir)
+            preview = ingest.preview_upload(db, upload, desk.upload_dir)
             return jsonify(
                 upload=upload_status(upload),
                 preview=_preview_json(preview),
@@ -115,7 +113,6 @@ def create_upload():
         db.rollback()
         return api_error(422, exc.code, exc.message)
     db.commit()
-    runner.submit(upload.id)
     return jsonify(upload=upload_status(upload), links=_links(upload.id)), 202
 
 
@@ -151,7 +148,6 @@ def apply(upload_id: int):
     except FileRejected as exc:
         return api_error(409, exc.code, exc.message)
     get_session().commit()
-    get_runner().submit(upload.id)
     return jsonify(upload=upload_status(upload), links=_links(upload.id)), 202
 
 
