@@ -1,20 +1,24 @@
 """Benchmark: learners' writes through the real server while a large partner upload runs.
 
-.venv/bin/python bench/upload_contention.py --rows 150000
-.venv/bin/python bench/upload_contention.py --rows 150000 --db postgresql://postgres@127.0.0.1:5432/bench
+.venv/bin/python -m bench.upload_contention --rows 150000
+.venv/bin/python -m bench.upload_contention --rows 150000 --db postgresql://postgres@127.0.0.1:5432/bench
 
-Generates the partner file with the demo generator, serves the app on a loopback port (the
-threaded Werkzeug server), and while the upload is applied in a thread of that process (as the
-portal's upload runner does) N learner threads like, note, comment, save a lesson position, log
-in and sign up over HTTP. Prints successes, p50/p95/max latency and lost writes per kind (a
-write answered as stored but absent from the database afterwards), and the upload's timings.
+(Run as a module from the checkout's root: it imports bench.live_site, as the tests import it.)
+
+Generates the partner file with the demo generator, starts the site as the README does
+(`lifelong start`: the threaded web server and the jobs worker, each its own process), sends
+the file through the partner API, and while the worker applies it N learner threads (HTTP
+clients in this process) like, note, comment, save a lesson position, log in and sign up.
+Prints successes, p50/p95/max latency and lost writes per kind (a write answered as stored but
+absent from the database afterwards), and the upload's timings. A write's latency is that of
+the request that stores it (the form page read before it, for its CSRF token, is not counted).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import logging
+import json
 import re
 import shutil
 import statistics
@@ -24,29 +28,32 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
+from bench.live_site import live_site, site_env
 from catalogue.db import make_engine, make_session_factory, upgrade_database
 from catalogue.demo.files import write_catalogue_file
 from catalogue.ingest import service as ingest
+from catalogue.ingest.service import LONGEST_SWITCH
 from catalogue.models import (
     Base,
     Comment,
     Event,
     EventKind,
+    JobRun,
     LessonPosition,
     Note,
     Role,
+    Upload,
     User,
 )
 from catalogue.services.courses import CourseData, LessonData, create_course
 from catalogue.services.providers import create_provider
+from catalogue.services.tokens import create_token
 from catalogue.services.users import register_user
 
 OPERATOR = ingest.Actor(user_id=None, role=Role.ADMIN)
@@ -77,15 +84,20 @@ class Browser:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
         )
         self.token = ""
+        self.post_seconds = 0.0  # how long the last POST took, answer read included
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
         """(status, Location header, body) of a GET, or of a POST of `data`."""
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        began = time.perf_counter()
         try:
             with self.opener.open(self.base + path, body, timeout=60) as answer:
-                return answer.status, answer.headers.get("Location", ""), answer.read().decode()
+                got = answer.status, answer.headers.get("Location", ""), answer.read().decode()
         except urllib.error.HTTPError as answer:
-            return answer.code, answer.headers.get("Location", ""), answer.read().decode()
+            got = answer.code, answer.headers.get("Location", ""), answer.read().decode()
+        if body is not None:
+            self.post_seconds = time.perf_counter() - began
+        return got
 
     def refresh_token(self, path: str = "/login") -> None:
         """Read a CSRF token for this client's session from a page with a form."""
@@ -98,13 +110,15 @@ class Browser:
         """POST a form with the CSRF token; returns the status."""
         return self.request(path, {**data, "csrf_token": self.token})[0]
 
-    def log_in(self, email: str) -> bool:
-        """Log in through the real form; True when the server let us in."""
+    def log_in(self, email: str, *, stay: bool = True) -> bool:
+        """Log in through the real form; True when the server let us in. `stay`: then read
+        a CSRF token for this session's later forms."""
         self.refresh_token("/login")
         status, location, _body = self.request(
             "/login", {"email": email, "password": PASSWORD, "csrf_token": self.token}
         )
-        self.refresh_token("/")
+        if stay:
+            self.refresh_token("/")
         return status == 302 and "/login" not in location
 
 
@@ -138,7 +152,19 @@ class Workload:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _write(work: Workload, kind: str, browser: Browser, email: str, n: int, tag: str) -> bool:
+def _write(
+    work: Workload, kind: str, browser: Browser, email: str, n: int, tag: str
+) -> tuple[bool, float]:
+    """Send one write of that kind; (stored, seconds the storing request took)."""
+    if kind == "login":
+        fresh = Browser(work.base)
+        return fresh.log_in(email, stay=False), fresh.post_seconds
+    if kind == "signup":
+        return _sign_up(work, n, tag)
+    return _store(work, kind, browser, email, n, tag), browser.post_seconds
+
+
+def _store(work: Workload, kind: str, browser: Browser, email: str, n: int, tag: str) -> bool:
     if kind == "comment" and work.commented.get(email, 0) >= COMMENTS_EACH:
         kind = "note"  # stay under the site's per-learner comment limit (10 in 10 minutes)
     course = work.course_ids[n % len(work.course_ids)]
@@ -176,8 +202,10 @@ def _write(work: Workload, kind: str, browser: Browser, email: str, n: int, tag:
             with work.lock:
                 work.positions[(email, lesson)] = seconds
         return ok
-    if kind == "login":
-        return Browser(work.base).log_in(email)
+    raise ValueError(f"not a write kind: {kind}")
+
+
+def _sign_up(work: Workload, n: int, tag: str) -> tuple[bool, float]:
     address = f"signup-{tag}-{n}@bench.example.cn"
     fresh = Browser(work.base)
     fresh.refresh_token("/signup")
@@ -193,7 +221,7 @@ def _write(work: Workload, kind: str, browser: Browser, email: str, n: int, tag:
     if ok:
         with work.lock:
             work.signups.add(address)
-    return ok
+    return ok, fresh.post_seconds
 
 
 def learner_loop(work: Workload, index: int, stop: threading.Event, pause: float) -> None:
@@ -208,15 +236,16 @@ def learner_loop(work: Workload, index: int, stop: threading.Event, pause: float
     while not stop.is_set():
         kind = KINDS[(n + index) % len(KINDS)]
         email, browser = browsers[(n // len(KINDS)) % len(browsers)]
-        start = time.perf_counter()
+        start = time.time()
         try:
-            ok = _write(work, kind, browser, email, n, f"t{index}")
+            ok, seconds = _write(work, kind, browser, email, n, f"t{index}")
             status = 0
         except OSError:
             ok, status = False, -1
-        end = time.perf_counter()
+            seconds = time.time() - start
+        end = time.time()
         with work.lock:
-            work.outcomes.append(Outcome(kind, ok, end - start, status, start, end))
+            work.outcomes.append(Outcome(kind, ok, seconds, status, start, end))
         n += 1
         time.sleep(pause)
 
@@ -260,19 +289,6 @@ def lost_writes(engine: sa.Engine, work: Workload) -> dict[str, int]:
         "signup": len(work.signups - users),
         "login": 0,
     }
-
-
-@contextmanager
-def serving(app) -> Iterator[str]:
-    """The app on the threaded Werkzeug server on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 def seed_site(sessions, learners: int) -> tuple[list[str], list[int], list[tuple[int, int]]]:
@@ -322,16 +338,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-class _SwitchTimer(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.seconds: list[float] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.msg.startswith("upload %s switched"):
-            self.seconds.append(record.args[1])
-
-
 def fresh_engine(url: str | None, workdir: Path) -> sa.Engine:
     """A migrated, empty database."""
     engine = make_engine(url or f"sqlite:///{workdir / 'bench.db'}")
@@ -341,6 +347,85 @@ def fresh_engine(url: str | None, workdir: Path) -> sa.Engine:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
     upgrade_database(engine)
     return engine
+
+
+def partner_token(sessions, provider: str = "国家开放大学") -> str:
+    """A new provider and a partner API token for it; returns the plain token."""
+    with sessions() as session:
+        found = create_provider(session, provider, "university")
+        _token, plain = create_token(session, found.id, "bench feed")
+        session.commit()
+    return plain
+
+
+def send_upload(base: str, token: str, path: Path) -> int:
+    """POST a catalogue file to the partner API to be applied; returns the upload id."""
+    boundary = f"----bench{time.time_ns()}"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="default_area"\r\n\r\n'
+        f"continuing\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"'
+        f"\r\nContent-Type: text/csv\r\n\r\n"
+    ).encode()
+    body = head + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(
+        base + "/api/v1/partner/uploads",
+        data=body,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=600) as answer:
+        if answer.status != 202:
+            raise RuntimeError(f"the upload was not accepted: {answer.status}")
+        return json.loads(answer.read())["upload"]["id"]
+
+
+def epoch(moment: datetime) -> float:
+    """Seconds since 1970 of a database timestamp (stored in UTC, with or without a zone)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def wait_finished(engine: sa.Engine, upload_id: int, timeout: float) -> Upload:
+    """Wait until the worker has applied (or rejected, or failed) the upload; returns it."""
+    deadline = time.monotonic() + timeout
+    sessions = make_session_factory(engine)
+    while time.monotonic() < deadline:
+        with sessions() as session:
+            upload = session.get(Upload, upload_id)
+            if upload.is_finished:
+                session.expunge(upload)
+                return upload
+        time.sleep(0.5)
+    raise TimeoutError(f"upload {upload_id} did not finish in {timeout:g} s")
+
+
+def wait_for_quiet_worker(engine: sa.Engine, timeout: float = 600) -> None:
+    """Wait until the worker's first runs (popularity, training) are over: they are not what
+    is measured."""
+    first = {"popularity-refresh", "recommender-train"}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            done = set(
+                conn.scalars(sa.select(JobRun.job_id).where(JobRun.finished_at.is_not(None)))
+            )
+            running = conn.scalar(
+                sa.select(sa.func.count()).select_from(JobRun).where(JobRun.finished_at.is_(None))
+            )
+        if first <= done and not running:
+            return
+        time.sleep(1)
+    raise TimeoutError("the worker's first jobs did not finish")
+
+
+def switch_seconds(engine: sa.Engine) -> float | None:
+    """The longest switch transaction the worker's uploads-apply runs recorded."""
+    with engine.connect() as conn:
+        figures = conn.scalars(sa.select(JobRun.figures).where(JobRun.job_id == "uploads-apply"))
+        seconds = [f.get(LONGEST_SWITCH) for f in figures if f and f.get(LONGEST_SWITCH)]
+    return max(seconds, default=None)
 
 
 def main() -> None:
@@ -353,13 +438,7 @@ def main() -> None:
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     args = parser.parse_args()
 
-    from webapp import create_app
-
     workdir = Path(tempfile.mkdtemp(prefix="lifelong-contention-"))
-    timer = _SwitchTimer()
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    logging.getLogger("catalogue.ingest.service").addHandler(timer)
-    logging.getLogger("catalogue.ingest.service").setLevel(logging.INFO)
     try:
         path = workdir / "catalogue.csv"
         write_catalogue_file(path, args.rows)
@@ -367,13 +446,11 @@ def main() -> None:
         url = engine.url.render_as_string(hide_password=False)
         sessions = make_session_factory(engine)
         emails, course_ids, lessons = seed_site(sessions, args.learners)
-        upload_dir = workdir / "uploads"
-        upload_id = start_upload(sessions, path, upload_dir)
-        app = create_app(
-            {"DATABASE_URL": url, "INSTANCE_PATH": str(workdir / "instance"), **APP_LIMITS}
-        )
-        with serving(app) as base:
-            work = Workload(base, emails, course_ids, lessons)
+        token = partner_token(sessions)
+        env = site_env(workdir / "instance", url, **APP_LIMITS)
+        with live_site(env, workdir / "server.log") as site:
+            wait_for_quiet_worker(engine)
+            work = Workload(site.base, emails, course_ids, lessons)
             work.threads = args.threads  # type: ignore[attr-defined]
             stop = threading.Event()
             threads = [
@@ -382,22 +459,28 @@ def main() -> None:
             ]
             for t in threads:
                 t.start()
-            time.sleep(3)  # every learner logged in and writing before the upload starts
-            begin = time.perf_counter()
-            upload = ingest.run_upload(sessions, upload_id, upload_dir)
-            end = time.perf_counter()
+            time.sleep(3)  # every learner logged in and writing before the upload is sent
+            sent = time.time()
+            upload_id = send_upload(site.base, token, path)
+            received = time.time()
+            upload = wait_finished(engine, upload_id, timeout=3600)
             time.sleep(1)
             stop.set()
             for t in threads:
                 t.join()
+            alive = site.process.poll() is None
+        begin, end = sent, epoch(upload.finished_at)
         during = [o for o in work.outcomes if o.started < end and o.finished > begin]
         lost = lost_writes(engine, work)
-        dialect = engine.dialect.name
-        print(f"database: {dialect}; rows: {args.rows}; learner threads: {args.threads}")
         print(
-            f"upload: {upload.status.value}, created {upload.created}, "
-            f"{end - begin:.1f} s; switch transaction: "
-            + ", ".join(f"{s:.2f} s" for s in timer.seconds)
+            f"database: {engine.dialect.name}; rows: {args.rows}; learner threads: {args.threads}"
+        )
+        print(
+            f"upload: {upload.status.value}, created {upload.created}; sent and received in "
+            f"{received - sent:.1f} s; applied by the worker in "
+            f"{epoch(upload.finished_at) - epoch(upload.started_at):.1f} s "
+            f"(switch transaction {switch_seconds(engine) or 0:.2f} s); "
+            f"site {'alive' if alive else 'DIED'} afterwards"
         )
         print(f"{'kind':<10}{'ok':>6}{'failed':>8}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'lost':>6}")
         for kind in (*KINDS, "all"):

@@ -37,6 +37,17 @@ WORKER_CHANNELS = ("web", "api")  # uploads the worker applies (the CLI applies 
 ADVISORY_LOCK_KEY = 7_261_126  # any fixed number shared by every worker of a deployment
 
 
+class _ExpectedSkips(logging.Filter):
+    """Drops APScheduler's warning that a job still running at its next firing was skipped:
+    with max_instances=1 that is by design (an upload applied for minutes by a 2-s job)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+_SKIPS = _ExpectedSkips()
+
+
 class WorkerBusy(RuntimeError):
     """Another worker is already running for this database."""
 
@@ -104,6 +115,9 @@ class Worker:
         self._stopping = threading.Event()
         self.jobs = list(jobs)
         self.timezone = ZoneInfo(timezone)
+        scheduler_log = logging.getLogger("apscheduler.scheduler")
+        if _SKIPS not in scheduler_log.filters:
+            scheduler_log.addFilter(_SKIPS)
         self.scheduler = BackgroundScheduler(
             timezone=self.timezone,
             executors={"default": ThreadPoolExecutor(4)},

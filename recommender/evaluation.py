@@ -102,7 +102,7 @@ def evaluate(
             recall += hit_count / len(relevant)
             hits += hit_count > 0
             ideal = discounts[: min(len(relevant), k)].sum()
-            ndcg += (discounts * found).sum() / ideal
+            ndcg += (discounts[: len(found)] * found).sum() / ideal
     n = max(evaluated, 1)
     return Metrics(
         precision=precision / n,

@@ -9,27 +9,23 @@ write. This is the test that two visitors at once crashed the site (issue 11, fi
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import random
 import re
 import secrets
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from bench.live_site import LiveSite, lifelong, site_env
+from bench.live_site import live_site as running_site
 from catalogue.db import make_engine
 
 pytestmark = pytest.mark.slow
@@ -40,96 +36,27 @@ VISITOR_THREADS = 24
 ROUNDS = 12  # request rounds per thread
 RUSH_THREADS, HOME_RUSH = 16, 25  # first, visitors asking for the home page in a loop (two
 # such visitors crashed the site within a few dozen requests, issue 11)
-START_TIMEOUT = 420  # demo catalogue, index and server on a busy 2-core machine
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class LiveSite:
-    """A `lifelong start` process and what the test needs to reach it."""
-
-    base: str
-    database_url: str
-    process: subprocess.Popen
-    log: Path
-    learners: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _lifelong(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "webapp", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
 
 
 @pytest.fixture
 def live_site(fresh_database_url: str, tmp_path: Path) -> Iterator[LiveSite]:
     """`lifelong start` on a fresh database of the backend under test, with learners."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": fresh_database_url,
-        "DEMO_COURSES": "5000",
-        "DEMO_LEARNERS": "300",
-        "PYTHONFAULTHANDLER": "1",
-    }
-    _lifelong(env, "init-db")
+    env = site_env(
+        tmp_path / "instance", fresh_database_url, DEMO_COURSES="5000", DEMO_LEARNERS="300"
+    )
+    lifelong(env, "init-db")
     learners = []
     for n in range(LEARNERS):
         email, password = f"load{n}@example.cn", secrets.token_urlsafe(12)
-        _lifelong(
+        lifelong(
             env, "create-user", "--email", email, "--display-name", f"学员{n}",
             "--password", password,
         )  # fmt: skip
         learners.append((email, password))
-    log = tmp_path / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "webapp", "start", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    site = LiveSite(base, fresh_database_url, process, log, learners)
-    try:
-        _wait_until_up(site)
+    with running_site(env, tmp_path / "server.log") as site:
+        site.learners = learners
         yield site
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(10)
-
-
-def _wait_until_up(site: LiveSite) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if site.process.poll() is not None:
-            pytest.fail(f"lifelong start exited early:\n{site.log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(site.base + "/search?q=", timeout=10) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(1)
-    pytest.fail(f"the site did not come up in {START_TIMEOUT} s:\n{site.log.read_text()[-4000:]}")
 
 
 class Browser:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -48,6 +49,27 @@ def idle(_context: JobContext) -> dict:
 def job(func, **kwargs) -> Job:
     defaults = {"trigger": {"interval": {"seconds": 1}}, "timeout_seconds": 60}
     return Job(id=func.__name__, func=func, description=func.__name__, **{**defaults, **kwargs})
+
+
+def a_while(_context: JobContext) -> dict:
+    time.sleep(2.5)
+    return {"done": 1}
+
+
+def test_a_frequent_job_still_running_is_skipped_without_a_warning(engine, tmp_path, caplog):
+    """uploads-apply fires every 2 s and may run for minutes: its skipped firings are by
+    design and must not fill the worker's log with warnings."""
+    sessions = make_session_factory(engine)
+    worker = Worker(context(engine, tmp_path), sessions, jobs=[job(a_while, isolated=False)])
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run_until, args=(stop,))
+    with caplog.at_level(logging.INFO, logger="apscheduler"):
+        thread.start()
+        time.sleep(4.2)
+        stop.set()
+        thread.join(10)
+    assert any(r.name.startswith("apscheduler") for r in caplog.records)  # it does log
+    assert not [r for r in caplog.records if "running instances" in r.getMessage()]
 
 
 def test_the_registry_declares_every_job_once_with_a_trigger_and_a_timeout():

@@ -41,6 +41,14 @@ def test_ndcg_rewards_the_rank_of_the_hit():
     assert second.ndcg == pytest.approx(1 / np.log2(3))
 
 
+def test_a_catalogue_smaller_than_k_is_evaluated_not_crashed():
+    """A new site has five courses; the nightly training asks for the top 10 (it crashed)."""
+    train = matrix([[0], [1]], 5)
+    held = matrix([[3], [4]], 5)
+    metrics = evaluate(lambda rows: held[rows].toarray(), train, np.arange(2), held, k=10)
+    assert metrics.hit_rate == 1.0 and metrics.ndcg == pytest.approx(1.0)
+
+
 def test_courses_seen_in_training_are_never_recommended():
     train = matrix([[0, 1]], 3)
     held = matrix([[2]], 3)

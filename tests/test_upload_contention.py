@@ -1,7 +1,8 @@
 """Learners' writes go through while a large partner upload runs, and the upload stays atomic.
 
-The upload runs in a thread of the serving process (as the portal's upload runner does) while
-learners like, note, comment and save lesson positions through the real HTTP server.
+The site runs as the README starts it (`lifelong start`: web server and jobs worker, each its own
+process); a partner sends a catalogue file through the API and the worker applies it while
+learners like, note, comment, save lesson positions, log in and sign up over HTTP.
 """
 
 from __future__ import annotations
@@ -12,29 +13,36 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from bench.live_site import live_site, site_env
 from bench.upload_contention import (
     APP_LIMITS,
     Workload,
+    epoch,
     learner_loop,
     lost_writes,
+    partner_token,
     seed_site,
+    send_upload,
     start_upload,
+    wait_finished,
 )
-from catalogue.db import make_engine
+from catalogue.db import make_engine, make_session_factory, upgrade_database
 from catalogue.demo.files import write_catalogue_file
 from catalogue.ingest import service as ingest
 from catalogue.models import (
     Course,
     CourseStatus,
     IndexOutbox,
+    JobRun,
     Provider,
     Role,
     StagedCourse,
     Upload,
     UploadStatus,
 )
-from tests.browser_support import serving
 from webapp.db import get_database
+
+pytestmark = pytest.mark.slow
 
 ROWS = 20_000
 
@@ -54,49 +62,27 @@ def _provider_counts(engine: sa.Engine, name: str) -> tuple[int, int]:
     return courses or 0, outbox or 0
 
 
-@pytest.fixture
-def busy_app(engine: sa.Engine, tmp_path):
-    """The app with the per-address limits raised: every learner here shares one address."""
-    from webapp import create_app
-
-    application = create_app(
-        {
-            "DATABASE_URL": engine.url.render_as_string(hide_password=False),
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "TESTING": True,
-            **APP_LIMITS,
-        }
-    )
-    yield application
-    get_database(application).engine.dispose()
-
-
-def test_learners_write_while_a_large_upload_runs(busy_app, tmp_path):
-    app = busy_app
-    database = get_database(app)
-    sessions = database.sessions
+def test_learners_write_while_the_worker_applies_a_large_upload(
+    fresh_database_url: str, tmp_path
+) -> None:
+    engine = make_engine(fresh_database_url)
+    upgrade_database(engine)
+    sessions = make_session_factory(engine)
     emails, course_ids, lessons = seed_site(sessions, learners=12)
+    token = partner_token(sessions)
     path = tmp_path / "catalogue.csv"
     write_catalogue_file(path, ROWS)
-    upload_dir = tmp_path / "uploads"
-    upload_id = start_upload(sessions, path, upload_dir)
-    reader = make_engine(database.engine.url.render_as_string(hide_password=False))
     seen: set[tuple[int, int]] = set()
-    window: dict[str, float] = {}
     stop = threading.Event()
 
     def read_catalogue() -> None:
         while not stop.is_set():
-            seen.add(_provider_counts(reader, "国家开放大学"))
+            seen.add(_provider_counts(engine, "国家开放大学"))
             time.sleep(0.05)
 
-    def upload() -> None:
-        window["begin"] = time.perf_counter()
-        ingest.run_upload(sessions, upload_id, upload_dir)
-        window["end"] = time.perf_counter()
-
-    with serving(app) as base:
-        work = Workload(base, emails, course_ids, lessons)
+    env = site_env(tmp_path / "instance", fresh_database_url, **APP_LIMITS)
+    with live_site(env, tmp_path / "server.log") as site:
+        work = Workload(site.base, emails, course_ids, lessons)
         work.threads = 3
         writers = [
             threading.Thread(target=learner_loop, args=(work, i, stop, 0.1)) for i in range(3)
@@ -105,32 +91,34 @@ def test_learners_write_while_a_large_upload_runs(busy_app, tmp_path):
         for t in [*writers, watcher]:
             t.start()
         time.sleep(1)
-        uploader = threading.Thread(target=upload)
-        uploader.start()
-        uploader.join(timeout=600)
+        sent = time.time()
+        upload_id = send_upload(site.base, token, path)
+        upload = wait_finished(engine, upload_id, timeout=600)
         time.sleep(0.5)
         stop.set()
         for t in [*writers, watcher]:
             t.join(timeout=120)
-    reader.dispose()
+        assert site.process.poll() is None, f"the site died:\n{site.log_tail()}"
+        log = site.log_tail(100_000)
 
+    assert "Traceback" not in log, log[-6000:]
+    assert (upload.status, upload.created) == (UploadStatus.APPLIED, ROWS)
     with sessions() as session:
-        finished = session.get(Upload, upload_id)
-        assert (finished.status, finished.created) == (UploadStatus.APPLIED, ROWS)
         assert session.scalar(sa.select(sa.func.count()).select_from(StagedCourse)) == 0
+        # The worker applied it (the web process only queued it), and recorded the run.
+        run = session.scalar(sa.select(JobRun).where(JobRun.job_id == "uploads-apply"))
+        assert run is not None and run.figures["applied"] == 1
     failed = [(o.kind, o.status) for o in work.outcomes if not o.ok]
     assert failed == []
-    assert lost_writes(database.engine, work) == dict.fromkeys(
-        lost_writes(database.engine, work), 0
-    )
-    # Learners' writes went through while the upload was running, not only after it.
-    during = [
-        o for o in work.outcomes if window["begin"] < o.started and o.finished < window["end"]
-    ]
-    assert {o.kind for o in during} >= {"like", "note", "comment", "position"}
+    assert lost_writes(engine, work) == dict.fromkeys(lost_writes(engine, work), 0)
+    # Learners' writes went through while the upload was being received and applied.
+    end = epoch(upload.finished_at)
+    during = [o for o in work.outcomes if sent < o.started and o.finished < end]
+    assert {o.kind for o in during} >= {"like", "note", "comment", "position", "login", "signup"}
     # A reader saw the new provider's catalogue empty or complete, never half applied.
     assert seen <= {(0, 0), (ROWS, ROWS)}
-    assert (ROWS, ROWS) in seen or _provider_counts(database.engine, "国家开放大学") == (ROWS, ROWS)
+    assert _provider_counts(engine, "国家开放大学") == (ROWS, ROWS)
+    engine.dispose()
 
 
 class Boom(RuntimeError):
