@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from catalogue.db import make_engine, make_session_factory
-from catalogue.ingest.service import apply_queued_uploads
+from catalogue.ingest.service import UploadInterrupted, apply_queued_uploads
 from catalogue.services.activity import refresh_course_stats
 from catalogue.services.job_runs import prune_runs
+from jobs import shutdown
 from jobs.context import JobContext
 from jobs.gc_gate import process_gate
 from recommender.artefacts import ModelStore
@@ -56,9 +57,13 @@ def uploads_apply(context: JobContext) -> dict[str, Any]:
     """Apply the partner uploads queued from the portal and the API, oldest first."""
     if context.upload_dir is None:
         raise ValueError("the job context has no upload folder")
-    return apply_queued_uploads(
-        _sessions(context), context.upload_dir, between_rows=process_gate().checkpoint
-    )
+
+    def between_rows() -> None:
+        if shutdown.stopping.is_set():
+            raise UploadInterrupted("the jobs worker is stopping")
+        process_gate().checkpoint()
+
+    return apply_queued_uploads(_sessions(context), context.upload_dir, between_rows=between_rows)
 
 
 def popularity_refresh(context: JobContext) -> dict[str, Any]:

@@ -27,8 +27,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.ingest.service import fail_interrupted_uploads
 from catalogue.services.job_runs import abandon_running, last_started
+from jobs import shutdown
 from jobs.context import JobContext
 from jobs.gc_gate import process_gate
+from jobs.heartbeat import Heartbeat
 from jobs.registry import JOBS, Job
 from jobs.runner import run_job
 
@@ -115,6 +117,9 @@ class Worker:
         self._stopping = threading.Event()
         self.jobs = list(jobs)
         self.timezone = ZoneInfo(timezone)
+        self._running: dict[str, int] = {}
+        self._running_lock = threading.Lock()
+        self.heartbeat = Heartbeat(sessions, self.running_jobs)
         scheduler_log = logging.getLogger("apscheduler.scheduler")
         if _SKIPS not in scheduler_log.filters:
             scheduler_log.addFilter(_SKIPS)
@@ -124,15 +129,26 @@ class Worker:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
 
+    def running_jobs(self) -> list[str]:
+        """The ids of the jobs running now."""
+        with self._running_lock:
+            return [job_id for job_id, count in self._running.items() if count]
+
     def _run(self, job: Job, trigger: str) -> None:
-        outcome, _figures = run_job(
-            job,
-            self.context,
-            self.sessions,
-            trigger=trigger,
-            cancel=self._stopping,
-            gate=process_gate(),
-        )
+        with self._running_lock:
+            self._running[job.id] = self._running.get(job.id, 0) + 1
+        try:
+            outcome, _figures = run_job(
+                job,
+                self.context,
+                self.sessions,
+                trigger=trigger,
+                cancel=self._stopping,
+                gate=process_gate(),
+            )
+        finally:
+            with self._running_lock:
+                self._running[job.id] -= 1
         log.info("job %s (%s): %s", job.id, trigger, outcome)
 
     def due_now(self, now: datetime | None = None) -> list[tuple[Job, str]]:
@@ -161,6 +177,8 @@ class Worker:
             log.warning("%s job runs of a stopped worker were marked failed", abandoned)
         if interrupted:
             log.warning("%s uploads interrupted by a stop were marked failed", interrupted)
+        shutdown.stopping.clear()
+        self.heartbeat.start()
         for job in self.jobs:
             self.scheduler.add_job(
                 self._run,
@@ -177,8 +195,10 @@ class Worker:
     def stop(self) -> None:
         """Stop scheduling, stop the running jobs' processes and wait for them to end."""
         self._stopping.set()
+        shutdown.stopping.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        self.heartbeat.stop()
 
     def run_until(self, stop: threading.Event) -> None:
         """Run until `stop` is set."""

@@ -163,6 +163,13 @@ class ModelStore:
         """Name of the current version, or None before the first promotion."""
         return _read(self.root / "CURRENT")
 
+    def written_at(self, name: str) -> float:
+        """When a version was written, in seconds since 1970 (its name holds the time)."""
+        try:
+            return int(name.removeprefix("v-")) / 1e9
+        except ValueError as exc:
+            raise ArtefactError(f"{name} is not a model version name") from exc
+
     def meta(self, name: str) -> dict[str, Any]:
         """What was recorded about a version."""
         try:

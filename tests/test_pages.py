@@ -92,10 +92,10 @@ def test_language_switch_needs_csrf(client):
     assert "表单已失效" in response.get_data(as_text=True)
 
 
-def test_healthz_reports_schema(client):
-    response = client.get("/healthz")
+def test_livez_reports_the_schema_without_a_worker(client):
+    response = client.get("/livez")
     assert response.status_code == 200
-    assert response.get_json()["status"] == "ok"
+    assert response.get_json()["status"] == "ok" and response.get_json()["schema"]
 
 
 def test_api_errors_are_json_with_a_code(client):

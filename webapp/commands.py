@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 
 import click
@@ -18,14 +16,15 @@ from catalogue.models import Course, Role
 from catalogue.services.activity import refresh_course_stats
 from catalogue.services.providers import get_provider_by_name
 from catalogue.services.users import register_user
-from jobs.gc_gate import process_gate
 from search.indexer import rebuild
 from webapp.catalogue_commands import catalogue_cli
 from webapp.db import get_database
 from webapp.index_commands import index_cli
 from webapp.jobs_commands import PARENT_ENV, jobs_cli, worker_command
 from webapp.recommender_commands import recommender_cli
-from webapp.settings import get_settings
+from webapp.server import serve
+from webapp.settings import Settings, get_settings
+from webapp.supervisor import Child, Supervisor
 
 
 def _echo_progress(stage: str, done: int, total: int) -> None:
@@ -134,9 +133,8 @@ def create_user_command(
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
 def start_command(host: str, port: int) -> None:
-    """Set everything up that is missing (database, demo data), then serve the site."""
-    from werkzeug.serving import make_server
-
+    """Set everything up that is missing (database, demo data, index), then serve the site
+    with the production web server and the jobs worker, each a supervised process."""
     app = current_app._get_current_object()
     settings = get_settings()
     click.echo(f"Instance folder: {settings.instance_path}")
@@ -149,36 +147,50 @@ def start_command(host: str, port: int) -> None:
         click.echo("Building the search index…")
         count = rebuild(get_database().sessions, store)
         click.echo(f"Indexed {count:,} courses.")
-    # The embedded default starts the jobs worker (the one index writer, the nightly
-    # training) beside the site, as its own process.
-    worker = start_worker_process()
-    click.echo(f"Jobs worker started (pid {worker.pid}).")
-    # Requests are served in threads: collection only between them (jobs/gc_gate.py).
-    process_gate().start()
-    server = make_server(host, port, app, threaded=True)
+    # Nothing of this process's app is used by the children: they build their own.
+    get_database().engine.dispose()
+    env = child_env()
+    python = [sys.executable, "-m", "webapp"]
+    supervisor = Supervisor(
+        [
+            Child("Web server", [*python, "serve", "--host", host, "--port", str(port)], env),
+            Child("Jobs worker", [*python, "worker"], env),
+        ],
+        say=click.echo,
+        stop_timeout=settings.web_graceful_timeout + 30,
+    )
+    click.echo(
+        f"Lifelong Learning is running at http://{host}:{port}/  "
+        f"({settings.web_workers} web processes × {settings.web_threads} threads; "
+        "Ctrl+C to stop)"
+    )
+    supervisor.run()
+    click.echo("Stopped.")
 
-    def stop(*_args) -> None:
-        raise KeyboardInterrupt
 
-    # `kill` (SIGTERM) stops the site like Ctrl+C does, so the worker is stopped with it.
-    signal.signal(signal.SIGTERM, stop)
-    click.echo(f"Lifelong Learning is running at http://{host}:{port}/  (Ctrl+C to stop)")
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True)
+def serve_command(host: str, port: int) -> None:
+    """Serve the site with the production web server only (no setup, no jobs worker)."""
+    settings = Settings.load()
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("Stopped.")
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        import gunicorn  # noqa: F401
+    except ImportError:  # not on Unix: the development server, said out loud
+        from werkzeug.serving import run_simple
+
+        from webapp import create_app
+
+        click.echo("gunicorn is not available here; serving with Werkzeug's development server.")
+        run_simple(host, port, create_app(), threaded=True)
+        return
+    serve(settings, host, port)
 
 
-def start_worker_process() -> subprocess.Popen:
-    """`lifelong worker` as a child process with this process's settings."""
+def child_env() -> dict[str, str]:
+    """This process's environment with its settings, for the processes it starts."""
     settings = get_settings()
-    env = {
+    return {
         **os.environ,
         "INSTANCE_PATH": str(settings.instance_path),
         "DATABASE_URL": settings.database_url,
@@ -188,7 +200,6 @@ def start_worker_process() -> subprocess.Popen:
         "JOBS_TIMEZONE": settings.jobs_timezone,
         PARENT_ENV: str(os.getpid()),
     }
-    return subprocess.Popen([sys.executable, "-m", "webapp", "worker"], env=env)
 
 
 def init_app(app: Flask) -> None:
@@ -199,6 +210,7 @@ def init_app(app: Flask) -> None:
         refresh_stats_command,
         create_user_command,
         start_command,
+        serve_command,
         catalogue_cli,
         index_cli,
         recommender_cli,

@@ -60,6 +60,12 @@ class Settings:
     mail_from: str = "noreply@localhost"
     # The site's public address for links in mail; unset: the address the request came to.
     site_url: str | None = None
+    # The production web server (`lifelong start`, `lifelong serve`): processes, threads each,
+    # seconds a request may take, seconds a stop waits for requests in flight.
+    web_workers: int = 2
+    web_threads: int = 8
+    web_timeout: int = 60
+    web_graceful_timeout: int = 30
 
     @classmethod
     def load(
@@ -106,6 +112,10 @@ class Settings:
             mail_smtp_starttls=_flag(pick("MAIL_SMTP_STARTTLS", True)),
             mail_from=str(pick("MAIL_FROM") or "noreply@localhost"),
             site_url=(pick("SITE_URL") or "").rstrip("/") or None,
+            web_workers=max(1, int(pick("WEB_WORKERS", 2))),
+            web_threads=max(1, int(pick("WEB_THREADS", 8))),
+            web_timeout=max(1, int(pick("WEB_TIMEOUT", 60))),
+            web_graceful_timeout=max(1, int(pick("WEB_GRACEFUL_TIMEOUT", 30))),
         )
 
     def job_context(self) -> JobContext:
@@ -145,12 +155,23 @@ def _flag(value: Any) -> bool:
 
 
 def _instance_secret(instance: Path) -> str:
-    """The secret key stored in the instance folder, created on first use (mode 0600)."""
+    """The secret key stored in the instance folder, created on first use (mode 0600).
+
+    Several processes may start at once (the web server's workers): the key is written to a
+    private file and linked into place, so every process reads the one complete key.
+    """
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    instance.mkdir(parents=True, exist_ok=True)
+    draft = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+        handle.write(secrets.token_hex(32))
+    try:
+        os.link(draft, path)  # fails if another process linked its key first
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()

@@ -323,6 +323,11 @@ class _Rows:
             self.progress(done, total)
 
 
+class UploadInterrupted(Exception):
+    """Raised by a progress callback to stop an upload between rows (its process is stopping);
+    the upload goes back to the queue with nothing applied."""
+
+
 def run_upload(
     sessions: sessionmaker[Session],
     upload_id: int,
@@ -374,11 +379,25 @@ def run_upload(
     except FileRejected as exc:
         _discard_staged(sessions, upload_id)
         return _finish_failed(sessions, upload_id, exc.code, exc.message)
+    except UploadInterrupted:
+        _discard_staged(sessions, upload_id)
+        return _requeue(sessions, upload_id)
     except Exception as exc:
         # Nothing reached the catalogue: only the switch writes it, in one transaction.
         _discard_staged(sessions, upload_id)
         _finish_failed(sessions, upload_id, "INTERNAL_ERROR", f"{type(exc).__name__}: {exc}")
         raise
+
+
+def _requeue(sessions: sessionmaker[Session], upload_id: int) -> Upload:
+    with sessions() as session:
+        session.execute(
+            update(Upload)
+            .where(Upload.id == upload_id)
+            .values(status=UploadStatus.QUEUED, started_at=None, processed_rows=0)
+        )
+        session.commit()
+        return session.get(Upload, upload_id)
 
 
 def _discard_staged(sessions: sessionmaker[Session], upload_id: int) -> None:
@@ -520,7 +539,9 @@ def apply_queued_uploads(
     the longest switch transaction).
 
     `between_rows` is called every 1,000 rows (the jobs worker lets a pending garbage
-    collection run there). An upload that fails is recorded as failed and the next one runs.
+    collection run there, and raises UploadInterrupted when it is stopping: that upload goes
+    back to the queue and no other starts). An upload that fails is recorded as failed and
+    the next one runs.
     """
     finals = (UploadStatus.APPLIED, UploadStatus.REJECTED, UploadStatus.FAILED)
     outcomes: dict[str, Any] = {status.value: 0 for status in finals}
@@ -540,6 +561,9 @@ def apply_queued_uploads(
                 progress=recorded_progress(sessions, upload_id, between_rows),
                 timings=timings,
             )
+            if finished.status == UploadStatus.QUEUED:  # interrupted: the worker is stopping
+                outcomes["interrupted"] = outcomes.get("interrupted", 0) + 1
+                return outcomes
             outcomes[finished.status.value] += 1
             if "switch_seconds" in timings:
                 longest = max(outcomes.get(LONGEST_SWITCH, 0.0), timings["switch_seconds"])

@@ -22,7 +22,7 @@ from catalogue.models.enums import (
     UploadPolicy,
     UploadStatus,
 )
-from catalogue.models.jobs import JobRun
+from catalogue.models.jobs import JobRun, WorkerHeartbeat
 from catalogue.models.limits import RateLimitCounter
 from catalogue.models.outbox import IndexOutbox
 from catalogue.models.providers import Provider
@@ -74,5 +74,6 @@ __all__ = [
     "UploadStatus",
     "User",
     "UserSession",
+    "WorkerHeartbeat",
     "utcnow",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalogue.models.base import Base, BigIntPK, str_enum, utcnow
@@ -30,3 +30,19 @@ class JobRun(Base):
     )
     figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class WorkerHeartbeat(Base):
+    """A jobs worker's sign of life: one row per worker process, stamped every few seconds."""
+
+    __tablename__ = "worker_heartbeats"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Set when the worker stopped on purpose (a stop is not a death).
+    stopped_at: Mapped[datetime | None] = mapped_column()
+    # The ids of the jobs running at the last beat.
+    running: Mapped[list[str]] = mapped_column(JSON, default=list)
