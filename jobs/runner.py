@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.models import JobOutcome
 from catalogue.services.job_runs import finish_run, start_run
+from jobs import shutdown
 from jobs.context import JobContext
 from jobs.gc_gate import GcGate
 from jobs.registry import Job
@@ -111,7 +112,7 @@ def run_job(
         if in_child:
             figures = _isolated(job, context, cancel)
         else:
-            with work():
+            with work(), shutdown.cancellable(cancel):
                 figures = job.func(context)
     except JobTimedOut as exc:
         outcome, error = JobOutcome.TIMED_OUT, exc

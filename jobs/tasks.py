@@ -59,7 +59,7 @@ def uploads_apply(context: JobContext) -> dict[str, Any]:
         raise ValueError("the job context has no upload folder")
 
     def between_rows() -> None:
-        if shutdown.stopping.is_set():
+        if shutdown.stop_requested():
             raise UploadInterrupted("the jobs worker is stopping")
         process_gate().checkpoint()
 

@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.ingest.service import fail_interrupted_uploads
 from catalogue.services.job_runs import abandon_running, last_started
-from jobs import shutdown
 from jobs.context import JobContext
 from jobs.gc_gate import process_gate
 from jobs.heartbeat import Heartbeat
@@ -177,7 +176,6 @@ class Worker:
             log.warning("%s job runs of a stopped worker were marked failed", abandoned)
         if interrupted:
             log.warning("%s uploads interrupted by a stop were marked failed", interrupted)
-        shutdown.stopping.clear()
         self.heartbeat.start()
         for job in self.jobs:
             self.scheduler.add_job(
@@ -195,7 +193,6 @@ class Worker:
     def stop(self) -> None:
         """Stop scheduling, stop the running jobs' processes and wait for them to end."""
         self._stopping.set()
-        shutdown.stopping.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         self.heartbeat.stop()

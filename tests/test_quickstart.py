@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -72,13 +73,22 @@ def test_start_sets_up_and_serves_the_demo_site(fresh_database_url, tmp_path):
             if address in line:
                 break
         assert any(address in line for line in lines), "".join(lines)
-        for _ in range(50):
+        # Healthy once the worker beats and the index is built: the production server.
+        status, body, server = 0, "", ""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
             try:
-                status, body = _get(address + "healthz")
-                break
+                with urllib.request.urlopen(address + "healthz", timeout=5) as response:
+                    status, body = response.status, response.read().decode()
+                    server = response.headers.get("Server", "")
+                    break
+            except urllib.error.HTTPError as refused:  # 503 until the worker's first beat
+                status, body = refused.code, refused.read().decode()
             except OSError:
-                time.sleep(0.1)
-        assert status == 200 and '"ok"' in body
+                pass
+            time.sleep(0.2)
+        assert status == 200 and '"ok"' in body, body
+        assert server.startswith("gunicorn"), server
         status, home = _get(address)
         assert status == 200 and "终身学习平台" in home
         course_ids = re.findall(r'href="/courses/(\d+)"', home)

@@ -8,6 +8,7 @@ worker does, and the worker's start-up clean-up of uploads a stopped worker left
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -146,3 +147,60 @@ def test_a_starting_worker_fails_what_a_stopped_one_left_running(engine, tmp_pat
         assert left[ids[2]] == (UploadStatus.RUNNING, None)
         staged = set(session.scalars(sa.select(StagedCourse.upload_id)))
         assert staged == {ids[2]}  # the running import keeps what it staged
+
+
+def test_a_stopping_worker_puts_the_upload_back_in_the_queue_with_nothing_applied(engine, tmp_path):
+    """Stopping between rows: the upload is queued again (the next worker applies it), its
+    staged rows are gone, and the uploads behind it wait too."""
+    sessions = make_session_factory(engine)
+    context = _context(engine, tmp_path)
+    with sessions() as session:
+        provider = make_provider(session, "浙江开放大学")
+        big = _receive(session, provider.id, context.upload_dir, 2500, "big")
+        behind = _receive(session, provider.id, context.upload_dir, 5, "behind")
+        session.commit()
+        ids = big.id, behind.id
+
+    calls = 0
+
+    def between_rows() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # after 2,000 rows: the worker was told to stop
+            raise ingest.UploadInterrupted("stopping")
+
+    outcome = ingest.apply_queued_uploads(sessions, context.upload_dir, between_rows=between_rows)
+
+    assert outcome["interrupted"] == 1 and outcome["applied"] == 0
+    with sessions() as session:
+        left = {u.id: u for u in session.scalars(sa.select(Upload))}
+        assert left[ids[0]].status == UploadStatus.QUEUED and left[ids[0]].processed_rows == 0
+        assert left[ids[1]].status == UploadStatus.QUEUED
+        assert session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
+        assert session.scalar(sa.select(sa.func.count()).select_from(StagedCourse)) == 0
+    # The next worker applies both.
+    again = ingest.apply_queued_uploads(sessions, context.upload_dir)
+    assert again["applied"] == 2
+
+
+def test_the_job_stops_between_rows_when_its_worker_is_stopping(engine, tmp_path):
+    sessions = make_session_factory(engine)
+    context = _context(engine, tmp_path)
+    with sessions() as session:
+        provider = make_provider(session, "福建开放大学")
+        upload_id = _receive(session, provider.id, context.upload_dir, 1500, "stop").id
+        session.commit()
+    stopping = threading.Event()
+    stopping.set()  # the worker was told to stop while this run was going
+
+    outcome, figures = run_job(
+        get_job("uploads-apply"), context, sessions, trigger="test", cancel=stopping
+    )
+
+    assert outcome.value == "succeeded" and figures["interrupted"] == 1
+    with sessions() as session:
+        assert session.get(Upload, upload_id).status == UploadStatus.QUEUED
+        assert session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
+    # Another run of the job, not asked to stop, applies it.
+    _outcome, later = run_job(get_job("uploads-apply"), context, sessions, trigger="test")
+    assert later["applied"] == 1

@@ -159,12 +159,13 @@ def start_command(host: str, port: int) -> None:
         say=click.echo,
         stop_timeout=settings.web_graceful_timeout + 30,
     )
-    click.echo(
-        f"Lifelong Learning is running at http://{host}:{port}/  "
-        f"({settings.web_workers} web processes × {settings.web_threads} threads; "
-        "Ctrl+C to stop)"
+    supervisor.run(
+        started=lambda: click.echo(
+            f"Lifelong Learning is running at http://{host}:{port}/  "
+            f"({settings.web_workers} web processes × {settings.web_threads} threads; "
+            "Ctrl+C to stop)"
+        )
     )
-    supervisor.run()
     click.echo("Stopped.")
 
 

@@ -29,6 +29,9 @@ def server_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
         "errorlog": "-",
         "accesslog": "-" if os.environ.get("WEB_ACCESS_LOG") else None,
         "proc_name": "lifelong-web",
+        # gunicorn's runtime control socket lives in the home folder, one per user: two sites
+        # on one machine would share it. Not used: stop and restart through the supervisor.
+        "control_socket_disable": True,
         "post_fork": _post_fork,
         # A worker that leaks stays bounded: it is replaced after this many requests (with
         # jitter, so the workers are not replaced at once).

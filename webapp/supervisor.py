@@ -111,8 +111,9 @@ class Supervisor:
                 child.restarts += 1
                 self.start(child)
 
-    def run(self) -> None:
-        """Start every child and supervise them until SIGTERM, SIGINT or `stop()`."""
+    def run(self, started: Callable[[], None] | None = None) -> None:
+        """Start every child (then call `started`) and supervise them until SIGTERM, SIGINT
+        or `stop()`."""
 
         def _stop(*_args) -> None:
             self._stopping = True
@@ -121,6 +122,8 @@ class Supervisor:
         try:
             for child in self.children:
                 self.start(child)
+            if started is not None:
+                started()
             while not self._stopping:
                 self.check()
                 time.sleep(self.poll)
