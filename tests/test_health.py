@@ -121,3 +121,20 @@ def test_the_worker_beats_while_it_runs_and_says_when_it_stopped(engine, tmp_pat
     with sessions() as session:
         done = session.scalar(sa.select(WorkerHeartbeat))
         assert done.started_at == started and done.stopped_at is not None
+
+
+def test_the_admin_jobs_page_shows_the_health_in_the_interface_language(indexed, session):
+    from catalogue.models import Role
+    from catalogue.services.users import register_user
+    from tests.helpers import login
+
+    register_user(session, "ops@example.cn", "Ops-pass-2026!", "值班", role=Role.ADMIN)
+    session.commit()
+    client = indexed.test_client()
+    login(client, "ops@example.cn", "Ops-pass-2026!")
+    gone = client.get("/admin/jobs").get_data(as_text=True)
+    assert "WORKER_GONE" in gone and "任务进程未在运行" in gone
+    assert "每 2 秒" in gone and "每天 03:00" in gone  # schedules in words, not JSON
+    _beat(session, 1)
+    well = client.get("/admin/jobs").get_data(as_text=True)
+    assert "一切正常" in well and "运行于 web-1（进程 4242）" in well

@@ -116,3 +116,25 @@ SORT_LABELS = {
     "popular": _l("Most popular"),
     "shortest": _l("Shortest"),
 }
+
+JOB_DESCRIPTIONS = {
+    "index-sync": _l("Applies catalogue changes to the search index"),
+    "uploads-apply": _l("Applies the partner uploads queued from the portal and the API"),
+    "popularity-refresh": _l("Recounts course popularity; removes job runs older than 30 days"),
+    "index-rebuild": _l("Rebuilds the search index beside the live one"),
+    "recommender-train": _l("Trains, checks and publishes the recommendation model"),
+    "mail-send": _l("Sends queued mail over SMTP (when an SMTP server is set)"),
+}
+
+HEALTH_PROBLEMS = {
+    "WORKER_GONE": _l("The jobs worker is not running: uploads, indexing and training wait."),
+    "INDEX_BEHIND": _l("The search index is more than a minute behind the catalogue."),
+    "INDEX_MISSING": _l("No search index has been built."),
+}
+
+JOB_OUTCOMES = {
+    "running": _l("Running"),
+    "succeeded": _l("Succeeded"),
+    "failed": _l("Failed"),
+    "timed_out": _l("Timed out"),
+}

@@ -21,10 +21,11 @@ from catalogue.services import mail as mail_service
 from catalogue.services import users as user_service
 from catalogue.services.job_runs import last_started, recent_runs
 from jobs.registry import JOBS
-from webapp import account_links
+from webapp import account_links, messages
 from webapp.access import roles_required
 from webapp.db import get_session
 from webapp.forms import require_plain_form
+from webapp.views.health import current_health
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 staff_required = roles_required("admin", "support")
@@ -43,6 +44,10 @@ def jobs():
         jobs=[(job, last_started(db, job.id)) for job in JOBS],
         runs=recent_runs(db, job_id, limit=100),
         selected=job_id,
+        health=current_health(),
+        JOB_DESCRIPTIONS=messages.JOB_DESCRIPTIONS,
+        HEALTH_PROBLEMS=messages.HEALTH_PROBLEMS,
+        JOB_OUTCOMES=messages.JOB_OUTCOMES,
     )
 
 
