@@ -147,6 +147,19 @@ def apply_uploads(app):
 
 
 @pytest.fixture
+def beating_worker(app):
+    """A real jobs-worker heartbeat for the app's database while the test runs, so that
+    `/healthz` speaks of a healthy site (its failures are tested in tests/test_health.py)."""
+    from jobs.heartbeat import Heartbeat
+    from webapp.db import get_database
+
+    heartbeat = Heartbeat(get_database(app).sessions, list, interval=1.0)
+    heartbeat.start()
+    yield heartbeat
+    heartbeat.stop()
+
+
+@pytest.fixture
 def client(app):
     """A test client of the app."""
     return app.test_client()

@@ -94,7 +94,7 @@ def test_every_route_answers_a_signed_in_user_with_no_store(app, world, who):
     assert checked == len(requests) - 1
 
 
-def test_public_pages_stay_cacheable_for_visitors_and_not_for_learners(app, world):
+def test_public_pages_stay_cacheable_for_visitors_and_not_for_learners(app, world, beating_worker):
     visitor = app.test_client()
     learner = world["clients"]["learner"]
     for template in PUBLIC:

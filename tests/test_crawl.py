@@ -580,7 +580,7 @@ VARIANTS = (
 
 
 @pytest.mark.slow
-def test_every_page_as_every_role_answers_without_500_and_parses(app, engine):
+def test_every_page_as_every_role_answers_without_500_and_parses(app, engine, beating_worker):
     site = _build_site(app, engine)
     start = ENTRY_POINTS + site.extra_urls
     results: list[Crawl] = []

@@ -284,7 +284,7 @@ def fuzz_rule(client, token, role, findings, rule, method, params, known) -> Non
 
 
 @pytest.mark.parametrize("role", ["visitor", "learner", "partner", "editor", "admin"])
-def test_every_route_with_hostile_parameters_answers_without_500(app, world, role):
+def test_every_route_with_hostile_parameters_answers_without_500(app, world, role, beating_worker):
     emails, known = world
     findings = Findings()
     handler = _Errors(findings)
