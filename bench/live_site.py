@@ -61,6 +61,7 @@ def site_env(instance: Path, database_url: str, **settings: str) -> dict[str, st
         "INSTANCE_PATH": str(instance),
         "DATABASE_URL": database_url,
         "PYTHONFAULTHANDLER": "1",
+        "PYTHONUNBUFFERED": "1",
         **{k: str(v) for k, v in settings.items()},
     }
 

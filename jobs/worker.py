@@ -13,7 +13,7 @@ import contextlib
 import fcntl
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -54,8 +54,38 @@ class WorkerBusy(RuntimeError):
 
 
 @contextlib.contextmanager
-def single_worker(engine: Engine, lock_file: Path) -> Iterator[None]:
-    """Hold the one-worker lock for as long as the block runs."""
+def single_worker(
+    engine: Engine,
+    lock_file: Path,
+    *,
+    standby: threading.Event | None = None,
+    poll: float = 1.0,
+    on_standby: Callable[[str], None] | None = None,
+) -> Iterator[None]:
+    """Hold the one-worker lock for as long as the block runs.
+
+    Without `standby`, raise WorkerBusy when another worker holds it. With `standby` (an
+    event that is set to give up), wait as a standby: try again every `poll` seconds and take
+    over as soon as the active worker is gone; `on_standby` is told once why it waits.
+    """
+    told = False
+    while True:
+        try:
+            with _one_worker_lock(engine, lock_file):
+                yield
+            return
+        except WorkerBusy as busy:
+            if standby is None:
+                raise
+            if not told and on_standby is not None:
+                on_standby(str(busy))
+                told = True
+            if standby.wait(poll):
+                raise
+
+
+@contextlib.contextmanager
+def _one_worker_lock(engine: Engine, lock_file: Path) -> Iterator[None]:
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             got = connection.scalar(

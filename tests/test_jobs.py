@@ -226,3 +226,35 @@ def test_admins_see_the_jobs_and_their_runs_and_learners_do_not(client, session,
     html = client.get("/admin/jobs").get_data(as_text=True)
     assert "定时任务" in html and "recommender-train" in html
     assert "outcome-failed" in html and "ValueError: the data was bad" in html
+
+
+def test_a_standby_worker_takes_over_when_the_active_one_stops(engine, tmp_path):
+    """Two workers for one database: the second waits; when the first lets go it takes over."""
+    lock = tmp_path / "worker.lock"
+    active_done = threading.Event()
+    took_over = threading.Event()
+    give_up = threading.Event()
+    told: list[str] = []
+
+    def standby() -> None:
+        with single_worker(engine, lock, standby=give_up, poll=0.1, on_standby=told.append):
+            took_over.set()
+
+    with single_worker(engine, lock):
+        thread = threading.Thread(target=standby)
+        thread.start()
+        time.sleep(0.5)
+        assert not took_over.is_set(), "two workers were active at once"
+        assert told and "another jobs worker" in told[0]
+        active_done.set()
+    thread.join(5)
+    assert took_over.is_set(), "the standby did not take over"
+
+
+def test_a_standby_told_to_stop_gives_up_waiting(engine, tmp_path):
+    lock = tmp_path / "worker.lock"
+    give_up = threading.Event()
+    with single_worker(engine, lock):
+        give_up.set()
+        with pytest.raises(WorkerBusy), single_worker(engine, lock, standby=give_up, poll=0.1):
+            pass

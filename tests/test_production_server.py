@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -152,3 +153,61 @@ def test_sigterm_lets_the_requests_in_flight_finish_then_stops(site):
     finally:
         engine.dispose()
     assert stopped is not None, "the worker did not record its stop"
+
+
+def test_a_standby_worker_takes_over_from_a_killed_active_one(fresh_database_url, tmp_path):
+    """Two `lifelong worker` processes for one database (on two hosts, with PostgreSQL): one
+    is active and beats; the other stands by. Kill the active one: the standby beats next."""
+    from bench.live_site import lifelong
+
+    env = site_env(tmp_path / "instance", fresh_database_url)
+    lifelong(env, "init-db")
+    engine = make_engine(fresh_database_url)
+
+    def beating() -> list[int]:
+        with make_session_factory(engine)() as session:
+            rows = session.execute(
+                sa.select(WorkerHeartbeat.pid, WorkerHeartbeat.beat_at, WorkerHeartbeat.stopped_at)
+            ).all()
+        now = time.time()
+        return [
+            pid
+            for pid, beat_at, stopped in rows
+            if stopped is None and now - beat_at.timestamp() < 10
+        ]
+
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    workers = []
+    try:
+        for log in logs:
+            with log.open("w") as out:
+                workers.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "webapp", "worker"],
+                        env=env,
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+            time.sleep(3)  # the first takes the lock before the second starts
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not beating():
+            time.sleep(0.5)
+        active = beating()
+        assert active == [workers[0].pid], (active, logs[0].read_text()[-2000:])
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "Standing by" not in logs[1].read_text():
+            time.sleep(0.5)
+        assert "Standing by" in logs[1].read_text(), logs[1].read_text()[-2000:]
+        workers[0].kill()
+        workers[0].wait(10)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and workers[1].pid not in beating():
+            time.sleep(0.5)
+        assert workers[1].pid in beating(), logs[1].read_text()[-2000:]
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+                worker.wait(60)
+        engine.dispose()

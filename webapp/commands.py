@@ -199,6 +199,7 @@ def child_env() -> dict[str, str]:
         "MODEL_DIR": str(settings.model_dir),
         "UPLOAD_DIR": str(settings.upload_dir),
         "JOBS_TIMEZONE": settings.jobs_timezone,
+        "PYTHONUNBUFFERED": "1",  # their lines reach the log as they are written
         PARENT_ENV: str(os.getpid()),
     }
 

@@ -32,8 +32,14 @@ def _stop_with_parent(parent: int, stop: threading.Event) -> None:
 
 
 @click.command("worker")
-def worker_command() -> None:
-    """Run the jobs worker (one per deployment) until stopped."""
+@click.option(
+    "--standby/--no-standby",
+    default=True,
+    show_default=True,
+    help="When another worker is active: wait and take over when it stops (or refuse to start).",
+)
+def worker_command(standby: bool) -> None:
+    """Run the jobs worker (one active per deployment) until stopped."""
     settings = get_settings()
     database = get_database()
     stop = threading.Event()
@@ -44,7 +50,14 @@ def worker_command() -> None:
     # Jobs run in threads: collection only between their steps (jobs/gc_gate.py).
     process_gate().start()
     try:
-        with single_worker(database.engine, settings.instance_path / "worker.lock"):
+        with single_worker(
+            database.engine,
+            settings.instance_path / "worker.lock",
+            standby=stop if standby else None,
+            on_standby=lambda why: click.echo(
+                f"Standing by: {why}. This worker takes over when that one stops."
+            ),
+        ):
             worker = Worker(
                 settings.job_context(), database.sessions, timezone=settings.jobs_timezone
             )
@@ -54,7 +67,10 @@ def worker_command() -> None:
             except KeyboardInterrupt:
                 worker.stop()
     except WorkerBusy as exc:
-        raise click.ClickException(str(exc)) from exc
+        if not stop.is_set():
+            raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        pass  # Ctrl+C while standing by
     click.echo("Worker stopped.")
 
 
