@@ -49,6 +49,9 @@ from webapp.views import recommendations as recommendations_views
 csrf = CSRFProtect()
 
 
+HSTS_SECONDS = 365 * 24 * 3600
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment, with `config` overriding settings and Flask keys."""
     settings = Settings.load(overrides=config)
@@ -60,6 +63,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Behind a TLS-terminating proxy (HTTPS, or an https SITE_URL): Secure cookies, HSTS.
+        SESSION_COOKIE_SECURE=settings.https,
+        REMEMBER_COOKIE_SECURE=settings.https,
+        PREFERRED_URL_SCHEME="https" if settings.https else "http",
+        HSTS_SECONDS=HSTS_SECONDS if settings.https else 0,
         WTF_CSRF_TIME_LIMIT=None,  # no time limit on forms: older learners type slowly
     )
     app.config.update({k: v for k, v in (config or {}).items() if k.isupper()})

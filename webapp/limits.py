@@ -188,7 +188,11 @@ def limited(
 def init_app(app: Flask, settings: Settings) -> RateLimits:
     """Install the app's limiter, the proxy rule, the 429 answers and the declared limits."""
     if settings.trusted_proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+        # The client's address and the scheme it used (https at the proxy) come from the
+        # trusted proxies' X-Forwarded-For and X-Forwarded-Proto.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
     for declared in _DECLARED.values():
         for rule in declared.rules:
             if rule.value(settings):

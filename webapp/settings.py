@@ -62,6 +62,8 @@ class Settings:
     site_url: str | None = None
     # The production web server (`lifelong start`, `lifelong serve`): processes, threads each,
     # seconds a request may take, seconds a stop waits for requests in flight.
+    # The site is reached over https (TLS at the proxy): cookies are Secure, HSTS is sent.
+    https: bool = False
     web_workers: int = 2
     web_threads: int = 8
     web_timeout: int = 60
@@ -112,6 +114,7 @@ class Settings:
             mail_smtp_starttls=_flag(pick("MAIL_SMTP_STARTTLS", True)),
             mail_from=str(pick("MAIL_FROM") or "noreply@localhost"),
             site_url=(pick("SITE_URL") or "").rstrip("/") or None,
+            https=_flag(pick("HTTPS", str(pick("SITE_URL") or "").startswith("https://"))),
             web_workers=max(1, int(pick("WEB_WORKERS", 2))),
             web_threads=max(1, int(pick("WEB_THREADS", 8))),
             web_timeout=max(1, int(pick("WEB_TIMEOUT", 60))),
