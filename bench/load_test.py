@@ -1,0 +1,136 @@
+"""Benchmark: a load test of the production server with locust, at several numbers of users.
+
+.venv/bin/pip install -c constraints.txt -e '.[load]'
+.venv/bin/python -m bench.load_test --users 50,100,200
+.venv/bin/python -m bench.load_test --users 50,100,200 --db postgresql://postgres@127.0.0.1:5432/bench_load
+
+Generates the demo catalogue (`--courses`, default 5,000) in a fresh database, adds learners who
+can log in, starts the site as the README does (`lifelong start`: gunicorn and the jobs worker),
+waits for the worker's first runs, then runs locust (bench/locustfile.py: 70 % visitors who
+browse and search, 30 % learners who also read their feed and write) for `--seconds` at each
+number of users, and a search-only run for /search throughput. Prints, per run, each endpoint's
+requests, failures, p50, p95 and requests per second. Locust runs on the same machine as the
+server (2 cores here): its own CPU use is part of the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench.live_site import lifelong, live_site, site_env
+from bench.upload_contention import APP_LIMITS, fresh_engine, wait_for_quiet_worker
+from catalogue.db import make_session_factory
+from catalogue.models import Course, CourseStatus
+from catalogue.services.users import register_user
+
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+PASSWORD = "Load-Learner-2026!"
+
+
+def _learners(sessions, count: int) -> list[str]:
+    """Accounts that can log in, as "email:password" strings."""
+    with sessions() as session:
+        emails = [f"load{i}@bench.example.cn" for i in range(count)]
+        for email in emails:
+            register_user(session, email, PASSWORD, "压测学员")
+        session.commit()
+    return [f"{email}:{PASSWORD}" for email in emails]
+
+
+def _course_ids(engine: sa.Engine, count: int = 500) -> list[int]:
+    with engine.connect() as conn:
+        ids = list(
+            conn.scalars(sa.select(Course.id).where(Course.status == CourseStatus.PUBLISHED))
+        )
+    return random.Random(7).sample(ids, min(count, len(ids)))
+
+
+def run_locust(base: str, users: int, seconds: int, out: Path, env: dict, classes: list[str]):
+    """Run locust headless; returns the rows of its per-endpoint statistics."""
+    subprocess.run(
+        [
+            sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+            "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s",
+            "--host", base, "--csv", str(out), "--only-summary", "--loglevel", "WARNING",
+            *classes,
+        ],
+        env=env, check=False, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    with open(f"{out}_stats.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def print_table(title: str, rows: list[dict]) -> None:
+    """Print one run's figures."""
+    print(f"\n{title}")
+    print(f"{'endpoint':<34}{'requests':>9}{'failed':>8}{'p50 ms':>8}{'p95 ms':>8}{'req/s':>8}")
+    for row in rows:
+        print(
+            f"{row['Name'][:33]:<34}{row['Request Count']:>9}{row['Failure Count']:>8}"
+            f"{row['50%']:>8}{row['95%']:>8}{float(row['Requests/s']):>8.1f}"
+        )
+
+
+def main() -> None:
+    """Run the load test and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--courses", type=int, default=5000)
+    parser.add_argument("--learners", type=int, default=200, help="accounts that log in")
+    parser.add_argument("--users", default="50,100,200", help="numbers of locust users")
+    parser.add_argument("--seconds", type=int, default=60, help="length of each run")
+    parser.add_argument("--search-users", type=int, default=32)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="lifelong-load-"))
+    try:
+        engine = fresh_engine(args.db, workdir)
+        url = engine.url.render_as_string(hide_password=False)
+        env = site_env(
+            workdir / "instance",
+            url,
+            DEMO_COURSES=str(args.courses),
+            DEMO_LEARNERS=str(max(2000, args.courses // 3)),
+            **APP_LIMITS,
+        )
+        lifelong(env, "demo", "--courses", str(args.courses), timeout=3600)
+        accounts = _learners(make_session_factory(engine), args.learners)
+        load_env = {
+            **os.environ,
+            "LOAD_COURSES": ",".join(map(str, _course_ids(engine))),
+            "LOAD_LEARNERS": ",".join(accounts),
+        }
+        with live_site(env, workdir / "server.log", start_timeout=3600) as site:
+            wait_for_quiet_worker(engine, timeout=3600)
+            print(f"database: {engine.dialect.name}; courses: {args.courses:,}")
+            for users in [int(u) for u in args.users.split(",")]:
+                rows = run_locust(
+                    site.base, users, args.seconds, workdir / f"u{users}", load_env,
+                    ["Visitor", "Learner"],
+                )  # fmt: skip
+                print_table(f"{users} users, {args.seconds} s", rows)
+            rows = run_locust(
+                site.base, args.search_users, args.seconds, workdir / "search", load_env,
+                ["Searcher"],
+            )  # fmt: skip
+            print_table(f"/search only, {args.search_users} users without pauses", rows)
+            alive = site.process.poll() is None
+            errors = site.log_tail(200_000).count("Traceback")
+        print(f"\nsite alive afterwards: {alive}; tracebacks in its log: {errors}")
+        engine.dispose()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
