@@ -55,7 +55,14 @@ MANIFEST = "manifest.json"
 INDEX_DIR = "index"
 MODELS_DIR = "models"
 
-__all__ = ["BackupError", "Manifest", "create_backup", "plan_restore", "restore_backup"]
+__all__ = [
+    "BackupError",
+    "Manifest",
+    "create_backup",
+    "plan_restore",
+    "read_backup",
+    "restore_backup",
+]
 
 
 @dataclass(frozen=True)
@@ -388,7 +395,12 @@ def restore_backup(
         else:
             report.notes.append("the backup holds no search index: run `lifelong index rebuild`")
     if manifest.model_current:
-        models.set_pointers(manifest.model_current, manifest.model_previous)
+        try:
+            models.set_pointers(manifest.model_current, manifest.model_previous)
+        except ArtefactError as exc:
+            raise BackupError(
+                f"the database and the index were restored, but not the model pointers: {exc}"
+            ) from exc
     else:
         report.notes.append("the backup holds no model: the models were left as they were")
     if plan.migrate_from:
