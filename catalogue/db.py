@@ -65,3 +65,19 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def _script_directory():
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR))
+
+
+def head_revision() -> str:
+    """The newest migration revision this code knows."""
+    return _script_directory().get_current_head()
+
+
+def known_revisions() -> set[str]:
+    """Every migration revision this code knows (a database at any other is from newer code)."""
+    return {script.revision for script in _script_directory().walk_revisions()}

@@ -14,8 +14,10 @@ it; each request asks which version is current and uses one loaded version throu
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -151,6 +153,49 @@ class ModelStore:
             shutil.rmtree(tmp, ignore_errors=True)
         return doomed
 
+    def adopt_version(self, source: Path, name: str) -> bool:
+        """Copy a version in from a backup under its own name, checked to load (a differing
+        copy of the same name is replaced); returns whether the version was not there before."""
+        if not re.fullmatch(r"v-\d+", name):
+            raise ArtefactError(f"{name} is not a model version name")
+        target = self.root / name
+        if target.is_dir() and _same_files(source, target):
+            return False
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = self.root / f".{name}.restore"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(source, staging)
+        try:
+            _load_folder(staging, name)
+        except ArtefactError:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        existed = target.is_dir()
+        aside = self.root / f".{name}.replaced"
+        if existed:
+            os.replace(target, aside)
+        os.replace(staging, target)
+        shutil.rmtree(aside, ignore_errors=True)
+        return not existed
+
+    def remove_version(self, name: str) -> None:
+        """Delete a version that is neither current nor previous (one adopted, then given up)."""
+        if name in (self.current(), self.previous()):
+            raise ArtefactError(f"{name} is in use")
+        shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def set_pointers(self, current: str, previous: str | None) -> None:
+        """Make `current` current and `previous` the rollback target (as a backup recorded
+        them); each pointer is replaced atomically."""
+        self.load(current)  # refuse what cannot be read back
+        if previous:
+            if not (self.root / previous / FACTORS).is_file():
+                raise ArtefactError(f"no model version {previous}")
+            _write_atomic(self.root / "PREVIOUS", previous)
+        else:
+            (self.root / "PREVIOUS").unlink(missing_ok=True)
+        _write_atomic(self.root / "CURRENT", current)
+
     # -- reading -------------------------------------------------------------------------
 
     def versions(self) -> list[str]:
@@ -162,6 +207,16 @@ class ModelStore:
     def current(self) -> str | None:
         """Name of the current version, or None before the first promotion."""
         return _read(self.root / "CURRENT")
+
+    def previous(self) -> str | None:
+        """Name of the version a rollback returns to, or None."""
+        return _read(self.root / "PREVIOUS")
+
+    def copy_version(self, name: str, dest: Path) -> None:
+        """Copy a complete version's files to `dest` (a new folder)."""
+        if not (self.root / name / META).is_file():
+            raise ArtefactError(f"no model version {name}")
+        shutil.copytree(self.root / name, dest)
 
     def written_at(self, name: str) -> float:
         """When a version was written, in seconds since 1970 (its name holds the time)."""
@@ -179,19 +234,7 @@ class ModelStore:
 
     def load(self, name: str) -> Model:
         """Read and validate a version."""
-        try:
-            with np.load(self.root / name / FACTORS) as data:
-                arrays = {
-                    k: data[k] for k in ("user_factors", "item_factors", "user_ids", "item_ids")
-                }
-        except (FileNotFoundError, KeyError, ValueError, OSError) as exc:
-            raise ArtefactError(f"model version {name} cannot be read: {exc}") from exc
-        validate(**arrays)
-        try:
-            content = ContentModel.load(self.root / name)
-        except (KeyError, ValueError, OSError) as exc:
-            raise ArtefactError(f"model version {name} has an unreadable vocabulary") from exc
-        return Model(version=name, meta=self.meta(name), content=content, **arrays)
+        return _load_folder(self.root / name, name)
 
     def current_model(self) -> Model | None:
         """The current version, loaded once per version for the whole process."""
@@ -204,11 +247,38 @@ class ModelStore:
             return self._loaded
 
 
+def _load_folder(folder: Path, name: str) -> Model:
+    """Read and validate the version in a folder."""
+    try:
+        with np.load(folder / FACTORS) as data:
+            arrays = {k: data[k] for k in ("user_factors", "item_factors", "user_ids", "item_ids")}
+    except (FileNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise ArtefactError(f"model version {name} cannot be read: {exc}") from exc
+    validate(**arrays)
+    try:
+        content = ContentModel.load(folder)
+    except (KeyError, ValueError, OSError) as exc:
+        raise ArtefactError(f"model version {name} has an unreadable vocabulary") from exc
+    try:
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError) as exc:
+        raise ArtefactError(f"model version {name} has no readable metadata") from exc
+    return Model(version=name, meta=meta, content=content, **arrays)
+
+
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8").strip() or None
     except FileNotFoundError:
         return None
+
+
+def _same_files(a: Path, b: Path) -> bool:
+    names = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
+    if names != sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()):
+        return False
+    _match, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
+    return not mismatch and not errors
 
 
 def _write_atomic(path: Path, text: str) -> None:

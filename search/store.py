@@ -144,6 +144,38 @@ class IndexStore:
             if path.is_dir() and path.name not in keep:
                 shutil.rmtree(path, ignore_errors=True)
 
+    # -- copies (backups) ---------------------------------------------------------------
+
+    def copy_generation(self, name: str, dest: Path) -> None:
+        """Copy a generation's files to `dest` (a new folder). The indexer commits into the
+        live generation, so hold `writer_lock()` while copying it."""
+        source = self.generation_dir(name)
+        if not (name.startswith("gen-") and source.is_dir()):
+            raise IndexMissing(f"no index generation {name} in {self.root}")
+        shutil.copytree(source, dest)
+
+    def adopt_generation(self, source: Path) -> str:
+        """Copy a complete index (a copied generation) in as a new generation, checked to
+        open, not live yet: `publish` makes it live. Returns its name."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = f"gen-{time.time_ns():020d}"
+        staging = self.root / f".{name}.tmp"
+        shutil.copytree(source, staging)
+        try:
+            with whoosh_index.open_dir(str(staging)).searcher() as searcher:
+                searcher.doc_count()
+        except Exception as exc:  # whoosh raises many kinds on a damaged index
+            shutil.rmtree(staging, ignore_errors=True)
+            raise IndexMissing(f"{source} holds no readable search index: {exc}") from exc
+        os.replace(staging, self.generation_dir(name))
+        return name
+
+    def discard_generation(self, name: str) -> None:
+        """Delete a generation that is not live (one adopted and then given up)."""
+        if name == self.current_generation():
+            raise ValueError(f"{name} is the live generation")
+        shutil.rmtree(self.generation_dir(name), ignore_errors=True)
+
     # -- the single writer -------------------------------------------------------------
 
     @contextlib.contextmanager

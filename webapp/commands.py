@@ -1,4 +1,6 @@
-"""Operator commands: `lifelong init-db`, `demo`, `create-user`, `refresh-stats`, `start`."""
+"""Operator commands: `lifelong init-db`, `demo`, `create-user`, `refresh-stats`, `start`;
+the command groups (`catalogue`, `index`, `recommender`, `jobs`, `backup`) come from
+their own modules."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from catalogue.services.activity import refresh_course_stats
 from catalogue.services.providers import get_provider_by_name
 from catalogue.services.users import register_user
 from search.indexer import rebuild
+from webapp.backup_commands import backup_cli
 from webapp.catalogue_commands import catalogue_cli
 from webapp.db import get_database
 from webapp.index_commands import index_cli
@@ -218,5 +221,6 @@ def init_app(app: Flask) -> None:
         recommender_cli,
         jobs_cli,
         worker_command,
+        backup_cli,
     ):
         app.cli.add_command(command)
