@@ -1,4 +1,5 @@
-"""Operator commands: `lifelong init-db`, `demo`, `create-user`, `refresh-stats`, `start`."""
+"""Operator commands: `lifelong init-db`, `demo`, `create-user`, `refresh-stats`, `start`
+(and the command groups registered beside them)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from catalogue.db import upgrade_database
 from catalogue.errors import ServiceError, ValidationError
 from catalogue.models import Course, Role
+from catalogue.services.account_admin import record_account_created
 from catalogue.services.activity import refresh_course_stats
 from catalogue.services.providers import get_provider_by_name
 from catalogue.services.users import register_user
@@ -24,6 +26,7 @@ from webapp.catalogue_commands import catalogue_cli
 from webapp.db import get_database
 from webapp.index_commands import index_cli
 from webapp.jobs_commands import PARENT_ENV, jobs_cli, worker_command
+from webapp.provider_commands import command_line_operator, provider_cli
 from webapp.recommender_commands import recommender_cli
 from webapp.settings import get_settings
 
@@ -118,6 +121,7 @@ def create_user_command(
             user = register_user(
                 session, email, password, display_name, role=Role(role), provider_id=provider_id
             )
+            record_account_created(session, command_line_operator(), user)
             session.commit()
         except ValidationError as exc:
             for error in exc.errors:
@@ -200,6 +204,7 @@ def init_app(app: Flask) -> None:
         create_user_command,
         start_command,
         catalogue_cli,
+        provider_cli,
         index_cli,
         recommender_cli,
         jobs_cli,
