@@ -252,7 +252,9 @@ def _account_page(user_id: int, status: int = 200, **extra):
     provider = None
     if user.provider_id is not None:
         provider = provider_service.get_provider(db, user.provider_id)
-    extra.setdefault("role_form", RoleForm(role=user.role.value))
+    extra.setdefault(
+        "role_form", RoleForm(role=user.role.value, provider=provider.name if provider else "")
+    )
     extra.setdefault("attach_form", AttachForm())
     return render_template(
         "admin/account.html",
