@@ -68,6 +68,6 @@ class AccountAudit(Base):
     os_user: Mapped[str | None] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(64))
     # The changed fields before and after, e.g. {"role": "learner"} -> {"role": "partner"}.
-    before: Mapped[dict | None] = mapped_column(JSON)
-    after: Mapped[dict | None] = mapped_column(JSON)
+    before: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
