@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from catalogue.models import Role
+from catalogue.services import account_admin
+from catalogue.services import providers as provider_service
+from catalogue.services.audit import Operator
+from catalogue.services.users import register_user
 from tests.browser_support import (
     DESKTOP,
     PHONE,
@@ -276,6 +281,52 @@ def test_a_learners_pages_in_caring_mode_keep_large_targets_and_aaa_contrast(bro
                 problems[path] = {"small": small, "axe": violations}
             slug = "-".join(part for part in path.split("/") if part)
             screenshot(page, f"learner-{slug}-phone-caring")
+        assert problems == {}
+    finally:
+        context.close()
+
+
+def test_the_operators_console_in_caring_mode_on_a_phone(browser, site, session):
+    """An older administrator's console: large targets, AAA contrast, nothing scrolls sideways."""
+    base, _courses = site
+    register_user(session, "boss@example.cn", "admin-password-1", "管理员", role=Role.ADMIN)
+    cli = Operator.command_line("tester")
+    stopped = provider_service.add_provider(session, cli, "停用的机构", "training")
+    provider_service.suspend_provider(session, cli, stopped.id)
+    learner = register_user(session, "old@example.cn", "learner-password-1", "老学员")
+    account_admin.attach_to_provider(session, cli, learner.id, stopped.id)
+    account_admin.suspend_account(session, cli, learner.id)
+    session.commit()
+    context, page = new_page(browser, PHONE)
+    try:
+        switch_on(page, base, "/login")
+        page.get_by_label("邮箱").fill("boss@example.cn")
+        page.get_by_label("密码").fill("admin-password-1")
+        with page.expect_navigation():
+            page.get_by_role("button", name="登录").click()
+        problems = {}
+        for path in [
+            "/admin/providers",
+            f"/admin/providers/{stopped.id}",
+            "/admin/accounts?q=example",
+            f"/admin/accounts/{learner.id}",
+            "/admin/audit",
+        ]:
+            page.goto(base + path)
+            assert page.get_by_text("长辈模式已开启").is_visible(), path
+            small = [
+                t
+                for t in page.evaluate(MEASURE_TARGETS, TARGETS)
+                if t["width"] < 48 or t["height"] < 48
+            ]
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            violations = axe_violations(page, [*WCAG_AA, "wcag2aaa"])
+            if small or violations or overflow > 0:
+                problems[path] = {"small": small, "axe": violations, "overflow": overflow}
+            slug = "-".join(part for part in path.split("?")[0].split("/") if part)
+            screenshot(page, f"{slug}-phone-caring")
         assert problems == {}
     finally:
         context.close()

@@ -12,6 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from catalogue.models import Event, MediaType, Note, Provider, Role, User
+from catalogue.services import account_admin
+from catalogue.services import providers as provider_service
+from catalogue.services.audit import Operator
 from catalogue.services.columns import create_column
 from catalogue.services.courses import CourseData, LessonData, create_course
 from catalogue.services.users import register_user
@@ -157,6 +160,15 @@ def test_staff_pages_have_no_wcag_aa_violations(browser, site, session):
         provider_id=provider.id,
     )
     column = create_column(session, "spring", "春季专题", description="春天学什么")
+    register_user(session, "admin@example.cn", "admin-password-1", "管理员", role=Role.ADMIN)
+    # The operators' console with something in every state: a suspended provider, a
+    # suspended account, audit entries with before and after.
+    cli = Operator.command_line("tester")
+    stopped = provider_service.add_provider(session, cli, "停用的机构", "training")
+    provider_service.suspend_provider(session, cli, stopped.id)
+    learner = register_user(session, "old@example.cn", "learner-password-1", "老学员")
+    account_admin.suspend_account(session, cli, learner.id)
+    partner = session.scalar(select(User.id).where(User.email == "partner@example.cn"))
     session.commit()
     found = {}
     for email, password, paths in [
@@ -175,6 +187,20 @@ def test_staff_pages_have_no_wcag_aa_violations(browser, site, session):
             "partner@example.cn",
             "partner-password-1",
             ["/partner/", "/partner/courses", "/partner/feedback"],
+        ),
+        (
+            "admin@example.cn",
+            "admin-password-1",
+            [
+                "/admin/providers",
+                f"/admin/providers/{provider.id}",
+                f"/admin/providers/{stopped.id}",
+                "/admin/accounts?q=example",
+                f"/admin/accounts/{partner}",
+                f"/admin/accounts/{learner.id}",
+                "/admin/audit",
+                "/admin/jobs",
+            ],
         ),
     ]:
         context, page = new_page(browser)

@@ -39,9 +39,11 @@ from catalogue.models import (
     User,
 )
 from catalogue.models.base import utcnow
+from catalogue.services import account_admin, moderation, social
 from catalogue.services import columns as column_service
-from catalogue.services import moderation, social
+from catalogue.services import providers as provider_service
 from catalogue.services.activity import record_event
+from catalogue.services.audit import Operator
 from catalogue.services.engagement import finish_lesson, record_view, toggle
 from catalogue.services.job_runs import finish_run, start_run
 from catalogue.services.playback import save_position
@@ -83,6 +85,11 @@ ENTRY_POINTS = [
     "/editor/columns/",
     "/editor/comments",
     "/admin/jobs",
+    "/admin/providers",
+    "/admin/providers?q=大学",
+    "/admin/accounts?q=crawl",
+    "/admin/audit",
+    "/admin/mail",
 ]
 SKIP_PREFIXES = ("/static/",)
 # Tags whose start and end must match: the page's main structure.
@@ -163,6 +170,7 @@ def _build_site(app, engine) -> Site:
             "learner_b": ("learner-b@crawl.test", "Learner B", Role.LEARNER, None),
             "partner": ("partner@crawl.test", "合作方", Role.PARTNER, provider.id),
             "editor": ("editor@crawl.test", "编辑", Role.EDITOR, None),
+            "support": ("support@crawl.test", "客服", Role.SUPPORT, None),
             "admin": ("admin@crawl.test", "管理员", Role.ADMIN, None),
         }
         ids = {
@@ -237,8 +245,27 @@ def _build_site(app, engine) -> Site:
         create_token(session, provider.id, "nightly feed", created_by_id=ids["partner"])
         run = start_run(session, "refresh_popularity", "manual")
         finish_run(session, run.id, JobOutcome.SUCCEEDED, {"courses": 3})
+
+        # Operators' changes: a provider created, renamed and suspended on the command line,
+        # an account attached to it and another suspended (the audit log shows them all).
+        cli = Operator.command_line("crawler")
+        suspended = provider_service.add_provider(session, cli, "停用<i>机构</i>", "media")
+        provider_service.rename_provider(session, cli, suspended.id, "已停用的<i>机构</i>")
+        provider_service.suspend_provider(session, cli, suspended.id)
+        account_admin.attach_to_provider(session, cli, ids["learner_b"], suspended.id)
+        account_admin.detach_from_provider(session, cli, ids["learner_b"])
+        stopped = _account(session, "stopped@crawl.test", "停用的学员", Role.LEARNER)
+        account_admin.suspend_account(session, cli, stopped)
         session.commit()
         provider_id = provider.id
+        site.extra_urls += [
+            f"/admin/providers/{provider.id}",
+            f"/admin/providers/{suspended.id}",
+            f"/admin/accounts/{stopped}",
+            f"/admin/accounts/{ids['partner']}",
+            f"/admin/audit?provider={suspended.id}",
+            f"/admin/audit?account={stopped}",
+        ]
 
     # Partner uploads: applied with a row error (error report), rejected, failed, in preview.
     upload_dir = get_settings(app).upload_dir
@@ -569,13 +596,14 @@ def _internal(base: str, href: str) -> str | None:
 # -- the test ------------------------------------------------------------------------
 
 
-ROLES = ("visitor", "learner_a", "learner_b", "partner", "editor", "admin")
+ROLES = ("visitor", "learner_a", "learner_b", "partner", "editor", "support", "admin")
 VARIANTS = (
     ("caring", "visitor"),
     ("caring", "learner_a"),
     ("english", "visitor"),
     ("english", "learner_b"),
     ("english", "admin"),
+    ("caring", "admin"),
 )
 
 
@@ -610,6 +638,15 @@ def test_every_page_as_every_role_answers_without_500_and_parses(app, engine, be
     assert by_role["partner"].get("/partner/") == 200
     assert by_role["editor"].get("/editor/comments") == 200
     assert by_role["admin"].get("/admin/jobs") == 200
+    # The operators' console: every page for admins, reading for support staff, 403 otherwise.
+    console = [u for u in start if u.startswith("/admin/")]
+    for url in console:
+        assert by_role["admin"].get(url) == 200, url
+    for role in ("learner_a", "partner", "editor"):
+        assert {by_role[role].get(url) for url in console} == {403}, role
+    for url in console:
+        admins_only = url.startswith(("/admin/audit", "/admin/mail"))
+        assert by_role["support"].get(url) == (403 if admins_only else 200), url
     assert by_role["visitor"].get("/partner/") in (302, 303, 401, 403)
 
 

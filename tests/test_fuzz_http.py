@@ -83,6 +83,7 @@ QUERY_ARGS = [
     "job",
     "comments_before",
     "zero",
+    "account",
 ]
 FORM_FIELDS = [
     "body",
@@ -124,6 +125,10 @@ FORM_FIELDS = [
     "display_name",
     "preferred_language",
     "interest_areas",
+    "kind",
+    "contact_email",
+    "role",
+    "provider",
 ]
 _PARAM = re.compile(r"<(?:(?P<converter>[a-z]+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
 
 from catalogue.ingest.service import Actor
 from catalogue.models import Role
+from catalogue.services.audit import Operator
 
 PARTNER_ROLES = (Role.PARTNER.value, Role.ADMIN.value)
 
@@ -17,6 +18,13 @@ def current_actor() -> Actor:
     """The logged-in user as the services see an actor."""
     return Actor(
         user_id=current_user.id, role=Role(current_user.role), provider_id=current_user.provider_id
+    )
+
+
+def current_operator() -> Operator:
+    """The logged-in member of staff as the audited services see an operator."""
+    return Operator(
+        user_id=current_user.id, role=Role(current_user.role), ip=request.remote_addr or "unknown"
     )
 
 

@@ -194,7 +194,15 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         db = get_session()
-        user = user_service.authenticate(db, form.email.data, form.password.data)
+        try:
+            user = user_service.authenticate(
+                db, form.email.data, form.password.data, explain_suspended=True
+            )
+        except user_service.AccountSuspended:
+            user = None
+            form.form_errors.append(
+                _("This account is suspended. Please contact the site's support team.")
+            )
         if user is not None and user.email_verified_at is None:
             # Only someone who knows the password learns this; a fresh link is mailed.
             mails.send_verification(db, user)
@@ -206,7 +214,7 @@ def login():
             db.commit()
             _start_session(user)
             return redirect(safe_next(form.next.data, url_for("pages.home")))
-        else:
+        elif not form.form_errors:
             form.form_errors.append(_("Email or password is not correct."))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form), status

@@ -1,5 +1,5 @@
 """Operator commands: `lifelong init-db`, `demo`, `create-user`, `refresh-stats`, `start`;
-the command groups (`catalogue`, `index`, `recommender`, `jobs`, `backup`) come from
+the command groups (`catalogue`, `index`, `recommender`, `jobs`, `backup`, `provider`) come from
 their own modules."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from catalogue.db import upgrade_database
 from catalogue.errors import ServiceError, ValidationError
 from catalogue.models import Course, Role
+from catalogue.services.account_admin import record_account_created
 from catalogue.services.activity import refresh_course_stats
 from catalogue.services.providers import get_provider_by_name
 from catalogue.services.users import register_user
@@ -24,6 +25,7 @@ from webapp.catalogue_commands import catalogue_cli
 from webapp.db import get_database
 from webapp.index_commands import index_cli
 from webapp.jobs_commands import PARENT_ENV, jobs_cli, worker_command
+from webapp.provider_commands import command_line_operator, provider_cli
 from webapp.recommender_commands import recommender_cli
 from webapp.server import serve
 from webapp.settings import Settings, get_settings
@@ -120,6 +122,7 @@ def create_user_command(
             user = register_user(
                 session, email, password, display_name, role=Role(role), provider_id=provider_id
             )
+            record_account_created(session, command_line_operator(), user)
             session.commit()
         except ValidationError as exc:
             for error in exc.errors:
@@ -217,6 +220,7 @@ def init_app(app: Flask) -> None:
         start_command,
         serve_command,
         catalogue_cli,
+        provider_cli,
         index_cli,
         recommender_cli,
         jobs_cli,

@@ -23,11 +23,11 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.validators import ValidationError as WTFormsValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from catalogue.models import Area
+from catalogue.models import Area, ProviderKind, Role
 from catalogue.services.social import MAX_COMMENT, MAX_NOTE
 from catalogue.services.users import MAX_PASSWORD, MIN_PASSWORD
 from catalogue.timecodes import parse_clock
-from webapp.i18n import AREA_LABELS, LANGUAGES
+from webapp.i18n import AREA_LABELS, LANGUAGES, PROVIDER_KIND_LABELS, ROLE_LABELS
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -240,4 +240,45 @@ class ChangePasswordForm(ResetPasswordForm):
 
     current = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD)]
+    )
+
+
+class ProviderForm(FlaskForm):
+    """An administrator registers a partner institution."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(
+        _l("Kind of institution"),
+        choices=[SelectChoice(k.value, PROVIDER_KIND_LABELS[k]) for k in ProviderKind],
+        default=ProviderKind.UNIVERSITY.value,
+    )
+    contact_email = EmailField(
+        _l("Contact email (optional)"), validators=[Optional(), Length(max=320)]
+    )
+
+
+class RenameProviderForm(FlaskForm):
+    """A provider's new name."""
+
+    name = StringField(_l("New name"), validators=[DataRequired(), Length(max=200)])
+
+
+class RoleForm(FlaskForm):
+    """An account's new role; a partner also names its provider."""
+
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
+    provider = StringField(
+        _l("Provider, for a partner account (name or number)"),
+        id="role-provider",
+        validators=[Optional(), Length(max=200)],
+    )
+
+
+class AttachForm(FlaskForm):
+    """The provider to attach an account to."""
+
+    provider = StringField(
+        _l("Provider (name or number)"),
+        id="attach-provider",
+        validators=[DataRequired(), Length(max=200)],
     )

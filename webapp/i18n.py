@@ -6,7 +6,7 @@ from flask import Flask, session
 from flask_babel import Babel, get_locale, lazy_gettext
 from flask_login import current_user
 
-from catalogue.models import Area, CourseFormat, Level, MediaType
+from catalogue.models import Area, CourseFormat, Level, MediaType, ProviderKind, Role
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 
@@ -40,6 +40,22 @@ LEVEL_LABELS = {
     Level.INTERMEDIATE: lazy_gettext("Intermediate"),
     Level.ADVANCED: lazy_gettext("Advanced"),
     Level.ALL: lazy_gettext("All levels"),
+}
+
+PROVIDER_KIND_LABELS = {
+    ProviderKind.UNIVERSITY: lazy_gettext("University"),
+    ProviderKind.MEDIA: lazy_gettext("Media company"),
+    ProviderKind.TRAINING: lazy_gettext("Training institution"),
+    ProviderKind.PUBLIC: lazy_gettext("Public institution"),
+    ProviderKind.OWN: lazy_gettext("The platform's own"),
+}
+
+ROLE_LABELS = {
+    Role.LEARNER: lazy_gettext("Learner"),
+    Role.PARTNER: lazy_gettext("Partner"),
+    Role.EDITOR: lazy_gettext("Editor"),
+    Role.SUPPORT: lazy_gettext("Support staff"),
+    Role.ADMIN: lazy_gettext("Administrator"),
 }
 
 

@@ -37,6 +37,9 @@ FILE_PROBLEMS = {
     "BAD_XLSX": _l("The Excel file is damaged or not a real .xlsx file. Save it again."),
     "NO_TITLE_COLUMN": _l("Map one column to the course title first."),
     "BAD_MAPPING": _l("Each course field can come from one column only."),
+    "PROVIDER_SUSPENDED": _l(
+        "The institution was suspended before this upload was applied. Nothing was applied."
+    ),
 }
 
 FIELD_LABELS = {
@@ -137,4 +140,44 @@ JOB_OUTCOMES = {
     "succeeded": _l("Succeeded"),
     "failed": _l("Failed"),
     "timed_out": _l("Timed out"),
+}
+
+AUDIT_ACTIONS = {
+    "sign_out_everywhere": _l("Signed out everywhere"),
+    "reset_link": _l("Made a password-reset link"),
+    "temporary_password": _l("Set a temporary password"),
+    "account_create": _l("Created the account"),
+    "role_change": _l("Changed the role"),
+    "provider_attach": _l("Attached to a provider"),
+    "provider_detach": _l("Detached from its provider"),
+    "account_suspend": _l("Suspended the account"),
+    "account_unsuspend": _l("Lifted the account's suspension"),
+    "provider_create": _l("Created the provider"),
+    "provider_rename": _l("Renamed the provider"),
+    "provider_suspend": _l("Suspended the provider"),
+    "provider_unsuspend": _l("Lifted the provider's suspension"),
+}
+
+OPERATOR_PROBLEMS = {
+    "DUPLICATE_PROVIDER": _l("Another provider already has this name."),
+    "REQUIRED": _l("Please fill in this field."),
+    "TOO_LONG": _l("This is too long."),
+    "BAD_EMAIL": _l("Enter a valid email address."),
+    "INVALID_CHOICE": _l("Choose one of the options."),
+    "PARTNER_PROVIDER": _l("A partner account needs a provider: give its name or number."),
+    "NOT_FOUND": _l("No provider has this name or number."),
+    "AMBIGUOUS_PROVIDER": _l(
+        "This number is one provider's number and another provider's name: give the number of "
+        "the one you mean."
+    ),
+    "OWN_ACCOUNT": _l("You cannot change your own role or suspend your own account."),
+    "LAST_ADMIN": _l(
+        "This is the last active administrator account: make another account an administrator "
+        "first."
+    ),
+    "STAFF_ACCOUNT": _l(
+        "Only learner and partner accounts can be attached to a provider. Change a staff "
+        "account's role instead."
+    ),
+    "NOT_A_PARTNER": _l("This account is not a partner account."),
 }

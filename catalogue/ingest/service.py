@@ -33,6 +33,7 @@ from catalogue.models import (
     Area,
     ColumnMapping,
     Provider,
+    ProviderStatus,
     Role,
     StagedCourse,
     Upload,
@@ -107,6 +108,20 @@ def _check_actor(actor: Actor, provider_id: int) -> None:
         raise PermissionDenied("you may only upload to your own provider's catalogue")
 
 
+def check_not_suspended(session: Session, actor: Actor, provider_id: int) -> None:
+    """PermissionDenied (PROVIDER_SUSPENDED) when a partner acts for a suspended provider;
+    administrators and the command line still may (to correct or withdraw its catalogue)."""
+    if actor.role != Role.PARTNER:
+        return
+    status = session.scalar(select(Provider.status).where(Provider.id == provider_id))
+    if status == ProviderStatus.SUSPENDED:
+        raise PermissionDenied(
+            "this provider is suspended: its partners cannot upload until an administrator "
+            "lifts the suspension",
+            code="PROVIDER_SUSPENDED",
+        )
+
+
 _SAFE_NAME = re.compile(r"[^\w.\- ()\u4e00-\u9fff]+")
 
 
@@ -132,6 +147,7 @@ def receive_upload(
     _check_actor(actor, provider_id)
     if session.get(Provider, provider_id) is None:
         raise NotFound(f"provider {provider_id} does not exist")
+    check_not_suspended(session, actor, provider_id)
     upload_dir.mkdir(parents=True, exist_ok=True)
     stored = uuid.uuid4().hex
     path = upload_dir / stored
@@ -282,8 +298,11 @@ def configure_upload(
     return upload
 
 
-def queue_upload(session: Session, upload: Upload) -> Upload:
-    """Mark a received (or failed) upload as waiting to be applied."""
+def queue_upload(session: Session, upload: Upload, actor: Actor | None = None) -> Upload:
+    """Mark a received (or failed) upload as waiting to be applied (for `actor`, when given:
+    a partner of a suspended provider is refused)."""
+    if actor is not None:
+        check_not_suspended(session, actor, upload.provider_id)
     if upload.status not in (UploadStatus.RECEIVED, UploadStatus.FAILED):
         raise FileRejected("this upload has already been applied", code="ALREADY_APPLIED")
     if "title" not in (upload.mapping or {}).values():

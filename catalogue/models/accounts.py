@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalogue.models.base import Base, BigIntPK, utcnow
@@ -45,7 +45,8 @@ class OutgoingMail(Base):
 
 
 class AccountAudit(Base):
-    """What a member of staff did to someone's account: who, whom, what, when, from where."""
+    """What staff or an operator did to an account or a provider: who (a signed-in admin, or
+    the command line and its OS user), what, to whom, when, from where, before and after."""
 
     __tablename__ = "account_audit"
 
@@ -56,6 +57,17 @@ class AccountAudit(Base):
     target_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # The provider the change concerns (a provider's own change, or an account attached to it).
+    provider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("providers.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[str] = mapped_column(String(32))
+    # "web" (a signed-in admin) or "cli" (the `lifelong` command line; actor_id is empty).
+    channel: Mapped[str] = mapped_column(String(8), default="web")
+    # The operating-system user who ran the command (command line only).
+    os_user: Mapped[str | None] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(64))
+    # The changed fields before and after, e.g. {"role": "learner"} -> {"role": "partner"}.
+    before: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

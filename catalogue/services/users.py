@@ -154,8 +154,18 @@ def sign_up(
     return SignUp(user, created=True)
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (check email_verified_at)."""
+class AccountSuspended(Exception):
+    """The password was right, but an administrator has suspended the account."""
+
+
+def authenticate(
+    session: Session, email: str, password: str, *, explain_suspended: bool = False
+) -> User | None:
+    """The active user with this email and password, or None (check email_verified_at).
+
+    With `explain_suspended`, the right password of a suspended account raises
+    AccountSuspended instead of answering None (only someone who knows it learns that).
+    """
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
@@ -164,7 +174,11 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         ok = check_password_hash(user.password_hash, password or "")
     except ValueError:  # an unusable marker such as the demo learners' hash
         ok = False
-    if not ok or not user.is_active:
+    if not ok:
+        return None
+    if not user.is_active:
+        if explain_suspended:
+            raise AccountSuspended(user.email)
         return None
     if user.email_verified_at is not None:
         user.last_login_at = utcnow()
@@ -278,13 +292,13 @@ def start_session(session: Session, user_id: int) -> str:
 
 
 def session_user(session: Session, user_id: int, token: str) -> User | None:
-    """The account of a live session (its token and user id must match), or None."""
+    """The active account of a live session (its token and user id must match), or None."""
     if not token:
         return None
     return session.scalar(
         select(User)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.id == _session_key(token), User.id == user_id)
+        .where(UserSession.id == _session_key(token), User.id == user_id, User.is_active)
     )
 
 

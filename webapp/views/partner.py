@@ -82,14 +82,33 @@ def _options(form: UploadOptionsForm) -> ingest.UploadOptions:
     )
 
 
-def _dashboard(provider_id: int, form: UploadForm | None = None, new_token: str | None = None):
+def _suspended_message() -> str:
+    return _(
+        "Your institution is suspended: uploads and API tokens are paused. Please contact the "
+        "platform's administrators."
+    )
+
+
+def _locked(provider_id: int) -> bool:
+    """Whether the signed-in partner's provider is suspended (admins are never locked out)."""
+    return current_actor().role == Role.PARTNER and provider_service.is_suspended(
+        get_session(), provider_id
+    )
+
+
+def _dashboard(
+    provider_id: int,
+    form: UploadForm | None = None,
+    new_token: str | None = None,
+    token_form: TokenForm | None = None,
+):
     db = get_session()
     try:
         provider = provider_service.get_provider(db, provider_id)
     except NotFound:
         abort(404)
     form = form or UploadForm(provider_id=provider_id)
-    token_form = TokenForm(provider_id=provider_id)
+    token_form = token_form or TokenForm(provider_id=provider_id)
     return render_template(
         "partner/dashboard.html",
         provider=provider,
@@ -100,6 +119,7 @@ def _dashboard(provider_id: int, form: UploadForm | None = None, new_token: str 
         tokens=token_service.list_tokens(db, provider_id),
         new_token=new_token,
         plain_form=PlainForm(),
+        locked=_locked(provider_id),
     )
 
 
@@ -136,8 +156,12 @@ def create_upload():
             options=_options(form),
             limits=get_uploads().limits,
         )
-    except PermissionDenied:
-        abort(403)
+    except PermissionDenied as exc:
+        db.rollback()
+        if exc.code != "PROVIDER_SUSPENDED":
+            abort(403)
+        form.form_errors.append(_suspended_message())
+        return _dashboard(provider_id, form), 403
     db.commit()
     return redirect(url_for("partner.upload", upload_id=upload.id))
 
@@ -219,10 +243,14 @@ def apply(upload_id: int):
     require_plain_form()
     db = get_session()
     try:
-        ingest.queue_upload(db, found)
+        ingest.queue_upload(db, found, current_actor())
     except FileRejected as exc:
         db.rollback()
         flash(_upload_problem(exc), "error")
+        return redirect(url_for("partner.upload", upload_id=upload_id))
+    except PermissionDenied:
+        db.rollback()
+        flash(_suspended_message(), "error")
         return redirect(url_for("partner.upload", upload_id=upload_id))
     db.commit()
     return redirect(url_for("partner.upload", upload_id=upload_id))
@@ -300,7 +328,10 @@ def create_token():
     form = TokenForm()
     provider_id = _provider_id(form.provider_id.data)
     if not form.validate_on_submit():
-        return _dashboard(provider_id), 400
+        return _dashboard(provider_id, token_form=form), 400
+    if _locked(provider_id):
+        form.form_errors.append(_suspended_message())
+        return _dashboard(provider_id, token_form=form), 403
     db = get_session()
     _token, plain = token_service.create_token(
         db, provider_id, form.name.data, created_by_id=current_actor().user_id

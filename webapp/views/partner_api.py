@@ -11,6 +11,7 @@ from catalogue.errors import NotFound
 from catalogue.ingest import service as ingest
 from catalogue.ingest.problems import FileRejected
 from catalogue.models import Area, Role, UploadPolicy, UploadStatus
+from catalogue.services.providers import is_suspended
 from catalogue.services.tokens import authenticate_token, note_token_use
 from webapp.db import get_database, get_session
 from webapp.errors import api_error
@@ -31,6 +32,13 @@ def token_required(view):
         token = authenticate_token(db, secret.strip()) if scheme.lower() == "bearer" else None
         if token is None:
             return api_error(401, "UNAUTHORIZED", "a valid partner API token is required")
+        if is_suspended(db, token.provider_id):
+            return api_error(
+                403,
+                "PROVIDER_SUSPENDED",
+                "this provider is suspended: its API tokens are refused until an administrator "
+                "lifts the suspension",
+            )
         note_token_use(get_database().sessions, token.id)
         g.actor = ingest.Actor(user_id=None, role=Role.PARTNER, provider_id=token.provider_id)
         return view(*args, **kwargs)
