@@ -25,7 +25,8 @@ jobs_cli = AppGroup("jobs", help="Scheduled jobs and their runs.")
 PARENT_ENV = "LIFELONG_PARENT_PID"
 
 
-def _stop_with_parent(parent: int, stop: threading.Event) -> None:
+def stop_with_parent(parent: int, stop: threading.Event) -> None:
+    """Set `stop` when this process's parent (`lifelong start`) is gone."""
     while not stop.wait(1.0):
         if os.getppid() != parent:
             stop.set()
@@ -41,12 +42,18 @@ def _stop_with_parent(parent: int, stop: threading.Event) -> None:
 def worker_command(standby: bool) -> None:
     """Run the jobs worker (one active per deployment) until stopped."""
     settings = get_settings()
+    if settings.index_follow is not None:
+        raise click.ClickException(
+            f"this host follows the index published in {settings.index_follow} (INDEX_FOLLOW) "
+            "and runs no jobs worker: the worker writes the index, on the hosts with "
+            "INDEX_PUBLISH_DIR"
+        )
     database = get_database()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     parent = os.environ.get(PARENT_ENV)
     if parent:
-        threading.Thread(target=_stop_with_parent, args=(int(parent), stop), daemon=True).start()
+        threading.Thread(target=stop_with_parent, args=(int(parent), stop), daemon=True).start()
     # Jobs run in threads: collection only between their steps (jobs/gc_gate.py).
     process_gate().start()
     try:
