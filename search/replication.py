@@ -161,8 +161,8 @@ def _copy_hashing(
                 raise Interrupted(f"stopped while copying {source.name}")
             digest.update(chunk)
             writer.write(chunk)
+            writer.flush()
             size += len(chunk)
-        writer.flush()
         os.fsync(writer.fileno())
     return size, digest.hexdigest()
 

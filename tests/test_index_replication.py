@@ -407,3 +407,23 @@ def test_the_outbox_age_still_counts_on_a_replica(replica_app, world, session):
     session.commit()
     body = replica_app.test_client().get("/healthz").get_json()
     assert body["code"] == "INDEX_BEHIND" and body["index"]["replica"]["seconds_behind"] == 0
+
+
+def test_the_admin_jobs_page_says_how_far_this_hosts_copy_is_behind(replica_app, world, session):
+    from catalogue.models import Role
+    from catalogue.services.users import register_user
+    from tests.helpers import login
+
+    sessions, writer, publication, _replica = world
+    follow_once(replica_app.extensions["lifelong.search"].store, publication)
+    register_user(session, "ops@example.cn", "Ops-pass-2026!", "值班", role=Role.ADMIN)
+    session.commit()
+    client = replica_app.test_client()
+    login(client, "ops@example.cn", "Ops-pass-2026!")
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "本机的索引副本" in page and "第 1 次发布的副本，即" in page
+    add_course(sessions, "葫芦丝零基础速成班")
+    indexer.sync_all(sessions, writer)
+    _age_publication(publication, 2, 75)
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "INDEX_BEHIND" in page and "第 2 次发布更新" in page
