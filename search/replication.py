@@ -375,27 +375,41 @@ def reconcile(store: IndexStore, publication: Publication) -> str | None:
     """Before writing (hold the writer lock): adopt a newer publication than the one this
     store last published or copied (another host's worker wrote it), or publish local
     commits not published yet. Returns "adopted", "published" or None."""
-    discard_partial(store)
-    pointer = publication.pointer()
+    if adopt_newer(store, publication) is not None:
+        return "adopted"
     name = store.current_generation()
-    record = local_record(store, name) if name else None
-    if pointer is not None:
-        newest = publication.manifest(int(pointer["seq"]))
-        if record is None:
-            # A local index that was never published: a rebuild newer than the publication is
-            # published; an older index (or none) is replaced by the publication.
-            newer = name is not None and _created_at(name) > newest.published_at
-        else:
-            newer = newest.seq <= record.seq
-        if not newer and (record is None or record.id != newest.id):
-            install(store, publication, newest)
-            return "adopted"
     if name is None:
         return None
+    record = local_record(store, name)
     if record is None or toc_generation(store.generation_dir(name)) != record.toc:
         publish_live(store, publication)
         return "published"
     return None
+
+
+def _newer_publication(store: IndexStore, publication: Publication) -> Manifest | None:
+    """The newest publication, if it is newer than what the live local generation holds."""
+    pointer = publication.pointer()
+    if pointer is None:
+        return None
+    name = store.current_generation()
+    record = local_record(store, name) if name else None
+    if record is not None and (record.id == pointer["id"] or record.seq >= int(pointer["seq"])):
+        return None
+    newest = publication.manifest(int(pointer["seq"]))
+    # A local index that was never published: a rebuild newer than the publication is kept
+    # (and published by the writer); an older one is replaced by the publication.
+    if record is None and name is not None and _created_at(name) > newest.published_at:
+        return None
+    return newest
+
+
+def adopt_newer(store: IndexStore, publication: Publication) -> Installed | None:
+    """Install the newest publication when it is newer than the live local generation (hold
+    the writer lock): a worker taking over, and a standby worker keeping its copy current."""
+    discard_partial(store)
+    newest = _newer_publication(store, publication)
+    return None if newest is None else install(store, publication, newest)
 
 
 def _created_at(name: str) -> float:
@@ -552,15 +566,21 @@ def follow_forever(
     stop = stop or threading.Event()
     with store.writer_lock():
         discard_partial(store)
+    failing = None  # the last failure, told once until a copy succeeds again
     while not stop.is_set():
         try:
             done = follow_once(store, publication, stop=stop)
+            if failing is not None:
+                log.warning("the published index can be copied again")
+                failing = None
             if done is not None and installed is not None:
                 installed(done)
         except Interrupted:
             break
-        except Exception:
-            log.exception("copying the published index failed; retrying")
+        except Exception as exc:
+            if repr(exc) != failing:
+                log.exception("copying the published index failed; retrying every %g s", interval)
+                failing = repr(exc)
         stop.wait(interval)
 
 

@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from search.area_guess import FILE_NAME as AREA_FILE
 from search.area_guess import AreaModel
 from search.ranking import weighting
 from search.schema import WORD_FIELDS, build_schema
@@ -103,13 +104,20 @@ class IndexStore:
         return self.root / name
 
     def area_model(self) -> AreaModel:
-        """The area guesser counted with the live generation (loaded once per generation)."""
+        """The area guesser counted with the live generation (loaded once per file: the copies
+        a read-only host makes of each publication link the same file)."""
         name = self.current_generation()
         if name is None:
             return AreaModel()
+        folder = self.generation_dir(name)
+        try:
+            found = (folder / AREA_FILE).stat()
+            key = f"{found.st_dev}:{found.st_ino}:{found.st_size}:{found.st_mtime_ns}"
+        except FileNotFoundError:
+            key = name
         with self._lock:
-            if self._area_model is None or self._area_model[0] != name:
-                self._area_model = (name, AreaModel.load(self.generation_dir(name)))
+            if self._area_model is None or self._area_model[0] != key:
+                self._area_model = (key, AreaModel.load(folder))
             return self._area_model[1]
 
     def is_current_schema(self) -> bool:

@@ -427,3 +427,71 @@ def test_the_admin_jobs_page_says_how_far_this_hosts_copy_is_behind(replica_app,
     _age_publication(publication, 2, 75)
     page = client.get("/admin/jobs").get_data(as_text=True)
     assert "INDEX_BEHIND" in page and "第 2 次发布更新" in page
+
+
+def test_a_replica_reads_the_area_model_once_across_publications(world):
+    """Each copy links the same areas.json (syncs do not change it): a web process does not
+    parse it again for every publication."""
+    sessions, writer, publication, replica = world
+    follow_once(replica, publication)
+    model = replica.area_model()
+    add_course(sessions, "葫芦丝零基础速成班")
+    indexer.sync_all(sessions, writer)
+    follow_once(replica, publication)
+    assert replica.area_model() is model
+    indexer.rebuild(sessions, writer)  # a rebuild counts the areas again: a new file
+    follow_once(replica, publication)
+    assert replica.area_model() is not model
+
+
+def test_a_standby_worker_keeps_its_copy_current_while_it_waits(world, engine, tmp_path):
+    """The standby worker's host publishes too (INDEX_PUBLISH_DIR): while it stands by it
+    copies what the active worker publishes, so a web server on that host stays current and
+    a take-over starts from the newest index."""
+    import threading
+
+    from jobs.worker import single_worker
+    from webapp.jobs_commands import follow_while_standing_by
+    from webapp.settings import Settings
+
+    sessions, host_a, publication, _replica = world
+    settings = Settings.load(
+        environ={},
+        overrides={
+            "INSTANCE_PATH": str(tmp_path / "host-c"),
+            "INDEX_PUBLISH_DIR": str(publication.root),
+        },
+    )
+    host_c = IndexStore(settings.index_dir)
+    lock = tmp_path / "worker.lock"
+    give_up = threading.Event()
+    took_over = threading.Event()
+
+    def standby() -> None:
+        waiting = follow_while_standing_by(settings)
+        with single_worker(engine, lock, standby=give_up, poll=0.1, waiting=waiting):
+            took_over.set()
+
+    with single_worker(engine, lock):  # host A's worker is the active one
+        thread = threading.Thread(target=standby)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and host_c.current_generation() is None:
+            time.sleep(0.1)
+        assert titles(host_c, "太极拳") == titles(host_a, "太极拳") != []
+        add_course(sessions, "葫芦丝零基础速成班")
+        indexer.sync_all(sessions, host_a)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not titles(host_c, "葫芦丝"):
+            time.sleep(0.1)
+        assert titles(host_c, "葫芦丝") == ["葫芦丝零基础速成班"]
+        assert not took_over.is_set()
+    thread.join(10)
+    assert took_over.is_set()
+    host_c.close()
+    assert (
+        follow_while_standing_by(
+            Settings.load(environ={}, overrides={"INSTANCE_PATH": str(tmp_path / "plain")})
+        )
+        is None
+    )
