@@ -138,11 +138,18 @@ def test_a_partner_change_on_host_a_is_searchable_on_host_b_within_10_s(
 
             sent = time.monotonic()
             send_upload(host_a.base, token, feed)  # the partner's feed reaches host A
-            _until(lambda: title in _titles(host_b, "葫芦丝"), 60, "B never found it", host_b, 0.1)
-            took = time.monotonic() - sent
-            print(f"\nupload on host A -> searchable on host B: {took:.2f} s")
+            seen: dict[str, float] = {}
+
+            def found_on_both() -> bool:
+                for name, host in (("A", host_a), ("B", host_b)):
+                    if name not in seen and title in _titles(host, "葫芦丝"):
+                        seen[name] = time.monotonic() - sent
+                return len(seen) == 2
+
+            _until(found_on_both, 60, f"not found on both hosts ({seen})", host_b, 0.1)
+            took = seen["B"]
+            print(f"\nupload on host A -> searchable on A: {seen['A']:.2f} s, on B: {took:.2f} s")
             assert took <= WITHIN, f"{took:.1f} s from the upload on A to a hit on B"
-            assert title in _titles(host_a, "葫芦丝")
             _status, health = _get(host_b, "/healthz")
             assert health["index"]["replica"]["local"] == health["index"]["replica"]["published"]
 
