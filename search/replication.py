@@ -22,7 +22,8 @@ never made live; a follower that starts removes the `incoming-…` folders left 
 The writer publishes after each commit and before it deletes the outbox rows it applied, so a
 publication holds every change whose outbox row is gone. A worker that takes over from another
 host's (the standby) first adopts the newest publication when it is newer than what it last
-published or adopted: its own copy lacks the changes the other worker published.
+published or adopted: its own copy lacks the changes the other worker published. While it
+stands by, it copies each newer publication the same way, so its host's index stays current.
 """
 
 from __future__ import annotations
