@@ -33,3 +33,5 @@ class JobContext:
     smtp: SmtpSettings | None = None
     # Where received partner files are kept (the uploads-apply job reads them from there).
     upload_dir: Path | None = None
+    # Where the index writer publishes each commit for read-only hosts (None: it does not).
+    index_publish_dir: Path | None = None

@@ -3,7 +3,9 @@
 Read by `/healthz` (load balancers, the supervisor's operators) and the admin jobs page. The
 site is unhealthy (503) when the database does not answer or is not migrated, when the jobs
 worker is gone (no heartbeat for WORKER_SILENT_AFTER, or none ever), or when the search index
-is more than INDEX_BEHIND_AFTER behind the catalogue (the oldest change not yet indexed).
+is more than INDEX_BEHIND_AFTER behind the catalogue (the oldest change not yet indexed), or,
+on a read-only host that copies the index another host publishes (INDEX_FOLLOW), when its copy
+has been outdated by a newer publication for more than INDEX_BEHIND_AFTER.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalogue.models import IndexOutbox
 from catalogue.services.worker_status import latest_heartbeat, latest_runs
 from recommender.artefacts import ModelStore
+from search.replication import Publication, publication_status, replica_status
 from search.store import IndexStore
 
 WORKER_SILENT_AFTER = timedelta(seconds=15)  # the worker beats every 2 s
@@ -75,9 +79,10 @@ def worker_health(session: Session, now: datetime) -> tuple[dict[str, Any], list
 
 
 def index_health(
-    session: Session, store: IndexStore, now: datetime
+    session: Session, store: IndexStore, now: datetime, follow: Path | None = None
 ) -> tuple[dict[str, Any], list[str]]:
-    """Changes waiting to be indexed, the oldest one's age, and INDEX_BEHIND when it is late."""
+    """Changes waiting to be indexed, the oldest one's age, and INDEX_BEHIND when it is late;
+    on a host that follows a publication (`follow`), also how far its copy is behind."""
     pending = session.scalar(select(func.count()).select_from(IndexOutbox)) or 0
     oldest = session.scalar(select(func.min(IndexOutbox.created_at))) if pending else None
     age = _age(oldest, now)
@@ -87,6 +92,12 @@ def index_health(
         "oldest_pending_seconds": age,
     }
     behind = age is not None and age > INDEX_BEHIND_AFTER.total_seconds()
+    if follow is not None:
+        seen["replica"] = replica = replica_status(store, Publication(follow), now.timestamp())
+        lag = replica["seconds_behind"]
+        behind = behind or (lag is not None and lag > INDEX_BEHIND_AFTER.total_seconds())
+    elif store.publish_to is not None:
+        seen["publication"] = publication_status(store, Publication(store.publish_to))
     if store.current_generation() is None:
         return {**seen, "reason": "no search index has been built"}, ["INDEX_MISSING"]
     return seen, ["INDEX_BEHIND"] if behind else []
@@ -120,15 +131,17 @@ def site_health(
     models: ModelStore,
     schema: str,
     now: datetime | None = None,
+    follow: Path | None = None,
 ) -> Health:
-    """Check the worker, the index and the model of a site whose database answers at `schema`."""
+    """Check the worker, the index and the model of a site whose database answers at `schema`
+    (`follow`: the publication this host copies its index from, if it is a read-only host)."""
     now = now or datetime.now(UTC)
     began = time.perf_counter()
     health = Health(details={"schema": schema})
     with sessions() as session:
         worker, problems = worker_health(session, now)
         health.problems += problems
-        index, problems = index_health(session, store, now)
+        index, problems = index_health(session, store, now, follow)
         health.problems += problems
         jobs = jobs_health(session)
     health.details.update(worker=worker, index=index, model=model_health(models, now), jobs=jobs)

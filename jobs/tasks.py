@@ -40,8 +40,9 @@ def _sessions(context: JobContext):
 
 def index_sync(context: JobContext, store: IndexStore | None = None) -> dict[str, Any]:
     """Apply pending catalogue changes (the index outbox) to the search index."""
-    store = store or IndexStore(context.index_dir)
+    store = store or IndexStore(context.index_dir, context.index_publish_dir)
     sessions = _sessions(context)
+    indexer.catch_up(store)  # a newer publication by another host's worker comes first
     if not store.is_current_schema():
         return {"rebuilt": indexer.rebuild(sessions, store), "applied": 0}
     return {"applied": indexer.sync_all(sessions, store)}
@@ -49,7 +50,7 @@ def index_sync(context: JobContext, store: IndexStore | None = None) -> dict[str
 
 def index_rebuild(context: JobContext) -> dict[str, Any]:
     """Build a fresh search index beside the live one and switch to it."""
-    store = IndexStore(context.index_dir)
+    store = IndexStore(context.index_dir, context.index_publish_dir)
     return {"documents": indexer.rebuild(_sessions(context), store, procs=2)}
 
 

@@ -61,12 +61,14 @@ def single_worker(
     standby: threading.Event | None = None,
     poll: float = 1.0,
     on_standby: Callable[[str], None] | None = None,
+    waiting: Callable[[], None] | None = None,
 ) -> Iterator[None]:
     """Hold the one-worker lock for as long as the block runs.
 
     Without `standby`, raise WorkerBusy when another worker holds it. With `standby` (an
     event that is set to give up), wait as a standby: try again every `poll` seconds and take
-    over as soon as the active worker is gone; `on_standby` is told once why it waits.
+    over as soon as the active worker is gone; `on_standby` is told once why it waits, and
+    `waiting` is called before each wait (a standby keeps its index copy current with it).
     """
     told = False
     while True:
@@ -80,6 +82,8 @@ def single_worker(
             if not told and on_standby is not None:
                 on_standby(str(busy))
                 told = True
+            if waiting is not None:
+                waiting()
             if standby.wait(poll):
                 raise
 

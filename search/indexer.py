@@ -7,6 +7,11 @@ with a smaller id can commit after a larger one (a long partner upload flushes e
 cursor would step over it for ever. A crash between the index commit and the delete replays
 a few rows, which is harmless: applying a course's current state twice gives the same
 document.
+
+With a publication folder (`IndexStore.publish_to`, the INDEX_PUBLISH_DIR setting) each commit
+is published there for the read-only hosts before its outbox rows are deleted, so the
+publication holds every change whose row is gone; a sync first adopts a newer publication
+written by another host's worker (search/replication.py).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from catalogue.models import IndexOutbox
 from search.area_guess import AreaModel
 from search.documents import all_documents, documents_for
 from search.fast_writer import FlushCodec
+from search.replication import Publication, publish_live, reconcile
 from search.store import IndexStore
 
 log = logging.getLogger(__name__)
@@ -69,8 +75,27 @@ def sync_once(
             writer.cancel()
             raise
         writer.commit()
+        _published(store)
         _delete_rows(sessions, [row_id for row_id, _course in rows])
         return SyncResult(len(rows), len(documents), len(course_ids) - len(documents))
+
+
+def _published(store: IndexStore) -> None:
+    """Publish the commit just made, when this store publishes (hold the writer lock)."""
+    if store.publish_to is not None:
+        publish_live(store, Publication(store.publish_to))
+
+
+def catch_up(store: IndexStore) -> str | None:
+    """When this store publishes: adopt a newer publication than its own (another host's
+    worker wrote it) or publish its unpublished commits. Returns what it did, if anything."""
+    if store.publish_to is None:
+        return None
+    with store.writer_lock():
+        done = reconcile(store, Publication(store.publish_to))
+    if done:
+        log.info("search index %s (publication folder %s)", done, store.publish_to)
+    return done
 
 
 def _delete_rows(sessions: sessionmaker[Session], ids: list[int], chunk: int = 5000) -> None:
@@ -84,6 +109,7 @@ def _delete_rows(sessions: sessionmaker[Session], ids: list[int], chunk: int = 5
 
 def sync_all(sessions: sessionmaker[Session], store: IndexStore) -> int:
     """Apply every pending outbox row; returns how many were applied."""
+    catch_up(store)
     total = 0
     while (result := sync_once(sessions, store)).outbox_rows:
         total += result.outbox_rows
@@ -124,6 +150,7 @@ def rebuild(
         writer.commit()
         areas.save(store.generation_dir(name))
         store.publish(name)
+        _published(store)
         _delete_rows(sessions, covered)
     log.info("rebuilt the index: %s documents in %s", count, name)
     return count
@@ -146,6 +173,7 @@ def run_forever(
     stop = stop or threading.Event()
     while not stop.is_set():
         try:
+            catch_up(store)
             if not store.is_current_schema():
                 rebuild(sessions, store)
             applied = sync_all(sessions, store)

@@ -4,6 +4,8 @@ Layout of the index directory:
     CURRENT          name of the live generation (replaced atomically with os.replace)
     gen-<ns>/        a complete Whoosh index (names sort by creation time)
     WRITER.lock      held (fcntl) by the one process that writes: the indexer or a rebuild
+                     (on a read-only host: the follower copying a publication)
+    incoming-<ns>/   a publication being copied (search/replication.py); never live
 
 Web workers only read: each thread keeps a searcher and refreshes it when the live
 generation changes or the indexer commits, without restarting.
@@ -25,6 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from search.area_guess import FILE_NAME as AREA_FILE
 from search.area_guess import AreaModel
 from search.ranking import weighting
 from search.schema import WORD_FIELDS, build_schema
@@ -72,8 +75,10 @@ class IndexMissing(RuntimeError):
 class IndexStore:
     """The index directory and the searchers reading it."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, publish_to: Path | None = None) -> None:
         self.root = Path(root)
+        # The shared folder the writer publishes each commit to (search/replication.py).
+        self.publish_to = Path(publish_to) if publish_to is not None else None
         self._local = threading.local()
         # Results of frequent searches; keys carry the index version, so a commit or a new
         # generation makes old entries unreachable (and they age out).
@@ -99,13 +104,20 @@ class IndexStore:
         return self.root / name
 
     def area_model(self) -> AreaModel:
-        """The area guesser counted with the live generation (loaded once per generation)."""
+        """The area guesser counted with the live generation (loaded once per file: the copies
+        a read-only host makes of each publication link the same file)."""
         name = self.current_generation()
         if name is None:
             return AreaModel()
+        folder = self.generation_dir(name)
+        try:
+            found = (folder / AREA_FILE).stat()
+            key = f"{found.st_dev}:{found.st_ino}:{found.st_size}:{found.st_mtime_ns}"
+        except FileNotFoundError:
+            key = name
         with self._lock:
-            if self._area_model is None or self._area_model[0] != name:
-                self._area_model = (name, AreaModel.load(self.generation_dir(name)))
+            if self._area_model is None or self._area_model[0] != key:
+                self._area_model = (key, AreaModel.load(folder))
             return self._area_model[1]
 
     def is_current_schema(self) -> bool:
@@ -133,12 +145,18 @@ class IndexStore:
         path.mkdir()
         return name, whoosh_index.create_in(str(path), build_schema())
 
-    def publish(self, name: str) -> None:
-        """Make a generation live, atomically; keep the one it replaces, drop older ones."""
+    def publish(self, name: str, *, prune: bool = True) -> None:
+        """Make a generation live, atomically; keep the one it replaces and (with `prune`)
+        drop older ones."""
         previous = self.current_generation()
         tmp = self.root / "CURRENT.tmp"
-        tmp.write_text(name)
+        with tmp.open("w") as handle:
+            handle.write(name)
+            handle.flush()
+            os.fsync(handle.fileno())  # after a power cut CURRENT names a whole generation
         os.replace(tmp, self.root / "CURRENT")
+        if not prune:
+            return
         keep = {name, previous}
         for path in self.root.glob("gen-*"):
             if path.is_dir() and path.name not in keep:

@@ -85,7 +85,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     commands.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
-    search_index.init_app(app, settings.index_dir)
+    search_index.init_app(app, settings.index_dir, settings.index_publish_dir)
     recommendations.init_app(app, settings.model_dir)
     app.register_blueprint(search.bp)
     app.register_blueprint(search.api)

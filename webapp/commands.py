@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -20,6 +21,8 @@ from catalogue.services.activity import refresh_course_stats
 from catalogue.services.providers import get_provider_by_name
 from catalogue.services.users import register_user
 from search.indexer import rebuild
+from search.replication import Publication, discard_partial, follow_once
+from search.store import IndexStore
 from webapp.backup_commands import backup_cli
 from webapp.catalogue_commands import catalogue_cli
 from webapp.db import get_database
@@ -145,23 +148,29 @@ def start_command(host: str, port: int) -> None:
     settings = get_settings()
     click.echo(f"Instance folder: {settings.instance_path}")
     init_database()
-    if catalogue_is_empty():
-        click.echo(f"Generating the demo catalogue ({settings.demo_courses:,} courses)…")
-        generate_demo_data(settings.demo_courses, settings.demo_learners, 20261126)
     store = app.extensions["lifelong.search"].store
-    if not store.is_current_schema():
-        click.echo("Building the search index…")
-        count = rebuild(get_database().sessions, store)
-        click.echo(f"Indexed {count:,} courses.")
+    if settings.index_follow is not None:
+        # A read-only host: the writer's host makes the data and the index; this one copies.
+        copy_published_index(store, settings.index_follow)
+    else:
+        if catalogue_is_empty():
+            click.echo(f"Generating the demo catalogue ({settings.demo_courses:,} courses)…")
+            generate_demo_data(settings.demo_courses, settings.demo_learners, 20261126)
+        if not store.is_current_schema():
+            click.echo("Building the search index…")
+            count = rebuild(get_database().sessions, store)
+            click.echo(f"Indexed {count:,} courses.")
     # Nothing of this process's app is used by the children: they build their own.
     get_database().engine.dispose()
     env = child_env()
     python = [sys.executable, "-m", "webapp"]
+    web = Child("Web server", [*python, "serve", "--host", host, "--port", str(port)], env)
+    if settings.index_follow is not None:
+        second = Child("Index follower", [*python, "index", "follow"], env)
+    else:
+        second = Child("Jobs worker", [*python, "worker"], env)
     supervisor = Supervisor(
-        [
-            Child("Web server", [*python, "serve", "--host", host, "--port", str(port)], env),
-            Child("Jobs worker", [*python, "worker"], env),
-        ],
+        [web, second],
         say=click.echo,
         stop_timeout=settings.web_graceful_timeout + 30,
     )
@@ -173,6 +182,27 @@ def start_command(host: str, port: int) -> None:
         )
     )
     click.echo("Stopped.")
+
+
+def copy_published_index(store: IndexStore, follow: Path) -> None:
+    """On a read-only host: copy the newest publication now, if the index is not a copy of
+    it, so the site starts with an index (the follower keeps it current afterwards)."""
+    publication = Publication(follow)
+    if publication.pointer() is None:
+        click.echo(
+            f"No index has been published in {follow} yet: searches answer INDEX_MISSING "
+            "until the writer's host publishes one."
+        )
+        return
+    with store.writer_lock():
+        discard_partial(store)
+    click.echo(f"Copying the search index published in {follow}…")
+    done = follow_once(store, publication)
+    if done is not None:
+        click.echo(
+            f"Copied publication {done.manifest.seq} ({done.manifest.documents:,} courses) "
+            f"in {done.seconds:.1f} s."
+        )
 
 
 @click.command("serve")
@@ -197,8 +227,14 @@ def serve_command(host: str, port: int) -> None:
 def child_env() -> dict[str, str]:
     """This process's environment with its settings, for the processes it starts."""
     settings = get_settings()
+    replication = {}
+    if settings.index_publish_dir is not None:
+        replication["INDEX_PUBLISH_DIR"] = str(settings.index_publish_dir)
+    if settings.index_follow is not None:
+        replication["INDEX_FOLLOW"] = str(settings.index_follow)
     return {
         **os.environ,
+        **replication,
         "INSTANCE_PATH": str(settings.instance_path),
         "DATABASE_URL": settings.database_url,
         "INDEX_DIR": str(settings.index_dir),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 
 import click
 from flask.cli import AppGroup
@@ -16,19 +18,46 @@ from jobs.gc_gate import process_gate
 from jobs.registry import JOBS, get_job
 from jobs.runner import run_job
 from jobs.worker import Worker, WorkerBusy, single_worker
+from search.replication import Publication, adopt_newer
+from search.store import IndexStore
 from webapp.db import get_database
-from webapp.settings import get_settings
+from webapp.settings import Settings, get_settings
 
+log = logging.getLogger(__name__)
 jobs_cli = AppGroup("jobs", help="Scheduled jobs and their runs.")
 # Set by `lifelong start` for the worker it starts: the worker stops when that process is gone,
 # even if it was killed without a chance to stop its child.
 PARENT_ENV = "LIFELONG_PARENT_PID"
 
 
-def _stop_with_parent(parent: int, stop: threading.Event) -> None:
+def stop_with_parent(parent: int, stop: threading.Event) -> None:
+    """Set `stop` when this process's parent (`lifelong start`) is gone."""
     while not stop.wait(1.0):
         if os.getppid() != parent:
             stop.set()
+
+
+def follow_while_standing_by(settings: Settings) -> Callable[[], None] | None:
+    """For a standby worker whose host publishes the index: a step that copies a newer
+    publication (the active worker's) into this host's index, so that its index, and a web
+    server reading it on this host, stay current while it waits."""
+    if settings.index_publish_dir is None:
+        return None
+    store = IndexStore(settings.index_dir, settings.index_publish_dir)
+    publication = Publication(settings.index_publish_dir)
+    failing: list[str] = []
+
+    def follow() -> None:
+        try:
+            with store.writer_lock():
+                adopt_newer(store, publication)
+            failing.clear()
+        except Exception as exc:  # told once; the standby goes on waiting
+            if repr(exc) not in failing:
+                log.exception("a standby worker could not copy the published index")
+                failing[:] = [repr(exc)]
+
+    return follow
 
 
 @click.command("worker")
@@ -41,12 +70,18 @@ def _stop_with_parent(parent: int, stop: threading.Event) -> None:
 def worker_command(standby: bool) -> None:
     """Run the jobs worker (one active per deployment) until stopped."""
     settings = get_settings()
+    if settings.index_follow is not None:
+        raise click.ClickException(
+            f"this host follows the index published in {settings.index_follow} (INDEX_FOLLOW) "
+            "and runs no jobs worker: the worker writes the index, on the hosts with "
+            "INDEX_PUBLISH_DIR"
+        )
     database = get_database()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     parent = os.environ.get(PARENT_ENV)
     if parent:
-        threading.Thread(target=_stop_with_parent, args=(int(parent), stop), daemon=True).start()
+        threading.Thread(target=stop_with_parent, args=(int(parent), stop), daemon=True).start()
     # Jobs run in threads: collection only between their steps (jobs/gc_gate.py).
     process_gate().start()
     try:
@@ -57,6 +92,7 @@ def worker_command(standby: bool) -> None:
             on_standby=lambda why: click.echo(
                 f"Standing by: {why}. This worker takes over when that one stops."
             ),
+            waiting=follow_while_standing_by(settings),
         ):
             worker = Worker(
                 settings.job_context(), database.sessions, timezone=settings.jobs_timezone

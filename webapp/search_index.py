@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 from flask import Flask, current_app
 
@@ -38,9 +39,10 @@ class SearchSubsystem:
             self._loaded_at = 0.0
 
 
-def init_app(app: Flask, index_dir) -> SearchSubsystem:
-    """Create the app's index store."""
-    subsystem = SearchSubsystem(IndexStore(index_dir))
+def init_app(app: Flask, index_dir: Path, publish_to: Path | None = None) -> SearchSubsystem:
+    """Create the app's index store (publishing its commits to `publish_to`, if given: the
+    command-line rebuild and sync write through it)."""
+    subsystem = SearchSubsystem(IndexStore(index_dir, publish_to))
     app.extensions[EXTENSION] = subsystem
     return subsystem
 

@@ -35,6 +35,10 @@ class Settings:
     index_dir: Path
     model_dir: Path
     upload_dir: Path
+    # Several hosts (search/replication.py): the host whose worker writes the index publishes
+    # each commit to a shared folder; read-only hosts follow that folder. Never both.
+    index_publish_dir: Path | None = None
+    index_follow: Path | None = None
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     max_upload_rows: int = DEFAULT_MAX_UPLOAD_ROWS
     default_locale: str = "zh"
@@ -85,6 +89,14 @@ class Settings:
         instance = Path(pick("INSTANCE_PATH", "instance")).resolve()
         instance.mkdir(parents=True, exist_ok=True)
         database_url = pick("DATABASE_URL") or f"sqlite:///{instance / 'lifelong.db'}"
+        publish_dir = pick("INDEX_PUBLISH_DIR") or None
+        follow = pick("INDEX_FOLLOW") or None
+        if publish_dir and follow:
+            raise ValueError(
+                "INDEX_PUBLISH_DIR and INDEX_FOLLOW are both set: set INDEX_PUBLISH_DIR on the "
+                "hosts that run the jobs worker (it writes the index) and INDEX_FOLLOW on the "
+                "read-only web hosts"
+            )
         return cls(
             instance_path=instance,
             database_url=database_url,
@@ -92,6 +104,8 @@ class Settings:
             index_dir=Path(pick("INDEX_DIR") or instance / "index"),
             model_dir=Path(pick("MODEL_DIR") or instance / "models"),
             upload_dir=Path(pick("UPLOAD_DIR") or instance / "uploads"),
+            index_publish_dir=Path(publish_dir).resolve() if publish_dir else None,
+            index_follow=Path(follow).resolve() if follow else None,
             max_upload_bytes=int(pick("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)),
             max_upload_rows=int(pick("MAX_UPLOAD_ROWS", DEFAULT_MAX_UPLOAD_ROWS)),
             default_locale=str(pick("DEFAULT_LOCALE", "zh")),
@@ -124,7 +138,12 @@ class Settings:
     def job_context(self) -> JobContext:
         """Where the jobs worker's jobs find the database, the index and the models."""
         return JobContext(
-            self.database_url, self.index_dir, self.model_dir, self.smtp(), self.upload_dir
+            self.database_url,
+            self.index_dir,
+            self.model_dir,
+            self.smtp(),
+            self.upload_dir,
+            index_publish_dir=self.index_publish_dir,
         )
 
     def smtp(self) -> SmtpSettings | None:

@@ -9,6 +9,7 @@ from jobs.health import Health, site_health
 from webapp.db import get_database
 from webapp.recommendations import get_models
 from webapp.search_index import get_search
+from webapp.settings import get_settings
 
 bp = Blueprint("health", __name__)
 
@@ -42,7 +43,13 @@ def current_health() -> Health:
     if revision is None:
         return Health(problems=["DATABASE_NOT_INITIALISED"])
     try:
-        return site_health(get_database().sessions, get_search().store, get_models(), revision)
+        return site_health(
+            get_database().sessions,
+            get_search().store,
+            get_models(),
+            revision,
+            follow=get_settings().index_follow,
+        )
     except Exception:
         current_app.logger.exception("the health check failed")
         return Health(problems=["HEALTH_CHECK_FAILED"], details={"schema": revision})
