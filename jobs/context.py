@@ -33,3 +33,6 @@ class JobContext:
     smtp: SmtpSettings | None = None
     # Where received partner files are kept (the uploads-apply job reads them from there).
     upload_dir: Path | None = None
+    # Where the recommender-train job fits: "implicit" here, or "spark" on `spark_master`.
+    recommender_backend: str = "implicit"
+    spark_master: str = "local[*]"

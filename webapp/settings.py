@@ -13,6 +13,7 @@ from flask import Flask, current_app
 
 from catalogue.ingest.service import Limits
 from jobs.context import JobContext, SmtpSettings
+from recommender.config import BACKENDS
 
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_ROWS = 1_000_000
@@ -60,6 +61,10 @@ class Settings:
     mail_from: str = "noreply@localhost"
     # The site's public address for links in mail; unset: the address the request came to.
     site_url: str | None = None
+    # Where the recommender's factorisation runs (docs/recommender.md): implicit in the
+    # training process, or Spark MLlib's ALS on this Spark master.
+    recommender_backend: str = "implicit"
+    recommender_spark_master: str = "local[*]"
 
     @classmethod
     def load(
@@ -106,12 +111,22 @@ class Settings:
             mail_smtp_starttls=_flag(pick("MAIL_SMTP_STARTTLS", True)),
             mail_from=str(pick("MAIL_FROM") or "noreply@localhost"),
             site_url=(pick("SITE_URL") or "").rstrip("/") or None,
+            recommender_backend=_choice(
+                "RECOMMENDER_BACKEND", pick("RECOMMENDER_BACKEND") or "implicit", BACKENDS
+            ),
+            recommender_spark_master=str(pick("RECOMMENDER_SPARK_MASTER") or "local[*]"),
         )
 
     def job_context(self) -> JobContext:
         """Where the jobs worker's jobs find the database, the index and the models."""
         return JobContext(
-            self.database_url, self.index_dir, self.model_dir, self.smtp(), self.upload_dir
+            self.database_url,
+            self.index_dir,
+            self.model_dir,
+            self.smtp(),
+            self.upload_dir,
+            recommender_backend=self.recommender_backend,
+            spark_master=self.recommender_spark_master,
         )
 
     def smtp(self) -> SmtpSettings | None:
@@ -142,6 +157,14 @@ def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
+    """A setting that must be one of a few words (any case), refused clearly otherwise."""
+    word = str(value).strip().lower()
+    if word not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return word
 
 
 def _instance_secret(instance: Path) -> str:
