@@ -35,3 +35,6 @@ class JobContext:
     upload_dir: Path | None = None
     # Where the index writer publishes each commit for read-only hosts (None: it does not).
     index_publish_dir: Path | None = None
+    # Where the recommender-train job fits: "implicit" here, or "spark" on `spark_master`.
+    recommender_backend: str = "implicit"
+    spark_master: str = "local[*]"

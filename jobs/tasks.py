@@ -17,6 +17,7 @@ from jobs.gc_gate import process_gate
 from recommender.artefacts import ModelStore
 from recommender.config import TrainingConfig
 from recommender.pipeline import train_and_publish
+from recommender.spark_als import SparkOptions
 from search import indexer
 from search.store import IndexStore
 
@@ -77,12 +78,20 @@ def popularity_refresh(context: JobContext) -> dict[str, Any]:
 
 
 def recommender_train(context: JobContext) -> dict[str, Any]:
-    """Train the recommender on the activity events and publish it if it is good enough."""
+    """Train the recommender on the activity events and publish it if it is good enough (with
+    the configured backend: implicit here, or Spark on the configured master)."""
+    config = TrainingConfig(backend=context.recommender_backend)
     with _engine(context).connect() as connection:
-        report = train_and_publish(connection, ModelStore(context.model_dir), TrainingConfig())
+        report = train_and_publish(
+            connection,
+            ModelStore(context.model_dir),
+            config,
+            spark=SparkOptions(master=context.spark_master),
+        )
     data = report.to_dict()
     return {
         "version": data["version"],
+        "backend": config.backend,
         "promoted": data["promoted"],
         "reason": data["reason"],
         "ndcg": (data["metrics"] or {}).get("ndcg"),

@@ -30,6 +30,9 @@ DEFAULT_EVENT_WEIGHTS: dict[str, float] = {
 # finished, written once).
 ONCE_PER_DAY = frozenset({"view", "share", "note", "comment", "rate", "start", "complete"})
 MODELS = ("als", "bpr")
+# Where the factorisation runs: the implicit library in this process, or Spark MLlib's ALS
+# (recommender/spark_als.py) on a Spark master. Both write the same artefact.
+BACKENDS = ("implicit", "spark")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class TrainingConfig:
     """Settings of one training run (stored in the artefact it produces)."""
 
     model: str = "als"
+    backend: str = "implicit"
     factors: int = 64
     regularization: float = 0.01
     # ALS confidence: alpha × weight (implicit's form of Hu, Koren & Volinsky).
@@ -56,6 +60,10 @@ class TrainingConfig:
     def __post_init__(self) -> None:
         if self.model not in MODELS:
             raise ValueError(f"model must be one of {', '.join(MODELS)}, not {self.model!r}")
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
+        if self.backend == "spark" and self.model != "als":
+            raise ValueError("the spark backend trains ALS only (Spark MLlib has no BPR)")
         if self.factors < 1 or self.iterations < 1:
             raise ValueError("factors and iterations must be positive")
         if self.half_life_days < 0 or self.window_days < 0:

@@ -82,8 +82,10 @@ def train_and_publish(
     *,
     keep_versions: int = 5,
     now: datetime | None = None,
+    spark: Any = None,
 ) -> RunReport:
-    """Train on the events in the database and publish the model if it is good enough."""
+    """Train on the events in the database and publish the model if it is good enough (for
+    the spark backend, `spark` is a SparkSession or `spark_als.SparkOptions`: `training.fit`)."""
     interactions = read_interactions(connection, config, now=now)
     started = time.perf_counter()
     content = fit_content(sample_course_texts(connection))
@@ -95,6 +97,7 @@ def train_and_publish(
         keep_versions=keep_versions,
         content=content,
         content_seconds=seconds,
+        spark=spark,
     )
 
 
@@ -117,6 +120,7 @@ def train_on(
     keep_versions: int = 5,
     content: ContentModel | None = None,
     content_seconds: float = 0.0,
+    spark: Any = None,
 ) -> RunReport:
     """Hold out, fit, evaluate, write and (if good enough) promote a model of these data."""
     learners, courses = interactions.shape
@@ -139,8 +143,9 @@ def train_on(
         config.seed,
         last=interactions.last_item,
     )
-    factors = fit(split.train, config)
+    factors = fit(split.train, config, spark=spark)
     figures["fit_seconds"] = round(factors.seconds, 2)
+    figures.update(factors.figures)
     started = time.perf_counter()
     metrics = evaluate(factors.scorer(), split.train, split.users, split.held_out)
     baseline = evaluate(popularity_scorer(split.train), split.train, split.users, split.held_out)

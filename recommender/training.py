@@ -1,10 +1,12 @@
-"""Fitting implicit's ALS or BPR on a confidence matrix, with BLAS kept to one thread."""
+"""Fitting a model on a confidence matrix: implicit's ALS or BPR in this process, with BLAS kept
+to one thread, or Spark MLlib's ALS (`config.backend == "spark"`, recommender/spark_als.py)."""
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,14 +28,22 @@ class Factors:
     users: np.ndarray  # float32, learners × factors
     items: np.ndarray  # float32, courses × factors
     seconds: float = 0.0
+    # What the backend reports about the fit (Spark: master, version, start-up time…).
+    figures: dict[str, Any] = field(default_factory=dict)
 
     def scorer(self) -> Scorer:
         """Scores of every course for the given learner rows."""
         return lambda rows: self.users[rows] @ self.items.T
 
 
-def fit(matrix: sp.csr_matrix, config: TrainingConfig) -> Factors:
-    """Fit the configured model on a learners × courses confidence matrix."""
+def fit(matrix: sp.csr_matrix, config: TrainingConfig, *, spark: Any = None) -> Factors:
+    """Fit the configured model on a learners × courses confidence matrix. For the spark
+    backend, `spark` is a running SparkSession to use, or `spark_als.SparkOptions` to start
+    one for this fit (None: the defaults, `local[*]`)."""
+    if config.backend == "spark":
+        from recommender.spark_als import fit_with_spark
+
+        return fit_with_spark(matrix, config, spark)
     # implicit parallelises its own loops; BLAS threads on top of that oversubscribe the cores
     # (implicit warns about it), so BLAS gets one thread for the fit.
     threads = config.threads or os.cpu_count() or 1

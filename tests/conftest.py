@@ -213,3 +213,15 @@ def site(app, session):
     rebuild(get_database(app).sessions, app.extensions["lifelong.search"].store)
     with serving(app) as base:
         yield base, courses
+
+
+# -- Spark training backend (tests/spark_support.py) -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """One local[2] SparkSession for the module; its JVM is ended (and checked gone) after."""
+    from tests.spark_support import shared_session
+
+    with shared_session() as session:
+        yield session

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import stat
 
+import pytest
+
 from webapp.settings import Settings
 
 
@@ -56,3 +58,21 @@ def test_rate_limit_settings(tmp_path):
     assert settings.login_limit_per_ip == "50 per hour"
     assert settings.signup_limit_per_ip == "10 per day"
     assert settings.post_limit_per_ip == "300 per minute"
+
+
+def test_recommender_backend_settings(tmp_path):
+    settings = Settings.load(environ={"INSTANCE_PATH": str(tmp_path)})
+    assert settings.recommender_backend == "implicit"
+    assert settings.recommender_spark_master == "local[*]"
+    env = {
+        "INSTANCE_PATH": str(tmp_path),
+        "RECOMMENDER_BACKEND": "Spark",
+        "RECOMMENDER_SPARK_MASTER": "spark://trainer:7077",
+    }
+    context = Settings.load(environ=env).job_context()
+    assert (context.recommender_backend, context.spark_master) == (
+        "spark",
+        "spark://trainer:7077",
+    )
+    with pytest.raises(ValueError, match="RECOMMENDER_BACKEND must be one of implicit, spark"):
+        Settings.load(environ={**env, "RECOMMENDER_BACKEND": "mahout"})

@@ -8,16 +8,29 @@ import click
 from flask.cli import AppGroup
 
 from recommender.artefacts import ArtefactError
-from recommender.config import MODELS, TrainingConfig
+from recommender.config import BACKENDS, MODELS, TrainingConfig
 from recommender.pipeline import train_and_publish
+from recommender.spark_als import SparkOptions, SparkUnavailable
 from webapp.db import get_database
 from webapp.recommendations import get_models
+from webapp.settings import get_settings
 
 recommender_cli = AppGroup("recommender", help="The recommendation model.")
 
 
 @recommender_cli.command("train")
 @click.option("--model", type=click.Choice(MODELS), default="als", show_default=True)
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default=None,
+    help="Where to fit: implicit here, or Spark MLlib (default: RECOMMENDER_BACKEND, implicit).",
+)
+@click.option(
+    "--spark-master",
+    default=None,
+    help="Spark master for --backend spark (default: RECOMMENDER_SPARK_MASTER, local[*]).",
+)
 @click.option("--factors", type=click.IntRange(1, 1024), default=64, show_default=True)
 @click.option("--iterations", type=click.IntRange(1, 1000), default=15, show_default=True)
 @click.option("--alpha", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True)
@@ -26,6 +39,8 @@ recommender_cli = AppGroup("recommender", help="The recommendation model.")
 @click.option("--keep", type=click.IntRange(2), default=5, show_default=True)
 def train_command(
     model: str,
+    backend: str | None,
+    spark_master: str | None,
     factors: int,
     iterations: int,
     alpha: float,
@@ -34,16 +49,27 @@ def train_command(
     keep: int,
 ) -> None:
     """Train on the activity events, evaluate, and publish the model if it is good enough."""
-    config = TrainingConfig(
-        model=model,
-        factors=factors,
-        iterations=iterations,
-        alpha=alpha,
-        regularization=regularization,
-        window_days=window_days,
-    )
-    with get_database().engine.connect() as connection:
-        report = train_and_publish(connection, get_models(), config, keep_versions=keep)
+    settings = get_settings()
+    try:
+        config = TrainingConfig(
+            model=model,
+            backend=backend or settings.recommender_backend,
+            factors=factors,
+            iterations=iterations,
+            alpha=alpha,
+            regularization=regularization,
+            window_days=window_days,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    spark = SparkOptions(master=spark_master or settings.recommender_spark_master)
+    try:
+        with get_database().engine.connect() as connection:
+            report = train_and_publish(
+                connection, get_models(), config, keep_versions=keep, spark=spark
+            )
+    except SparkUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(report.to_dict(), ensure_ascii=False, default=str, indent=2))
 
 
@@ -68,6 +94,7 @@ def status_command() -> None:
             {
                 "version": name,
                 "current": name == store.current(),
+                "backend": (meta.get("config") or {}).get("backend", "implicit"),
                 "promoted": meta.get("promoted"),
                 "reason": meta.get("reason"),
                 "ndcg": (meta.get("metrics") or {}).get("ndcg"),

@@ -13,6 +13,7 @@ from flask import Flask, current_app
 
 from catalogue.ingest.service import Limits
 from jobs.context import JobContext, SmtpSettings
+from recommender.config import BACKENDS
 
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_ROWS = 1_000_000
@@ -72,6 +73,10 @@ class Settings:
     web_threads: int = 8
     web_timeout: int = 60
     web_graceful_timeout: int = 30
+    # Where the recommender's factorisation runs (docs/recommender.md): implicit in the
+    # training process, or Spark MLlib's ALS on this Spark master.
+    recommender_backend: str = "implicit"
+    recommender_spark_master: str = "local[*]"
 
     @classmethod
     def load(
@@ -133,6 +138,10 @@ class Settings:
             web_threads=max(1, int(pick("WEB_THREADS", 8))),
             web_timeout=max(1, int(pick("WEB_TIMEOUT", 60))),
             web_graceful_timeout=max(1, int(pick("WEB_GRACEFUL_TIMEOUT", 30))),
+            recommender_backend=_choice(
+                "RECOMMENDER_BACKEND", pick("RECOMMENDER_BACKEND") or "implicit", BACKENDS
+            ),
+            recommender_spark_master=str(pick("RECOMMENDER_SPARK_MASTER") or "local[*]"),
         )
 
     def job_context(self) -> JobContext:
@@ -144,6 +153,8 @@ class Settings:
             self.smtp(),
             self.upload_dir,
             index_publish_dir=self.index_publish_dir,
+            recommender_backend=self.recommender_backend,
+            spark_master=self.recommender_spark_master,
         )
 
     def smtp(self) -> SmtpSettings | None:
@@ -174,6 +185,14 @@ def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
+    """A setting that must be one of a few words (any case), refused clearly otherwise."""
+    word = str(value).strip().lower()
+    if word not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return word
 
 
 def _instance_secret(instance: Path) -> str:
