@@ -34,6 +34,26 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (TEST_REDIS_URL, default the local one); skips when unreachable, fails
+    under CI."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        message = f"Redis is not reachable at {url}: {exc}"
+        if _in_ci():
+            pytest.fail(message + " (CI must run the tests that use Redis)")
+        pytest.skip(message)
+    finally:
+        client.close()
+    return url
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for this test run, dropped at the end."""

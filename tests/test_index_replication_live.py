@@ -41,30 +41,7 @@ from tests.search_fixtures import SPECS, build_catalogue
 
 pytestmark = pytest.mark.slow
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 WITHIN = 10.0  # seconds from the partner's upload to a search hit on the other host
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-@pytest.fixture
-def redis_url() -> str:
-    """The test Redis; skips when unreachable, fails under CI."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        message = f"Redis is not reachable at {REDIS_URL}: {exc}"
-        if _in_ci():
-            pytest.fail(message + " (CI must run the two-host test)")
-        pytest.skip(message)
-    finally:
-        client.close()
-    return REDIS_URL
 
 
 def _get(site: LiveSite, path: str) -> tuple[int, dict]:

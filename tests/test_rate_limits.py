@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import threading
 import time
 import urllib.error
@@ -24,30 +23,7 @@ from tests.browser_support import serving
 from tests.helpers import csrf_token
 from webapp.limit_storage import DatabaseStorage
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "correct-horse-1"
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-@pytest.fixture
-def redis_url() -> str:
-    """The test Redis; skips when unreachable, fails under CI."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        message = f"Redis is not reachable at {REDIS_URL}: {exc}"
-        if _in_ci():
-            pytest.fail(message + " (CI must run the Redis rate-limit tests)")
-        pytest.skip(message)
-    finally:
-        client.close()
-    return REDIS_URL
 
 
 @pytest.fixture
