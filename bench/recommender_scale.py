@@ -33,13 +33,15 @@ from recommender.serving import Learner, feed
 def main() -> None:
     """Train at scale, then time feeds."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=Path("/tmp/bench-rec.db"))
+    parser.add_argument(
+        "--db", default="/tmp/bench-rec.db", help="a SQLite file or a database URL"
+    )
     parser.add_argument("--models", type=Path, default=Path("/tmp/bench-rec-models"))
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--window-days", type=int, default=0, help="0 reads every event")
     args = parser.parse_args()
-    engine = make_engine(f"sqlite:///{args.db}")
+    engine = make_engine(args.db if "://" in args.db else f"sqlite:///{args.db}")
     store = ModelStore(args.models)
     if not args.skip_training:
         config = TrainingConfig(window_days=args.window_days)

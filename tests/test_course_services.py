@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select
 
 from catalogue.errors import Conflict, NotFound, ValidationError
-from catalogue.models import Area, CourseStatus, IndexOutbox, OutboxOp
+from catalogue.models import Area, CourseStatus, Event, IndexOutbox, OutboxOp
 from catalogue.services import courses as svc
 from catalogue.services.activity import record_event, refresh_course_stats
 from catalogue.services.users import register_user
@@ -148,3 +149,32 @@ def test_popular_follows_activity(session):
     assert [c.id for c in svc.popular_courses(session)] == [loved.id, quiet.id]
     page = svc.area_course_page(session, Area.ELDERLY, sort="popular")
     assert [c.id for c in page.items] == [loved.id, quiet.id]
+
+
+def test_popular_listing_pages_follow_the_refreshed_popularity(session):
+    provider = make_provider(session)
+    courses = [make_course(session, provider.id, title=f"太极拳 {i}") for i in range(7)]
+    learners = [
+        register_user(session, f"p{i}@example.cn", "correct horse", f"学员{i}") for i in range(4)
+    ]
+    # Course i is viewed by i % 4 learners: three ties of popularity, broken by newest id.
+    for i, course in enumerate(courses):
+        for learner in learners[: i % 4]:
+            record_event(session, learner.id, course.id, "view")
+    session.commit()
+    before = {c.id: c.updated_at for c in courses}
+    assert svc.area_course_page(session, Area.ELDERLY, sort="popular").items[0].popularity == 0
+    refresh_course_stats(session)
+    session.commit()
+    session.expire_all()
+    expected = [c.id for c in sorted(courses, key=lambda c: (-(courses.index(c) % 4), -c.id))]
+    pages = [svc.area_course_page(session, Area.ELDERLY, p, 3, sort="popular") for p in (1, 2, 3)]
+    assert [c.id for page in pages for c in page.items] == expected
+    assert [page.total for page in pages] == [7, 7, 7]
+    assert {c.id: c.updated_at for c in courses} == before  # the copy is not a course change
+    # A course with no activity left drops back to 0 at the next refresh.
+    session.execute(sa_delete(Event).where(Event.course_id == courses[3].id))
+    refresh_course_stats(session)
+    session.commit()
+    session.refresh(courses[3])
+    assert courses[3].popularity == 0

@@ -20,6 +20,7 @@ from webapp import (
     limits,
     recommendations,
     search_index,
+    snapshots,
     uploads,
     urls,
 )
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     search_index.init_app(app, settings.index_dir, settings.index_publish_dir)
     recommendations.init_app(app, settings.model_dir)
+    snapshots.init_app(app, settings.catalogue_counts_max_age)
     app.register_blueprint(search.bp)
     app.register_blueprint(search.api)
     app.register_blueprint(recommendations_views.api)

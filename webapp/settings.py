@@ -45,6 +45,8 @@ class Settings:
     default_locale: str = "zh"
     demo_courses: int = 5000
     demo_learners: int = 2000
+    # How old the home page's per-area course counts may be, in seconds (0: exact every time).
+    catalogue_counts_max_age: float = 60.0
     # Cron times of the jobs worker are read in this zone.
     jobs_timezone: str = "Asia/Shanghai"
     # Rate limits (webapp/limits.py): counters in Redis when a URL is set, else the database.
@@ -116,6 +118,7 @@ class Settings:
             default_locale=str(pick("DEFAULT_LOCALE", "zh")),
             demo_courses=int(pick("DEMO_COURSES", 5000)),
             demo_learners=int(pick("DEMO_LEARNERS", 2000)),
+            catalogue_counts_max_age=max(0.0, float(pick("CATALOGUE_COUNTS_MAX_AGE", 60))),
             jobs_timezone=str(pick("JOBS_TIMEZONE", "Asia/Shanghai")),
             redis_url=str(pick("REDIS_URL", "") or ""),
             rate_limit_prefix=str(pick("RATE_LIMIT_PREFIX", "lifelong")),

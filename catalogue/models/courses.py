@@ -38,6 +38,8 @@ class Course(Base):
         # Reading published courses in id order, batch after batch (the index rebuild): without
         # it SQLite picks a status index and sorts every published course for each batch.
         Index("ix_courses_status_id", "status", "id"),
+        # An area listing "most popular first", deep pages included, read from the index alone.
+        Index("ix_courses_status_area_popularity", "status", "area", "popularity", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +68,9 @@ class Course(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column()
     # Fingerprint of the partner data last applied, so re-uploading an unchanged row is a no-op.
     source_hash: Mapped[str | None] = mapped_column(String(64))
+    # course_stats.popularity, copied by each popularity refresh (0 until the first), so that
+    # listings can sort by it with an index over (status, area, popularity).
+    popularity: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
     provider: Mapped[Provider] = relationship(lazy="joined", innerjoin=True)
     lessons: Mapped[list[Lesson]] = relationship(

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Date, Integer, case, cast, delete, func, insert, literal, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from catalogue.errors import Collector, NotFound
@@ -162,4 +174,25 @@ def refresh_course_stats(session: Session) -> int:
         )
     )
     session.flush()
+    copy_popularity(session)
     return session.scalar(select(func.count()).select_from(CourseStats)) or 0
+
+
+def copy_popularity(session: Session) -> int:
+    """Copy course_stats.popularity onto the courses whose copy differs (0 for courses without
+    stats); returns the number of courses changed. Their updated_at stays as it was: it says
+    when the course itself last changed."""
+    fresh = func.coalesce(
+        select(CourseStats.popularity)
+        .where(CourseStats.course_id == Course.id)
+        .correlate(Course)
+        .scalar_subquery(),
+        0.0,
+    )
+    result = session.execute(
+        update(Course)
+        .where(Course.popularity != fresh)
+        .values(popularity=fresh, updated_at=Course.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

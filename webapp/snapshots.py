@@ -1,0 +1,20 @@
+"""The site's snapshots (catalogue/snapshot.py): figures shared by requests, recomputed at most
+every CATALOGUE_COUNTS_MAX_AGE seconds."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from catalogue.snapshot import Snapshot
+
+EXTENSION = "lifelong.snapshots"
+
+
+def init_app(app: Flask, max_age: float) -> None:
+    """One snapshot of the per-area counts of published courses for this process."""
+    app.extensions[EXTENSION] = {"area_counts": Snapshot(max_age)}
+
+
+def area_counts_snapshot() -> Snapshot:
+    """The snapshot holding the home page's per-area course counts."""
+    return current_app.extensions[EXTENSION]["area_counts"]
