@@ -11,6 +11,10 @@ browse and search, 30 % learners who also read their feed and write) for `--seco
 number of users, and a search-only run for /search throughput. Prints, per run, each endpoint's
 requests, failures, p50, p95 and requests per second. Locust runs on the same machine as the
 server (2 cores here): its own CPU use is part of the figures.
+
+With `--instance DIR --db URL` the site runs on a database and instance folder prepared
+beforehand, as they are (the full-scale ones of bench/page_speed.py: 630,000 courses, a
+million learners); only the accounts that log in are added, once.
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ import sqlalchemy as sa
 
 from bench.live_site import lifelong, live_site, site_env
 from bench.upload_contention import APP_LIMITS, fresh_engine, wait_for_quiet_worker
-from catalogue.db import make_session_factory
-from catalogue.models import Course, CourseStatus
+from catalogue.db import make_engine, make_session_factory, upgrade_database
+from catalogue.models import Course, CourseStatus, User
 from catalogue.services.users import register_user
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
@@ -38,11 +42,13 @@ PASSWORD = "Load-Learner-2026!"
 
 
 def _learners(sessions, count: int) -> list[str]:
-    """Accounts that can log in, as "email:password" strings."""
+    """Accounts that can log in (added unless they exist), as "email:password" strings."""
     with sessions() as session:
         emails = [f"load{i}@bench.example.cn" for i in range(count)]
+        known = set(session.scalars(sa.select(User.email).where(User.email.in_(emails))))
         for email in emails:
-            register_user(session, email, PASSWORD, "压测学员")
+            if email not in known:
+                register_user(session, email, PASSWORD, "压测学员")
         session.commit()
     return [f"{email}:{PASSWORD}" for email in emails]
 
@@ -90,20 +96,31 @@ def main() -> None:
     parser.add_argument("--users", default="50,100,200", help="numbers of locust users")
     parser.add_argument("--seconds", type=int, default=60, help="length of each run")
     parser.add_argument("--search-users", type=int, default=32)
+    parser.add_argument(
+        "--instance", type=Path, help="a prepared instance folder, used with --db as it is"
+    )
     args = parser.parse_args()
+    if args.instance and not args.db:
+        parser.error("--instance needs the --db it was prepared with")
 
     workdir = Path(tempfile.mkdtemp(prefix="lifelong-load-"))
     try:
-        engine = fresh_engine(args.db, workdir)
-        url = engine.url.render_as_string(hide_password=False)
-        env = site_env(
-            workdir / "instance",
-            url,
-            DEMO_COURSES=str(args.courses),
-            DEMO_LEARNERS=str(max(2000, args.courses // 3)),
-            **APP_LIMITS,
-        )
-        lifelong(env, "demo", "--courses", str(args.courses), timeout=3600)
+        if args.instance:
+            engine = make_engine(args.db)
+            upgrade_database(engine)
+            url = engine.url.render_as_string(hide_password=False)
+            env = site_env(args.instance, url, **APP_LIMITS)
+        else:
+            engine = fresh_engine(args.db, workdir)
+            url = engine.url.render_as_string(hide_password=False)
+            env = site_env(
+                workdir / "instance",
+                url,
+                DEMO_COURSES=str(args.courses),
+                DEMO_LEARNERS=str(max(2000, args.courses // 3)),
+                **APP_LIMITS,
+            )
+            lifelong(env, "demo", "--courses", str(args.courses), timeout=3600)
         accounts = _learners(make_session_factory(engine), args.learners)
         load_env = {
             **os.environ,
@@ -112,7 +129,9 @@ def main() -> None:
         }
         with live_site(env, workdir / "server.log", start_timeout=3600) as site:
             wait_for_quiet_worker(engine, timeout=3600)
-            print(f"database: {engine.dialect.name}; courses: {args.courses:,}")
+            with engine.connect() as conn:
+                courses = conn.scalar(sa.select(sa.func.count()).select_from(Course))
+            print(f"database: {engine.dialect.name}; courses: {courses:,}")
             for users in [int(u) for u in args.users.split(",")]:
                 rows = run_locust(
                     site.base, users, args.seconds, workdir / f"u{users}", load_env,
