@@ -358,7 +358,10 @@ def short_lessons(
             Course.area,
         )
         .join(Lesson, (Lesson.course_id == Course.id) & (Lesson.position == first_short))
-        .where(Course.status == CourseStatus.PUBLISHED, Course.duration_minutes > 5)
+        # `+ 0`: the duration index must not be used for this test, or SQLite reads every
+        # course longer than five minutes, runs the subquery for each and sorts them all (2.7 s
+        # at 630,000 courses) instead of walking the newest first and stopping at `limit`.
+        .where(Course.status == CourseStatus.PUBLISHED, Course.duration_minutes + 0 > 5)
         .order_by(Course.published_at.desc(), Course.id.desc())
         .limit(limit)
     )
