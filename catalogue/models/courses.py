@@ -32,14 +32,16 @@ class Course(Base):
         CheckConstraint("duration_minutes >= 0", name="duration_non_negative"),
         CheckConstraint("lesson_count >= 0", name="lesson_count_non_negative"),
         CheckConstraint("price_cents IS NULL OR price_cents >= 0", name="price_non_negative"),
-        Index("ix_courses_status_area_published", "status", "area", "published_at"),
-        Index("ix_courses_status_published", "status", "published_at"),
+        # Ending with the id, so "newest first" (published_at, id) is read in index order.
+        Index("ix_courses_status_area_published", "status", "area", "published_at", "id"),
+        Index("ix_courses_status_published", "status", "published_at", "id"),
         Index("ix_courses_status_duration", "status", "duration_minutes"),
         # Reading published courses in id order, batch after batch (the index rebuild): without
         # it SQLite picks a status index and sorts every published course for each batch.
         Index("ix_courses_status_id", "status", "id"),
         # An area listing "most popular first", deep pages included, read from the index alone.
         Index("ix_courses_status_area_popularity", "status", "area", "popularity", "id"),
+        Index("ix_courses_status_popularity", "status", "popularity", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

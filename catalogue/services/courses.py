@@ -19,7 +19,6 @@ from catalogue.models import (
     Area,
     Course,
     CourseFormat,
-    CourseStats,
     CourseStatus,
     IndexOutbox,
     Lesson,
@@ -230,16 +229,23 @@ def get_published_course(session: Session, course_id: int) -> Course:
 
 
 def area_course_page(
-    session: Session, area: Area, page: int = 1, per_page: int = 20, sort: str = "newest"
+    session: Session,
+    area: Area,
+    page: int = 1,
+    per_page: int = 20,
+    sort: str = "newest",
+    total: int | None = None,
 ) -> Page[Course]:
-    """Published courses of one area, newest or most popular first."""
+    """Published courses of one area, newest or most popular first; `total`, when the caller
+    knows the area's count (a recent snapshot of `area_counts`), saves counting it again."""
     page, per_page = clamp_page(page, per_page)
     where = (Course.status == CourseStatus.PUBLISHED, Course.area == area)
     if sort == "popular":
         order = (Course.popularity.desc(), Course.id.desc())
     else:
         order = (Course.published_at.desc(), Course.id.desc())
-    total = session.scalar(select(func.count()).select_from(Course).where(*where)) or 0
+    if total is None:
+        total = session.scalar(select(func.count()).select_from(Course).where(*where)) or 0
     # The page's ids first, from the (status, area, sort key) index alone, then only those
     # rows: skipping 100,000 rows for a deep page then costs index entries, not table rows.
     ids = list(
@@ -268,12 +274,7 @@ def newest_courses(session: Session, limit: int = 12, area: Area | None = None) 
 
 def popular_courses(session: Session, limit: int = 12, area: Area | None = None) -> list[Course]:
     """The published courses with the highest popularity score."""
-    stmt = (
-        _published()
-        .join(CourseStats)
-        .order_by(CourseStats.popularity.desc(), Course.id.desc())
-        .limit(limit)
-    )
+    stmt = _published().order_by(Course.popularity.desc(), Course.id.desc()).limit(limit)
     if area is not None:
         stmt = stmt.where(Course.area == area)
     return list(session.scalars(stmt))

@@ -80,12 +80,14 @@ def area(area: str):
     sort = request.args.get("sort", "newest")
     if sort not in SORTS:
         sort = "newest"
+    db = get_session()
+    counts = area_counts_snapshot().get(lambda: course_service.area_counts(db))
     page = course_service.area_course_page(
-        get_session(), chosen, page=page_arg(), per_page=PER_PAGE, sort=sort
+        db, chosen, page=page_arg(), per_page=PER_PAGE, sort=sort, total=counts[chosen]
     )
     if page.page > page.pages:
         abort(404)
-    columns = column_service.area_columns(get_session(), chosen)
+    columns = column_service.area_columns(db, chosen)
     return render_template("area.html", area=chosen, page=page, sort=sort, columns=columns)
 
 
