@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 
@@ -136,6 +138,22 @@ def test_similar_courses_share_the_taste_and_fall_back_to_the_area(session, trai
     assert {i.reason.kind for i in fallback} == {"similar_content"}
     scores = [i.score for i in fallback]
     assert scores == sorted(scores, reverse=True) and scores[0] > 0
+
+
+def test_remembered_neighbours_still_leave_out_a_course_withdrawn_since(session, trained):
+    model, halves = trained
+    course = sorted(halves[1])[0]
+    first = [i.course_id for i in similar(session, model, course, limit=5)]
+    again = [i.course_id for i in similar(session, model, course, limit=5)]
+    assert again == first  # answered from the remembered neighbours, the same
+    withdraw_course(session, first[0])
+    session.commit()
+    after = [i.course_id for i in similar(session, model, course, limit=5)]
+    assert first[0] not in after and after[:4] == first[1:]
+    # Another model version is not answered from this one's neighbours.
+    shifted = np.roll(model.item_factors, 1, axis=0)
+    other = dataclasses.replace(model, version=model.version + "-b", item_factors=shifted)
+    assert [i.course_id for i in similar(session, other, course, limit=5)] != after
 
 
 def test_a_course_unknown_to_the_model_finds_its_twin_by_content(session, trained):
