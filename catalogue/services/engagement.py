@@ -35,6 +35,15 @@ class Standing:
     completed: bool = False
 
 
+def _of_course(course_id: int):
+    """The course condition of a query about one learner's events on one course.
+
+    `+ 0` keeps the database on the learner's index: a learner has tens or hundreds of events,
+    a popular course tens of thousands, and SQLite otherwise walks the course's (38 ms a query
+    at 30 million events, several per course page)."""
+    return Event.course_id + 0 == course_id
+
+
 def _latest_kinds(session: Session, user_id: int, course_id: int | None = None) -> dict:
     """(course, kind) → time of the learner's latest event of that kind."""
     stmt = (
@@ -43,7 +52,7 @@ def _latest_kinds(session: Session, user_id: int, course_id: int | None = None) 
         .group_by(Event.course_id, Event.kind)
     )
     if course_id is not None:
-        stmt = stmt.where(Event.course_id == course_id)
+        stmt = stmt.where(_of_course(course_id))
     return {(c, str(k)): (at, value) for c, k, at, value in session.execute(stmt)}
 
 
@@ -82,7 +91,7 @@ def record_view(session: Session, user_id: int, course_id: int) -> bool:
             .where(
                 Event.user_id == user_id,
                 Event.created_at >= since,
-                Event.course_id == course_id,
+                _of_course(course_id),
                 Event.kind == EventKind.VIEW,
             )
             .limit(1)
@@ -226,7 +235,7 @@ def lesson_progress(session: Session, user_id: int, course_id: int) -> LessonPro
         session.scalars(
             select(Event.lesson_id).where(
                 Event.user_id == user_id,
-                Event.course_id == course_id,
+                _of_course(course_id),
                 Event.kind == EventKind.PROGRESS,
                 Event.lesson_id.is_not(None),
             )
