@@ -44,6 +44,7 @@ from catalogue.models import (
     User,
     utcnow,
 )
+from jobs.gc_gate import process_gate
 from jobs.tasks import recommender_train
 from recommender.artefacts import ModelStore
 from search.indexer import rebuild
@@ -266,6 +267,9 @@ def main() -> int:
         }
     )
     prepare(app, args.courses, args.learners)
+    # As in a gunicorn worker (webapp/server.py): the garbage collector runs only between
+    # requests, and a request that arrives during a collection waits for it (timed here).
+    process_gate().start()
     rng = random.Random(args.seed)
     n = args.requests
     learner_id, email = learner_with_history(app)
@@ -282,6 +286,8 @@ def main() -> int:
         "reading": channel_urls("/reading", n, counts, rng),
     }
     personal = {"my-learning": ["/me/learning"] * n, "notes": ["/me/notes"] * n}
+    # The learner's course pages are other courses than the visitor's: both start cold.
+    personal["course"] = [f"/courses/{rng.choice(ids)}" for _ in range(n)]
     wanted = set(args.pages.split(",")) if args.pages else set(public) | set(personal)
     visitor = app.test_client()
     learner = log_in(app, email)
