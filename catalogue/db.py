@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,6 +40,16 @@ def make_engine(url: str, **kwargs) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory bound to the engine; objects stay readable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def commit_without_flush_wait(session: Session) -> None:
+    """Commit rows that are worth less than a wait for the disk (the search log, page views):
+    on PostgreSQL without waiting for the WAL flush (`synchronous_commit` off for this
+    transaction only; a crash of the database server may lose the last fraction of a second
+    of such rows, never corrupt anything); elsewhere a plain commit."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    session.commit()
 
 
 def alembic_config(engine: Engine):

@@ -15,6 +15,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from catalogue.db import commit_without_flush_wait
 from catalogue.errors import NotFound
 from catalogue.models import Course, CourseStatus, Event, EventKind, Lesson, utcnow
 from catalogue.services.activity import record_event
@@ -99,7 +100,7 @@ def record_view(session: Session, user_id: int, course_id: int) -> bool:
         if recent is not None:
             return True
         record_event(session, user_id, course_id, EventKind.VIEW)
-        session.commit()
+        commit_without_flush_wait(session)
     except OperationalError:
         session.rollback()
         return False

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from catalogue.db import commit_without_flush_wait
 from catalogue.errors import Collector, NotFound
 from catalogue.models import SearchQuery, SynonymGroup, utcnow
 from catalogue.services.validation import clean_text
@@ -34,7 +35,7 @@ def record_query(
     """
     try:
         log_query(session, text, filters, results, relaxed)
-        session.commit()
+        commit_without_flush_wait(session)
     except OperationalError:
         session.rollback()
         return False
