@@ -33,9 +33,7 @@ from recommender.serving import Learner, feed
 def main() -> None:
     """Train at scale, then time feeds."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--db", default="/tmp/bench-rec.db", help="a SQLite file or a database URL"
-    )
+    parser.add_argument("--db", default="/tmp/bench-rec.db", help="a SQLite file or a database URL")
     parser.add_argument("--models", type=Path, default=Path("/tmp/bench-rec-models"))
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--feeds", type=int, default=1000)

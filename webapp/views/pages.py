@@ -22,7 +22,7 @@ from webapp.db import get_session
 from webapp.forms import CommentForm, FeedbackForm, NoteForm, PlainForm, ReportForm
 from webapp.recommendations import current_learner, current_model
 from webapp.search_index import get_search
-from webapp.snapshots import area_counts_snapshot
+from webapp.snapshots import area_counts as snapshot_area_counts
 from webapp.urls import int_arg, page_arg
 
 bp = Blueprint("pages", __name__)
@@ -51,7 +51,7 @@ def home():
         for_you=for_you,
         in_progress=in_progress,
         micro=_micro_courses(),
-        area_counts=area_counts_snapshot().get(lambda: course_service.area_counts(db)),
+        area_counts=snapshot_area_counts(db),
         columns=column_service.current_columns(db, limit=4),
         newest=course_service.newest_courses(db, limit=12),
         popular=course_service.popular_courses(db, limit=12),
@@ -81,7 +81,7 @@ def area(area: str):
     if sort not in SORTS:
         sort = "newest"
     db = get_session()
-    counts = area_counts_snapshot().get(lambda: course_service.area_counts(db))
+    counts = snapshot_area_counts(db)
     page = course_service.area_course_page(
         db, chosen, page=page_arg(), per_page=PER_PAGE, sort=sort, total=counts[chosen]
     )
