@@ -18,6 +18,10 @@ million learners); only the accounts that log in are added, once. Such an instan
 what the worker's first runs would make (course popularity, a trained model), so those runs are
 recorded as done rather than run again (at 30 million events they take a quarter of an hour;
 their own figures are in docs/benchmarks.md).
+
+The site runs with its access log on (each line ends with the request's milliseconds). After
+each run the script prints the slowest requests it served and the jobs the worker ran meanwhile;
+`--out DIR` keeps the site's log and locust's CSV files there.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import argparse
 import csv
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -86,17 +91,72 @@ def _course_ids(engine: sa.Engine, count: int = 500) -> list[int]:
 
 def run_locust(base: str, users: int, seconds: int, out: Path, env: dict, classes: list[str]):
     """Run locust headless; returns the rows of its per-endpoint statistics."""
-    subprocess.run(
-        [
-            sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
-            "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s",
-            "--host", base, "--csv", str(out), "--only-summary", "--loglevel", "WARNING",
-            *classes,
-        ],
-        env=env, check=False, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    with open(f"{out}_locust.txt", "w", encoding="utf-8") as summary:
+        subprocess.run(
+            [
+                sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+                "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s",
+                "--host", base, "--csv", str(out), "--only-summary", "--loglevel", "WARNING",
+                *classes,
+            ],
+            env=env, check=False, stdout=summary, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     with open(f"{out}_stats.csv", newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+_ACCESS_LINE = re.compile(
+    r'\[(?P<at>[^\]]+)\] "(?P<request>[^"]*)" (?P<status>\d+) .* (?P<ms>\d+)ms$'
+)
+
+
+def _log_lines(log: Path, start: int) -> list[str]:
+    with log.open("rb") as handle:
+        handle.seek(start)
+        return handle.read().decode("utf-8", "replace").splitlines()
+
+
+def slowest_requests(log: Path, start: int, count: int = 8) -> list[tuple[int, str, str, str]]:
+    """The slowest requests in the access log from byte `start` on: (ms, time, request, status)."""
+    found = []
+    for line in _log_lines(log, start):
+        match = _ACCESS_LINE.search(line)
+        if match:
+            found.append((int(match["ms"]), match["at"], match["request"][:70], match["status"]))
+    return sorted(found, reverse=True)[:count]
+
+
+def jobs_since(engine: sa.Engine, since) -> list[tuple]:
+    """The job runs that started at or after `since`: (job, trigger, started, finished, outcome)."""
+    with engine.connect() as conn:
+        return list(
+            conn.execute(
+                sa.select(
+                    JobRun.job_id, JobRun.trigger, JobRun.started_at, JobRun.finished_at,
+                    JobRun.outcome,
+                )
+                .where(JobRun.started_at >= since)
+                .order_by(JobRun.started_at)
+            )
+        )  # fmt: skip
+
+
+def print_diagnostics(engine: sa.Engine, log: Path, log_start: int, since) -> None:
+    """Print the run's slowest requests and the jobs that ran during it."""
+    print("slowest requests (ms, time, request, status):")
+    for ms, at, request, status in slowest_requests(log, log_start):
+        print(f"  {ms:>7} {at} {request} {status}")
+    runs = jobs_since(engine, since)
+    print(f"jobs started during the run: {len(runs) or 'none'}")
+    for job, trigger, started, finished, outcome in runs:
+        print(f"  {job} ({trigger}) {started:%H:%M:%S}–{finished or '…'} {outcome}")
+    warnings = [
+        line
+        for line in _log_lines(log, log_start)
+        if "garbage collection" in line or "Traceback" in line or "WORKER TIMEOUT" in line
+    ]
+    for line in warnings[:10]:
+        print(f"  log: {line[:160]}")
 
 
 def print_table(title: str, rows: list[dict]) -> None:
@@ -122,18 +182,22 @@ def main() -> None:
     parser.add_argument(
         "--instance", type=Path, help="a prepared instance folder, used with --db as it is"
     )
+    parser.add_argument("--out", type=Path, help="keep the site's log and locust's CSVs here")
     args = parser.parse_args()
     if args.instance and not args.db:
         parser.error("--instance needs the --db it was prepared with")
 
     workdir = Path(tempfile.mkdtemp(prefix="lifelong-load-"))
+    out = args.out or workdir
+    out.mkdir(parents=True, exist_ok=True)
+    log = out / "server.log"
     try:
         if args.instance:
             engine = make_engine(args.db)
             upgrade_database(engine)
             _record_first_runs(make_session_factory(engine))
             url = engine.url.render_as_string(hide_password=False)
-            env = site_env(args.instance, url, **APP_LIMITS)
+            env = site_env(args.instance, url, WEB_ACCESS_LOG="1", **APP_LIMITS)
         else:
             engine = fresh_engine(args.db, workdir)
             url = engine.url.render_as_string(hide_password=False)
@@ -142,6 +206,7 @@ def main() -> None:
                 url,
                 DEMO_COURSES=str(args.courses),
                 DEMO_LEARNERS=str(max(2000, args.courses // 3)),
+                WEB_ACCESS_LOG="1",
                 **APP_LIMITS,
             )
             lifelong(env, "demo", "--courses", str(args.courses), timeout=3600)
@@ -151,22 +216,22 @@ def main() -> None:
             "LOAD_COURSES": ",".join(map(str, _course_ids(engine))),
             "LOAD_LEARNERS": ",".join(accounts),
         }
-        with live_site(env, workdir / "server.log", start_timeout=3600) as site:
+        with live_site(env, log, start_timeout=3600) as site:
             wait_for_quiet_worker(engine, timeout=3600)
             with engine.connect() as conn:
                 courses = conn.scalar(sa.select(sa.func.count()).select_from(Course))
             print(f"database: {engine.dialect.name}; courses: {courses:,}")
-            for users in [int(u) for u in args.users.split(",")]:
-                rows = run_locust(
-                    site.base, users, args.seconds, workdir / f"u{users}", load_env,
-                    ["Visitor", "Learner"],
-                )  # fmt: skip
-                print_table(f"{users} users, {args.seconds} s", rows)
-            rows = run_locust(
-                site.base, args.search_users, args.seconds, workdir / "search", load_env,
-                ["Searcher"],
-            )  # fmt: skip
-            print_table(f"/search only, {args.search_users} users without pauses", rows)
+            runs = [(f"{u} users, {args.seconds} s", int(u), ["Visitor", "Learner"], f"u{u}")
+                    for u in args.users.split(",")]  # fmt: skip
+            runs.append((
+                f"/search only, {args.search_users} users without pauses",
+                args.search_users, ["Searcher"], "search",
+            ))  # fmt: skip
+            for title, users, classes, name in runs:
+                log_start, since = log.stat().st_size, utcnow()
+                rows = run_locust(site.base, users, args.seconds, out / name, load_env, classes)
+                print_table(title, rows)
+                print_diagnostics(engine, log, log_start, since)
             alive = site.process.poll() is None
             errors = site.log_tail(200_000).count("Traceback")
         print(f"\nsite alive afterwards: {alive}; tracebacks in its log: {errors}")

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 YOUNG_THRESHOLD = 20_000
 FULL_EVERY = 10  # every tenth collection looks at every generation
 POLL_SECONDS = 0.25
+# A collection that kept new work waiting longer than this is logged (with what it cost).
+SLOW_PAUSE_SECONDS = 0.5
 
 
 class GcGate:
@@ -111,7 +113,8 @@ class GcGate:
 
     def collect(self, generation: int = 2) -> bool:
         """Collect once no work is in flight; False when work did not drain in time."""
-        deadline = time.monotonic() + self.drain_timeout
+        started = time.monotonic()
+        deadline = started + self.drain_timeout
         with self._cond:
             self._closed = True
             try:
@@ -121,8 +124,16 @@ class GcGate:
                         self.skipped += 1
                         return False
                     self._cond.wait(left)
-                gc.collect(generation)
+                drained = time.monotonic()
+                found = gc.collect(generation)
                 self.collections += 1
+                done = time.monotonic()
+                if done - started > SLOW_PAUSE_SECONDS:
+                    log.warning(
+                        "garbage collection (generation %s) held new work for %.2f s: "
+                        "%.2f s draining work in flight, %.2f s collecting (%s unreachable)",
+                        generation, done - started, drained - started, done - drained, found,
+                    )  # fmt: skip
                 return True
             finally:
                 self._closed = False

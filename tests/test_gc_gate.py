@@ -124,3 +124,22 @@ def test_started_gate_switches_automatic_collection_off_and_collects_itself() ->
         gate.stop()
         gc.unfreeze()
     assert gc.isenabled()
+
+
+def test_a_collection_that_held_work_back_long_is_logged(caplog) -> None:
+    """An operator can see in the log when a collection kept new requests waiting."""
+    gate = GcGate(drain_timeout=5)
+    gate.enter()
+    threading.Timer(0.7, gate.leave).start()
+    with caplog.at_level("WARNING", logger="jobs.gc_gate"):
+        assert gate.collect() is True
+    [record] = [r for r in caplog.records if r.name == "jobs.gc_gate"]
+    assert "held new work" in record.getMessage() and "draining" in record.getMessage()
+
+
+def test_a_quick_collection_is_not_logged(caplog) -> None:
+    """Collections with nothing in flight pass silently."""
+    gate = GcGate(drain_timeout=5)
+    with caplog.at_level("WARNING", logger="jobs.gc_gate"):
+        assert gate.collect() is True
+    assert not [r for r in caplog.records if r.name == "jobs.gc_gate"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -52,7 +53,11 @@ def _until(site: LiveSite, condition, timeout: float, what: str) -> dict:
 @pytest.fixture
 def site(fresh_database_url: str, tmp_path: Path):
     env = site_env(
-        tmp_path / "instance", fresh_database_url, DEMO_COURSES="300", DEMO_LEARNERS="30"
+        tmp_path / "instance",
+        fresh_database_url,
+        DEMO_COURSES="300",
+        DEMO_LEARNERS="30",
+        WEB_ACCESS_LOG="1",
     )
     with live_site(env, tmp_path / "server.log") as running:
         _until(running, lambda status, _b: status == 200, 120, "the site was not healthy")
@@ -75,6 +80,20 @@ def _search(site: LiveSite, words: str) -> list[str]:
     query = urllib.parse.urlencode({"q": words})
     with urllib.request.urlopen(f"{site.base}/api/v1/search?{query}", timeout=10) as answer:
         return [hit["title"] for hit in json.loads(answer.read())["hits"]]
+
+
+def test_the_access_log_says_how_long_each_request_took(site):
+    """With WEB_ACCESS_LOG set, each request's line ends with its duration in milliseconds."""
+    with urllib.request.urlopen(site.base + "/search?q=access-log-probe", timeout=10) as answer:
+        assert answer.status == 200
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        lines = [ln for ln in site.log_tail().splitlines() if "access-log-probe" in ln]
+        if lines:
+            break
+        time.sleep(0.2)
+    assert lines, site.log_tail()
+    assert re.search(r'"GET /search\?q=access-log-probe HTTP/1\.1" 200 .* \d+ms$', lines[0])
 
 
 def test_a_killed_worker_comes_back_and_the_changes_made_meanwhile_are_indexed(site):

@@ -28,6 +28,8 @@ def server_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
         "keepalive": 5,
         "errorlog": "-",
         "accesslog": "-" if os.environ.get("WEB_ACCESS_LOG") else None,
+        # gunicorn's default line, then the time the request took in milliseconds.
+        "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms',
         "proc_name": "lifelong-web",
         # gunicorn's runtime control socket lives in the home folder, one per user: two sites
         # on one machine would share it. Not used: stop and restart through the supervisor.
