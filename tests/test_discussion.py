@@ -4,7 +4,7 @@ restore, dismiss, mute) and feedback to the provider as partners read it."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -344,3 +344,13 @@ def test_every_other_signed_in_user_can_read_and_report_a_comment(app, session, 
     assert session.scalars(select(CommentReport.reason)).all() == ["spam"]
     queue = as_user(app, "ed").get("/editor/comments").get_data(as_text=True)
     assert "补充：每天练十分钟" in queue and "1 条待处理举报" in queue
+
+
+def test_comment_times_are_shown_in_the_sites_time_zone(app, session):
+    """A comment stored at 05:32 UTC reads 13:32 on the page (Asia/Shanghai, UTC+8)."""
+    course, _other, users = people(session)
+    comment = social.add_comment(session, users["mei"], course, "早上好")
+    comment.created_at = datetime(2026, 12, 1, 5, 32, tzinfo=UTC)
+    session.commit()
+    html = app.test_client().get(f"/courses/{course}").get_data(as_text=True)
+    assert "2026-12-01 13:32" in html and "2026-12-01 05:32" not in html

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import Flask, Response, current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from catalogue.timecodes import clock
+from webapp.settings import get_settings
 
 
 def format_duration(minutes: int | None) -> str:
@@ -19,6 +23,16 @@ def format_duration(minutes: int | None) -> str:
     if not rest:
         return ngettext("%(num)d h", "%(num)d h", hours)
     return _("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
+
+
+def format_local_time(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) moment in the site's time zone (JOBS_TIMEZONE, Asia/Shanghai by default),
+    the zone its learners live in; a naive moment is taken as UTC."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo(get_settings().jobs_timezone)).strftime(pattern)
 
 
 def format_seconds(seconds: int | None) -> str:
@@ -51,4 +65,5 @@ def init_templating(app: Flask) -> None:
     """Register filters and the after-request header hook."""
     app.add_template_filter(format_duration, "duration")
     app.add_template_filter(format_seconds, "seconds")
+    app.add_template_filter(format_local_time, "local_time")
     app.after_request(_security_headers)
