@@ -110,7 +110,9 @@ def test_playing_to_the_end_finishes_the_lesson(session):
 def test_the_lesson_page_plays_media_files_and_links_to_the_rest(client, session):
     course, first, second, _learner = course_with_media(session)
     video = client.get(f"/courses/{course}/lessons/{first}").get_data(as_text=True)
-    assert '<video class="media" controls preload="metadata"' in video
+    assert '<video slot="media" class="media" controls preload="metadata"' in video
+    assert "<media-controller" in video and "media-player.js" in video
+    assert "hls.light.min.js" not in video  # a file, not a stream
     assert 'src="https://media.example.org/baduanjin/1.mp4"' in video
     assert "data-position-url" not in video  # a visitor's place is not kept
     page = client.get(f"/courses/{course}/lessons/{second}").get_data(as_text=True)

@@ -40,12 +40,21 @@ def format_seconds(seconds: int | None) -> str:
     return clock(seconds or 0)
 
 
-CSP = (
-    # Course covers and lesson media come from the providers' sites, over https.
-    "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; "
-    "style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+def content_security_policy(*, inline_styles: bool = False) -> str:
+    """The site's Content-Security-Policy. `inline_styles` is for pages with the lesson player:
+    media-chrome styles its controls with <style> elements inside their shadow roots. Scripts
+    stay 'self' only everywhere."""
+    styles = "'self' 'unsafe-inline'" if inline_styles else "'self'"
+    return (
+        # Course covers and lesson media come from the providers' sites, over https; hls.js
+        # plays a stream by fetching its segments (connect-src) into a MediaSource (blob:).
+        "default-src 'self'; img-src 'self' data: https:; media-src 'self' https: blob:; "
+        f"connect-src 'self' https:; style-src {styles}; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+CSP = content_security_policy()
 
 
 def _security_headers(response: Response) -> Response:

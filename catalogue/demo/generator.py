@@ -37,9 +37,11 @@ from typing import Any
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
+from catalogue.demo import media as demo_media
 from catalogue.demo import vocabulary as vocab
 from catalogue.models import (
     Area,
+    BodyFormat,
     ColumnCourse,
     ColumnStatus,
     Course,
@@ -662,18 +664,23 @@ class _CourseFactory:
         seconds = _split(rng, course["duration_minutes"] * 60, n)
         kind = fmt.value if fmt in (CourseFormat.READING, CourseFormat.AUDIO) else "other"
         prefix = (vocab.LESSON_PREFIX_ZH if zh else vocab.LESSON_PREFIX_EN)[kind]
-        return [
-            {
+        rows = []
+        for i in range(n):
+            name = self._lesson_name(zh, words, i, n)
+            row = {
                 "id": course["_first_lesson"] + i,
                 "course_id": course["id"],
                 "position": i + 1,
-                "title": f"{prefix.format(n=i + 1)} {self._lesson_name(zh, words, i, n)}",
+                "title": f"{prefix.format(n=i + 1)} {name}",
                 "media_type": self._media(fmt, i, n),
                 "duration_seconds": seconds[i],
                 "url": f"{course['source_url']}/lessons/{i + 1}",
+                "captions_url": None,
+                "body": None,
+                "body_format": None,
             }
-            for i in range(n)
-        ]
+            rows.append(_playable(row, course, zh, words, name))
+        return rows
 
     def _lesson_name(self, zh: bool, words: dict[str, Any], i: int, n: int) -> str:
         if n >= 3 and i == 0:
@@ -689,6 +696,42 @@ class _CourseFactory:
         if fmt == CourseFormat.VIDEO and n >= 5 and i == n - 1 and self.rng.random() < 0.15:
             return MediaType.QUIZ
         return _MEDIA_OF_FORMAT[fmt]
+
+
+def _playable(row: Row, course: Row, zh: bool, words: dict[str, Any], name: str) -> Row:
+    """Make a demo lesson something to study on the site: a video or audio lesson plays one
+    of the demo's clips for its whole length (with subtitles), a reading lesson gets a text.
+    Uses its own random stream, so the rest of the catalogue is drawn as before."""
+    seconds = row["duration_seconds"]
+    media = row["media_type"]
+    if media in (MediaType.VIDEO, MediaType.AUDIO) and seconds > 0:
+        clip = demo_media.clip_for(media.value, course["language"], course["id"])
+        if clip is not None:
+            row["url"], row["captions_url"] = demo_media.lesson_urls(clip, seconds)
+    elif media == MediaType.TEXT:
+        row["body"] = _reading_text(random.Random(row["id"]), zh, {**words, "l": name})
+        row["body_format"] = BodyFormat.MARKDOWN
+        row["url"] = None
+    return row
+
+
+def _reading_text(rng: random.Random, zh: bool, words: dict[str, Any]) -> str:
+    """A reading lesson of a few paragraphs in Markdown."""
+    openings = vocab.READING_OPENINGS_ZH if zh else vocab.READING_OPENINGS_EN
+    points = vocab.READING_POINTS_ZH if zh else vocab.READING_POINTS_EN
+    closings = vocab.READING_CLOSINGS_ZH if zh else vocab.READING_CLOSINGS_EN
+    heading = ("要点", "小结") if zh else ("Key points", "Summary")
+    chosen = rng.sample(points, 3)
+    return "\n\n".join(
+        [
+            rng.choice(openings).format_map(words),
+            f"## {heading[0]}",
+            "\n".join(f"{n}. {point}" for n, point in enumerate(chosen, start=1)),
+            rng.choice(points).format_map(words),
+            f"## {heading[1]}",
+            rng.choice(closings).format_map(words),
+        ]
+    )
 
 
 def _split(rng: random.Random, total: int, parts: int) -> list[int]:

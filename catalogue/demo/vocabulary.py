@@ -722,3 +722,45 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         ((Area.LIFE_SKILLS, "育儿"), (Area.ELDERLY, "生活")),
     ),
 )
+
+# ---------------------------------------------------------------------------------------
+# Reading lessons (Markdown). {l} is the lesson's name, {t} the topic, {s} the subject, {a}
+# the area and {u} the audience.
+# ---------------------------------------------------------------------------------------
+
+READING_OPENINGS_ZH: tuple[str, ...] = (
+    "本章围绕“{l}”展开。学习{t}，最重要的是先弄清楚它能帮我们解决什么问题，再一步一步动手练习。",
+    "这一章我们来谈“{l}”。很多学员刚接触{t}时会觉得无从下手，其实只要抓住几个要点，就能很快入门。",
+    "欢迎来到“{l}”。这一章适合{u}，我们用生活中的例子把{t}讲清楚。",
+)
+READING_POINTS_ZH: tuple[str, ...] = (
+    "先从最常见的场景入手，把每一步写下来，做完一步再做下一步。",
+    "遇到不懂的术语，不要着急，可以先记在笔记里，学完本章再回头看。",
+    "每次练习十到十五分钟就够了，贵在坚持，不必追求一次学会。",
+    "把学到的方法讲给家人或朋友听，是检验自己是否真正理解的好办法。",
+    "注意安全和健康：感到疲劳时就休息一下，保护好眼睛和腰背。",
+    "对照本章的例子，找一个自己身边的情境试一试，看看结果是否一样。",
+)
+READING_CLOSINGS_ZH: tuple[str, ...] = (
+    "读到这里，您已经了解了{t}的基本思路。下一章我们会结合更多实例继续学习{s}。",
+    "本章小结：理解原理、动手练习、及时复习。学完后，不妨在课程讨论区分享您的体会。",
+)
+READING_OPENINGS_EN: tuple[str, ...] = (
+    "This chapter is about “{l}”. The best way into {t_lower} is to see which everyday problem "
+    "it solves, and then to practise one small step at a time.",
+    "Welcome to “{l}”. Many learners find {t_lower} daunting at first; a few key ideas are "
+    "enough to get started.",
+)
+READING_POINTS_EN: tuple[str, ...] = (
+    "Start with the most common situation and write each step down before moving on.",
+    "When a term is new, note it down and come back to it at the end of the chapter.",
+    "Ten to fifteen minutes of practice a day is enough; steady beats intense.",
+    "Explain what you learned to a friend: it is the surest test of understanding.",
+    "Try the chapter's example on a situation from your own life and compare the results.",
+)
+READING_CLOSINGS_EN: tuple[str, ...] = (
+    "You now know the basic approach to {t_lower}. The next chapter builds on it with more "
+    "examples from {s_lower}.",
+    "In short: understand the idea, practise it, and review it soon. Share what you found in "
+    "the course discussion.",
+)

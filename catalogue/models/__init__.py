@@ -7,6 +7,7 @@ from catalogue.models.columns import ColumnCourse, ThematicColumn
 from catalogue.models.courses import Course, CourseStats, Lesson
 from catalogue.models.enums import (
     Area,
+    BodyFormat,
     ColumnStatus,
     CommentStatus,
     CourseFormat,
@@ -36,6 +37,7 @@ __all__ = [
     "ApiToken",
     "Area",
     "Base",
+    "BodyFormat",
     "ColumnCourse",
     "ColumnMapping",
     "ColumnStatus",

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.models.base import Base, str_enum, utcnow
-from catalogue.models.enums import Area, CourseFormat, CourseStatus, Level, MediaType
+from catalogue.models.enums import Area, BodyFormat, CourseFormat, CourseStatus, Level, MediaType
 from catalogue.models.providers import Provider
 
 
@@ -107,6 +107,11 @@ class Lesson(Base):
     media_type: Mapped[MediaType] = mapped_column(str_enum(MediaType, "lesson_media_type"))
     duration_seconds: Mapped[int] = mapped_column(Integer, default=0)
     url: Mapped[str | None] = mapped_column(String(1000))
+    # Subtitles (WebVTT) for a video or audio lesson; the page also shows them as a transcript.
+    captions_url: Mapped[str | None] = mapped_column(String(1000))
+    # A reading lesson's text as the partner gave it (BodyFormat), cleaned when shown.
+    body: Mapped[str | None] = mapped_column(Text, deferred=True)
+    body_format: Mapped[BodyFormat | None] = mapped_column(str_enum(BodyFormat, "body_format"))
 
     course: Mapped[Course] = relationship(back_populates="lessons")
 

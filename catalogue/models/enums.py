@@ -53,6 +53,13 @@ class MediaType(enum.StrEnum):
     QUIZ = "quiz"
 
 
+class BodyFormat(enum.StrEnum):
+    """How a reading lesson's text is written."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
 class ProviderKind(enum.StrEnum):
     """Kind of partner institution."""
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from catalogue.errors import Collector, Conflict, NotFound
 from catalogue.models import (
     Area,
+    BodyFormat,
     Course,
     CourseFormat,
     CourseStatus,
@@ -28,6 +29,7 @@ from catalogue.models import (
     Provider,
     utcnow,
 )
+from catalogue.services import reading
 from catalogue.services.pagination import Page, clamp_page, paginate
 from catalogue.services.validation import (
     enum_field,
@@ -49,6 +51,9 @@ class LessonData:
     media_type: str | MediaType = MediaType.VIDEO
     duration_seconds: int = 0
     url: str | None = None
+    captions_url: str | None = None  # WebVTT subtitles of a video or audio lesson
+    body: str | None = None  # a reading lesson's text
+    body_format: str | BodyFormat | None = None  # markdown (default with a body) or html
 
 
 @dataclass
@@ -120,8 +125,14 @@ def validate_course(data: CourseData) -> dict[str, Any]:
                 )
                 or 0,
                 "url": url_field(errors, f"{prefix}.url", lesson.url),
+                "captions_url": url_field(errors, f"{prefix}.captions_url", lesson.captions_url),
+                **_lesson_text(errors, prefix, lesson),
             }
         )
+        if lessons[-1]["body"] and not lessons[-1]["duration_seconds"]:
+            lessons[-1]["duration_seconds"] = reading.reading_seconds(
+                lessons[-1]["body"], lessons[-1]["body_format"]
+            )
     duration = int_field(errors, "duration_minutes", data.duration_minutes, maximum=100_000)
     if duration is None:
         # Without a stated duration, the lessons' total is the best estimate.
@@ -130,6 +141,17 @@ def validate_course(data: CourseData) -> dict[str, Any]:
     errors.raise_if_any()
     values["lessons"] = lessons
     return values
+
+
+def _lesson_text(errors: Collector, prefix: str, lesson: LessonData) -> dict:
+    """A reading lesson's text and its format (Markdown unless the partner says HTML)."""
+    body = text_field(errors, f"{prefix}.body", lesson.body, max_len=reading.MAX_BODY_CHARS)
+    if not body:
+        return {"body": None, "body_format": None}
+    chosen = enum_field(
+        errors, f"{prefix}.body_format", lesson.body_format or BodyFormat.MARKDOWN, BodyFormat
+    )
+    return {"body": body, "body_format": chosen}
 
 
 def _enqueue(session: Session, course_id: int, op: OutboxOp) -> None:

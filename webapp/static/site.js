@@ -1,35 +1,48 @@
 // Progressive enhancement only: every page works without this file.
 "use strict";
 
-// Read aloud (caring mode): speaks the course title, subtitle and description with the
-// browser's speech synthesis; a second press stops it.
+// Read aloud: speaks the page's marked text (or, for a button with data-target, the text of
+// that element) with the browser's speech synthesis; a second press stops it.
 function setUpReadAloud() {
-  const button = document.querySelector("button.read-aloud");
-  if (!button || !("speechSynthesis" in window)) return;
+  if (!("speechSynthesis" in window)) return;
   const synth = window.speechSynthesis;
-  const show = (speaking) => {
+  const buttons = Array.from(document.querySelectorAll("button.read-aloud"));
+  const show = (button, speaking) => {
     button.setAttribute("aria-pressed", speaking ? "true" : "false");
     button.textContent = speaking ? button.dataset.stop : button.dataset.start;
   };
-  button.hidden = false;
-  button.addEventListener("click", () => {
-    if (button.getAttribute("aria-pressed") === "true") {
-      synth.cancel();
-      show(false);
-      return;
+  const textOf = (button) => {
+    if (button.dataset.target) {
+      const target = document.querySelector(button.dataset.target);
+      if (!target) return "";
+      const parts = Array.from(target.querySelectorAll("p, li, h2, h3, h4, blockquote, td, .cue-text"));
+      return (parts.length ? parts : [target]).map((e) => e.textContent.trim()).filter(Boolean).join("\n");
     }
-    const text = Array.from(document.querySelectorAll("[data-read-aloud]"))
+    return Array.from(document.querySelectorAll("[data-read-aloud]"))
       .map((element) => element.textContent.trim())
       .filter(Boolean)
       .join("。\n");
-    const utterance = new SpeechSynthesisUtterance(text);
-    utterance.lang = button.dataset.lang || document.documentElement.lang;
-    utterance.rate = 0.9;
-    utterance.onend = () => show(false);
-    utterance.onerror = () => show(false);
-    synth.cancel();
-    synth.speak(utterance);
-    show(true);
+  };
+  buttons.forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      if (button.getAttribute("aria-pressed") === "true") {
+        synth.cancel();
+        show(button, false);
+        return;
+      }
+      buttons.forEach((other) => show(other, false));
+      const utterance = new SpeechSynthesisUtterance(textOf(button));
+      utterance.lang = button.dataset.lang || document.documentElement.lang;
+      utterance.rate = 0.9;
+      utterance.onend = () => show(button, false);
+      utterance.onerror = () => show(button, false);
+      synth.cancel();
+      const media = document.querySelector(".player .media");
+      if (media && !media.paused) media.pause();
+      synth.speak(utterance);
+      show(button, true);
+    });
   });
   window.addEventListener("pagehide", () => synth.cancel());
 }
@@ -106,37 +119,222 @@ function setUpEnhancedForms() {
 
 document.addEventListener("DOMContentLoaded", setUpEnhancedForms);
 
-// The lesson player: start where the learner stopped, and tell the server where they are
-// every 15 seconds of playing, when they pause and when the lesson ends.
+// Sends where the learner is in a lesson (seconds) to the page's position URL.
+function positionSender(element) {
+  const url = element.dataset.positionUrl;
+  let lastSent = -1;
+  return (seconds, onAnswer) => {
+    if (!url || seconds === lastSent) return;
+    lastSent = seconds;
+    const body = new FormData();
+    body.append("csrf_token", element.dataset.csrf);
+    body.append("position", String(seconds));
+    fetch(url, { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin", keepalive: true })
+      .then((response) => response.ok ? response.json() : null)
+      .then((answer) => { if (answer && onAnswer) onAnswer(answer); })
+      .catch(() => {});
+  };
+}
+
+// The lesson was finished (the server said so): the "mark as done" form becomes a badge.
+function showLessonDone(message) {
+  const form = document.querySelector('form[data-enhance="lesson"]');
+  if (form) applyAnswer.lesson(form, { label: form.dataset.done });
+  announce(message);
+}
+
+// The lesson ended but the server does not know its length: mark it done the ordinary way.
+function markLessonDone() {
+  const form = document.querySelector('form[data-enhance="lesson"]');
+  if (form && form.isConnected) form.requestSubmit();
+}
+
+function clock(seconds) {
+  const whole = Math.floor(seconds);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = String(whole % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
+const RATE_KEY = "lifelong.playbackRate";
+
+// The lesson player: an HLS stream through hls.js where the browser cannot play it itself;
+// media-chrome's controls instead of the browser's once they are defined; the learner's
+// speed kept between lessons; start where they stopped, and tell the server where they are
+// every 15 seconds of playing, when they pause, when they leave and when the lesson ends.
 function setUpPlayer() {
   const media = document.querySelector(".player .media");
   if (!media) return;
+  const stream = media.dataset.stream;
+  if (stream) {
+    if (window.Hls && window.Hls.isSupported()) {
+      const hls = new window.Hls({ enableWorker: false });
+      hls.loadSource(stream);
+      hls.attachMedia(media);
+      media.hls = hls;
+    } else {
+      media.src = stream;  // Safari and others that play HLS themselves
+    }
+  }
+  if (window.customElements) {
+    window.customElements.whenDefined("media-controller").then(() => { media.controls = false; });
+    // media-chrome marks its captions button as a button with aria-checked, which only a
+    // switch may carry: it is an on/off switch.
+    window.customElements.whenDefined("media-captions-button").then(() => {
+      document.querySelectorAll("media-captions-button").forEach((b) => b.setAttribute("role", "switch"));
+    });
+  }
+  try {
+    const rate = Number(window.localStorage.getItem(RATE_KEY));
+    if (rate >= 0.5 && rate <= 2) { media.defaultPlaybackRate = rate; media.playbackRate = rate; }
+  } catch (error) { /* storage off: the normal speed */ }
+  media.addEventListener("ratechange", () => {
+    try { window.localStorage.setItem(RATE_KEY, String(media.playbackRate)); } catch (error) { /* ignore */ }
+  });
   const start = Number(media.dataset.start || 0);
   if (start > 0) {
     const seek = () => { media.currentTime = start; };
     if (media.readyState >= 1) seek(); else media.addEventListener("loadedmetadata", seek, { once: true });
   }
-  const url = media.dataset.positionUrl;
-  if (!url) return;
-  let lastSent = -1;
-  const send = () => {
-    const seconds = Math.floor(media.currentTime || 0);
-    if (seconds === lastSent) return;
-    lastSent = seconds;
-    const body = new FormData();
-    body.append("csrf_token", media.dataset.csrf);
-    body.append("position", String(seconds));
-    fetch(url, { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then((response) => response.ok ? response.json() : null)
-      .then((answer) => { if (answer && answer.finished) announce(media.dataset.finished || ""); })
-      .catch(() => {});
-  };
+  setUpTranscript(media);
+  if (!media.dataset.positionUrl) return;
+  const sendPosition = positionSender(media);
+  let finished = false;
+  const send = (ended) => sendPosition(Math.floor(media.currentTime || 0), (answer) => {
+    if (answer.finished && !finished) {
+      finished = true;
+      showLessonDone(media.dataset.finished || "");
+    } else if (ended && !answer.finished) {
+      markLessonDone();
+    }
+  });
   let timer = null;
-  media.addEventListener("play", () => { timer = window.setInterval(send, 15000); });
-  const stop = () => { if (timer) window.clearInterval(timer); timer = null; send(); };
-  media.addEventListener("pause", stop);
-  media.addEventListener("ended", stop);
-  window.addEventListener("pagehide", () => { if (!media.paused) send(); });
+  media.addEventListener("play", () => { if (!timer) timer = window.setInterval(() => send(false), 15000); });
+  const stop = (ended) => { if (timer) window.clearInterval(timer); timer = null; send(ended); };
+  media.addEventListener("pause", () => stop(false));
+  media.addEventListener("seeked", () => { if (media.paused) send(false); });
+  media.addEventListener("ended", () => stop(true));
+  window.addEventListener("pagehide", () => { if (!media.paused) send(false); });
 }
 
 document.addEventListener("DOMContentLoaded", setUpPlayer);
+
+// The transcript: the subtitles' lines as a list beside the player; choosing one plays from
+// there, the line being spoken is marked, and the search box keeps the lines with its words.
+function setUpTranscript(media) {
+  const section = document.querySelector(".transcript");
+  const element = media.querySelector("track");
+  if (!section || !element) return;
+  const list = section.querySelector(".transcript-lines");
+  const count = section.querySelector(".transcript-count");
+  const search = section.querySelector("#transcript-q");
+  const track = element.track;
+  if (track.mode === "disabled") track.mode = "hidden";
+  let lines = [];
+  const build = () => {
+    if (lines.length || !track.cues || !track.cues.length) return;
+    lines = Array.from(track.cues).map((cue) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "cue";
+      const time = document.createElement("span");
+      time.className = "cue-time";
+      time.textContent = clock(cue.startTime);
+      const text = document.createElement("span");
+      text.className = "cue-text";
+      text.textContent = cue.text;
+      button.append(time, " ", text);
+      button.addEventListener("click", () => {
+        media.currentTime = cue.startTime;
+        media.play().catch(() => {});
+      });
+      item.append(button);
+      list.append(item);
+      return { start: cue.startTime, end: cue.endTime, text: cue.text.toLowerCase(), item, button };
+    });
+    section.hidden = false;
+  };
+  element.addEventListener("load", build);
+  if (element.readyState === 2) build();
+  let current = null;
+  media.addEventListener("timeupdate", () => {
+    const at = media.currentTime;
+    const line = lines.find((l) => l.start <= at && at < l.end) || null;
+    if (line === current) return;
+    if (current) current.button.removeAttribute("aria-current");
+    if (line) line.button.setAttribute("aria-current", "true");
+    current = line;
+  });
+  search.addEventListener("input", () => {
+    const words = search.value.trim().toLowerCase();
+    let shown = 0;
+    lines.forEach((line) => {
+      const match = !words || line.text.includes(words);
+      line.item.hidden = !match;
+      if (match) shown += 1;
+    });
+    count.textContent = !words ? "" : shown ? count.dataset.matches.replace("{count}", shown) : count.dataset.none;
+  });
+}
+
+// Reading lessons: text size and line spacing (kept in this browser), the reading position
+// saved as the learner scrolls (as seconds of the lesson's reading time) and restored on
+// return, and the lesson marked done when they reach the end.
+const READING_KEY = "lifelong.reading";
+
+function setUpReading() {
+  const body = document.getElementById("reading-body");
+  if (!body) return;
+  const tools = document.querySelector(".reading-tools");
+  let settings = { size: 0, spacing: false };
+  try { settings = { ...settings, ...JSON.parse(window.localStorage.getItem(READING_KEY) || "{}") }; } catch (error) { /* defaults */ }
+  const spacingButton = tools.querySelector('[data-reading="spacing"]');
+  const apply = () => {
+    body.style.setProperty("--reading-scale", String(1 + 0.15 * settings.size));
+    body.classList.toggle("wide-spacing", settings.spacing);
+    spacingButton.setAttribute("aria-pressed", settings.spacing ? "true" : "false");
+    try { window.localStorage.setItem(READING_KEY, JSON.stringify(settings)); } catch (error) { /* ignore */ }
+  };
+  tools.addEventListener("click", (event) => {
+    const action = event.target.closest("[data-reading]");
+    if (!action) return;
+    const kind = action.dataset.reading;
+    if (kind === "smaller") settings.size = Math.max(-1, settings.size - 1);
+    if (kind === "larger") settings.size = Math.min(4, settings.size + 1);
+    if (kind === "spacing") settings.spacing = !settings.spacing;
+    apply();
+  });
+  tools.hidden = false;
+  apply();
+  const duration = Number(body.dataset.duration || 0);
+  const start = Number(body.dataset.start || 0);
+  const top = () => body.getBoundingClientRect().top + window.scrollY;
+  if (duration > 0 && start > 0) {
+    const fraction = Math.min(1, start / duration);
+    window.scrollTo(0, top() + fraction * body.offsetHeight - window.innerHeight);
+  }
+  if (!body.dataset.positionUrl || duration <= 0) return;
+  const sendPosition = positionSender(body);
+  let finished = false;
+  const read = () => {
+    const seen = window.scrollY + window.innerHeight - top();
+    const fraction = Math.max(0, Math.min(1, seen / body.offsetHeight));
+    return Math.round(fraction * duration);
+  };
+  const send = () => sendPosition(read(), (answer) => {
+    if (answer.finished && !finished) {
+      finished = true;
+      showLessonDone(body.dataset.finished || "");
+    }
+  });
+  let timer = null;
+  window.addEventListener("scroll", () => {
+    if (timer) return;
+    timer = window.setTimeout(() => { timer = null; send(); }, 1500);
+  }, { passive: true });
+  window.addEventListener("pagehide", send);
+}
+
+document.addEventListener("DOMContentLoaded", setUpReading);

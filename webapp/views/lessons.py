@@ -1,40 +1,66 @@
-"""A lesson: the player (or a placeholder with the provider's link), where the learner stopped,
-and saving the position as they go ("resume where I left off")."""
+"""A lesson: the player (video, audio, HLS streams), the reading view, or a card with the
+provider's link; where the learner stopped, and saving the position as they go ("resume where I
+left off"). Also serves the demo's own clips (catalogue/demo/media.py)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from catalogue.demo import media as demo_media
 from catalogue.errors import NotFound, ValidationError
 from catalogue.models import MediaType
 from catalogue.services import courses as course_service
-from catalogue.services import engagement, playback
+from catalogue.services import engagement, playback, reading
 from catalogue.timecodes import parse_clock
 from webapp.db import get_session
 from webapp.forms import NoteForm, require_plain_form
+from webapp.templating import content_security_policy
 from webapp.views.learning import wants_json
 
 bp = Blueprint("lessons", __name__)
 
 VIDEO_FILES = (".mp4", ".webm", ".ogv", ".m4v")
-AUDIO_FILES = (".mp3", ".m4a", ".ogg", ".oga", ".wav", ".aac")
+AUDIO_FILES = (".mp3", ".m4a", ".ogg", ".oga", ".wav", ".aac", ".opus")
+STREAM_FILES = (".m3u8",)
+DEMO_MEDIA_MAX_AGE = 24 * 3600
 
 
 def player_kind(media_type: MediaType, url: str | None) -> str | None:
-    """ "video" or "audio" when the lesson's link is a media file the browser can play, else
-    None (the page shows a placeholder with the link to the provider)."""
+    """ "video" or "audio" when the lesson's link is a media file or an HLS stream the page can
+    play, else None (the page shows a card with the link to the provider)."""
     if not url:
         return None
     path = urlparse(url).path.lower()
-    if media_type == MediaType.VIDEO and path.endswith(VIDEO_FILES):
+    playable = VIDEO_FILES + STREAM_FILES if media_type == MediaType.VIDEO else ()
+    if media_type == MediaType.VIDEO and path.endswith(playable):
         return "video"
-    if media_type in (MediaType.AUDIO, MediaType.VIDEO) and path.endswith(AUDIO_FILES):
+    if media_type in (MediaType.AUDIO, MediaType.VIDEO) and path.endswith(
+        AUDIO_FILES + STREAM_FILES
+    ):
         return "audio"
     return None
+
+
+def is_stream(url: str | None) -> bool:
+    """Whether the lesson's link is an HLS playlist (played with hls.js where the browser
+    cannot play HLS itself)."""
+    return bool(url) and urlparse(url).path.lower().endswith(STREAM_FILES)
 
 
 @bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>")
@@ -56,17 +82,29 @@ def lesson(course_id: int, lesson_id: int):
         done = lesson_id in engagement.lesson_progress(db, current_user.id, course_id).done
         note_form = NoteForm(lesson_id=str(lesson_id))
         note_form.lesson_id.choices = [(str(lesson_id), current.title)]
-    return render_template(
+    text = (
+        reading.render(current.body, current.body_format)
+        if current.body and current.body_format
+        else None
+    )
+    player = None if text else player_kind(current.media_type, current.url)
+    page = render_template(
         "lesson.html",
         course=course,
         lesson=current,
         previous=lessons[index - 1] if index > 0 else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None,
-        player=player_kind(current.media_type, current.url),
+        player=player,
+        stream=is_stream(current.url),
+        text=text,
         position=position,
         done=done,
         note_form=note_form,
     )
+    response = make_response(page)
+    if player:
+        response.headers["Content-Security-Policy"] = content_security_policy(inline_styles=True)
+    return response
 
 
 @bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>/position", methods=["POST"])
@@ -99,3 +137,42 @@ def save_position(course_id: int, lesson_id: int):
         )
     flash(_("We will bring you back here next time."), "success")
     return redirect(back)
+
+
+# -- the demo's clips ------------------------------------------------------------------------
+
+
+def _demo_clip(slug: str, seconds: int) -> demo_media.Clip:
+    clip = demo_media.clips().get(slug)
+    if clip is None or not 0 < seconds <= playback.MAX_POSITION:
+        abort(404)
+    return clip
+
+
+def _cached(response: Response) -> Response:
+    response.cache_control.public = True
+    response.cache_control.max_age = DEMO_MEDIA_MAX_AGE
+    return response
+
+
+@bp.route(f"{demo_media.URL_PREFIX}/lessons/<slug>/<int:seconds>.m3u8")
+def demo_playlist(slug: str, seconds: int):
+    """The HLS playlist of a demo lesson: the clip repeated for the lesson's length."""
+    clip = _demo_clip(slug, seconds)
+    segment = url_for("lessons.demo_file", name="NAME").replace("NAME", "{name}")
+    body = demo_media.lesson_playlist(clip, seconds, segment)
+    return _cached(Response(body, mimetype="application/vnd.apple.mpegurl"))
+
+
+@bp.route(f"{demo_media.URL_PREFIX}/lessons/<slug>/<int:seconds>.vtt")
+def demo_captions(slug: str, seconds: int):
+    """The subtitles of a demo lesson, repeated as its playlist repeats the clip."""
+    clip = _demo_clip(slug, seconds)
+    body = demo_media.lesson_captions(clip, seconds)
+    return _cached(Response(body, mimetype="text/vtt"))
+
+
+@bp.route(f"{demo_media.URL_PREFIX}/<path:name>")
+def demo_file(name: str):
+    """A file of the demo's clips (segments, WebM, subtitles), with range requests."""
+    return send_from_directory(demo_media.MEDIA_DIR, name, max_age=DEMO_MEDIA_MAX_AGE)
