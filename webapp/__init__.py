@@ -14,6 +14,7 @@ from webapp import (
     caching,
     caring,
     commands,
+    covers,
     db,
     errors,
     i18n,
@@ -99,6 +100,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(notes.bp)
     app.register_blueprint(learning.bp)
     app.register_blueprint(lessons.bp)
+    covers.init_app(app)
     app.register_blueprint(smart_living.bp)
     app.register_blueprint(channels.bp)
     app.register_blueprint(discussion.bp)

@@ -532,12 +532,14 @@ class _CourseFactory:
             "language": "zh" if zh else "en",
             "duration_minutes": minutes,
             "lesson_count": n_lessons,
-            "cover_url": f"/static/demo/covers/{area.value}.svg",
+            # The site draws a cover for a course without one (the demo's partners have none).
+            "cover_url": None,
             **self._price(),
             **self._lifecycle(),
             "_first_lesson": first_lesson_id,
         }
-        course["source_url"] = f"https://p{provider_id}.example.org/courses/{course['external_id']}"
+        # The demo's partners have no sites of their own: every course is studied here.
+        course["source_url"] = None
         lessons = self._lessons(course, fmt, zh, words, n_lessons)
         return course, lessons, subject
 
@@ -674,7 +676,7 @@ class _CourseFactory:
                 "title": f"{prefix.format(n=i + 1)} {name}",
                 "media_type": self._media(fmt, i, n),
                 "duration_seconds": seconds[i],
-                "url": f"{course['source_url']}/lessons/{i + 1}",
+                "url": None,
                 "captions_url": None,
                 "body": None,
                 "body_format": None,
@@ -1060,7 +1062,7 @@ def _write_columns(run: _Run, published: _Published, first_id: int) -> int:
                 "slug": _free_slug(spec.slug, taken),
                 "title": spec.title,
                 "description": spec.description,
-                "cover_url": f"/static/demo/columns/{spec.slug}.svg",
+                "cover_url": None,  # no broken image: the demo has no column pictures
                 "status": ColumnStatus.PUBLISHED,
                 "publish_from": since,
                 "publish_until": _at(run.now_ts + 3650 * DAY),

@@ -250,6 +250,25 @@ def get_published_course(session: Session, course_id: int) -> Course:
     return course
 
 
+@dataclass(frozen=True)
+class CoverFacts:
+    """What a generated cover shows."""
+
+    title: str
+    area: Area
+    format: CourseFormat
+
+
+def cover_facts(session: Session, course_id: int) -> CoverFacts | None:
+    """Title, area and format of a published course (None for anything else)."""
+    row = session.execute(
+        select(Course.title, Course.area, Course.format).where(
+            Course.id == course_id, Course.status == CourseStatus.PUBLISHED
+        )
+    ).first()
+    return CoverFacts(*row) if row else None
+
+
 def area_course_page(
     session: Session,
     area: Area,

@@ -338,3 +338,18 @@ function setUpReading() {
 }
 
 document.addEventListener("DOMContentLoaded", setUpReading);
+
+// A partner's cover that does not load gives way to the generated one.
+function setUpCoverFallbacks() {
+  const swap = (img) => {
+    if (img.dataset.fallback && img.src !== img.dataset.fallback) img.src = img.dataset.fallback;
+  };
+  document.addEventListener("error", (event) => {
+    if (event.target instanceof HTMLImageElement) swap(event.target);
+  }, true);
+  document.querySelectorAll("img[data-fallback]").forEach((img) => {
+    if (img.complete && img.naturalWidth === 0) swap(img);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", setUpCoverFallbacks);
