@@ -9,6 +9,7 @@ copied cookie.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import (
     LoginManager,
@@ -31,6 +32,7 @@ from webapp.forms import (
     LoginForm,
     PlainForm,
     ResetPasswordForm,
+    SettingsForm,
     SignupForm,
 )
 from webapp.urls import safe_next
@@ -51,6 +53,8 @@ class CurrentUser(UserMixin):
         self.provider_id = user.provider_id
         self.preferred_language = user.preferred_language
         self.caring_mode = user.caring_mode
+        self.text_size = user.text_size
+        self.time_zone = user.time_zone
         self.interest_areas = tuple(user.interest_areas or ())
         self._active = user.is_active
 
@@ -183,6 +187,9 @@ def _signup_message(code: str) -> str:
             "This password is one of the most common ones and easy to guess. Choose another."
         ),
         "WRONG_PASSWORD": _("The current password is not correct."),
+        "INVALID_CHOICE": _("Choose one of the options."),
+        "REQUIRED": _("This field is required."),
+        "TOO_LONG": _("This is too long."),
     }
     return messages.get(code, _("Please check this field."))
 
@@ -291,11 +298,78 @@ def _show_errors(form, exc: ValidationError) -> None:
             form.form_errors.append(message)
 
 
+def _settings_form(formdata=None) -> SettingsForm:
+    user = current_user
+    form = SettingsForm(
+        formdata=formdata,
+        display_name=user.display_name,
+        interest_areas=list(user.interest_areas or []),
+        preferred_language=user.preferred_language,
+        caring_mode=user.caring_mode,
+        text_size=user.text_size,
+        time_zone=user.time_zone or "",
+    )
+    form.offer_time_zones(user.time_zone)
+    return form
+
+
+def _account_page(settings: SettingsForm | None = None, password: ChangePasswordForm | None = None):
+    return render_template(
+        "auth/account.html",
+        settings=settings or _settings_form(),
+        form=password or ChangePasswordForm(),
+        plain=PlainForm(),
+    )
+
+
 @bp.route("/me/account")
 @login_required
 def account():
-    """The account page: change the password, sign out everywhere."""
-    return render_template("auth/account.html", form=ChangePasswordForm(), plain=PlainForm())
+    """The account page: profile and preferences, the password, sign out everywhere."""
+    return _account_page()
+
+
+@bp.route("/profile")
+@bp.route("/settings")
+@login_required
+def profile():
+    """Where people look for their profile and settings: the account page."""
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/me/account/settings", methods=["POST"])
+@login_required
+def save_settings():
+    """Save the profile and preferences; the page's language follows the chosen one."""
+    form = _settings_form(request.form)
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            user_service.update_profile(
+                db,
+                current_user.id,
+                display_name=form.display_name.data,
+                interest_areas=form.interest_areas.data or [],
+            )
+            user_service.update_preferences(
+                db,
+                current_user.id,
+                preferred_language=form.preferred_language.data,
+                caring_mode=bool(form.caring_mode.data),
+                text_size=form.text_size.data,
+                time_zone=form.time_zone.data or None,
+                clear_time_zone=not form.time_zone.data,
+            )
+        except ValidationError as exc:
+            db.rollback()
+            _show_errors(form, exc)
+        else:
+            db.commit()
+            session["lang"] = form.preferred_language.data
+            with force_locale(form.preferred_language.data):
+                flash(_("Your settings are saved."), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(settings=form), 400
 
 
 @bp.route("/me/account/password", methods=["POST"])
@@ -315,7 +389,7 @@ def change_password():
             _start_session(user_service.get_user(db, current_user.id))
             flash(_("Your password has been changed. Other devices are signed out."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, plain=PlainForm()), 400
+    return _account_page(password=form), 400
 
 
 @bp.route("/me/account/sign-out-everywhere", methods=["POST"])

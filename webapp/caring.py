@@ -29,8 +29,12 @@ def caring_on() -> bool:
 
 
 def text_size() -> str:
-    """The caring-mode text size chosen in this browser."""
-    size = request.cookies.get(TEXT_COOKIE, TEXT_SIZES[0])
+    """The caring-mode text size: the account's for a learner who is logged in, else the one
+    chosen in this browser."""
+    if current_user and current_user.is_authenticated:
+        size = current_user.text_size
+    else:
+        size = request.cookies.get(TEXT_COOKIE, TEXT_SIZES[0])
     return size if size in TEXT_SIZES else TEXT_SIZES[0]
 
 
@@ -72,12 +76,16 @@ def switch():
 
 @bp.route("/caring/text-size", methods=["POST"])
 def set_text_size():
-    """Choose the caring-mode text size (large or larger) for this browser."""
+    """Choose the caring-mode text size (large or larger) for this browser and the account."""
     form = PlainForm()
     response = redirect(safe_next(request.form.get("next"), url_for("pages.home")))
     size = request.form.get("size")
     if form.validate_on_submit() and size in TEXT_SIZES:
         _remember(response, TEXT_COOKIE, size)
+        if current_user.is_authenticated:
+            db = get_session()
+            user_service.update_preferences(db, current_user.id, text_size=size)
+            db.commit()
     return response
 
 

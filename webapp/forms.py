@@ -243,6 +243,51 @@ class ChangePasswordForm(ResetPasswordForm):
     )
 
 
+# Zones offered on the settings page (any other IANA zone an account already has is added).
+TIME_ZONES = (
+    ("Asia/Shanghai", _l("Beijing time (Asia/Shanghai)")),
+    ("Asia/Urumqi", _l("Urumqi (Asia/Urumqi)")),
+    ("Asia/Hong_Kong", _l("Hong Kong (Asia/Hong_Kong)")),
+    ("Asia/Taipei", _l("Taipei (Asia/Taipei)")),
+    ("Asia/Singapore", _l("Singapore (Asia/Singapore)")),
+    ("Asia/Tokyo", _l("Tokyo (Asia/Tokyo)")),
+    ("Australia/Sydney", _l("Sydney (Australia/Sydney)")),
+    ("Europe/London", _l("London (Europe/London)")),
+    ("Europe/Berlin", _l("Berlin (Europe/Berlin)")),
+    ("America/New_York", _l("New York (America/New_York)")),
+    ("America/Los_Angeles", _l("Los Angeles (America/Los_Angeles)")),
+    ("UTC", _l("UTC")),
+)
+
+
+class SettingsForm(FlaskForm):
+    """A learner's profile and preferences."""
+
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=50)])
+    interest_areas = MultiCheckboxField(
+        _l("Areas that interest you"), choices=[SelectChoice(a.value, AREA_LABELS[a]) for a in Area]
+    )
+    preferred_language = SelectField(
+        _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()]
+    )
+    caring_mode = BooleanField(_l("Caring mode: larger text, simpler pages, read aloud"))
+    text_size = RadioField(
+        _l("Text size in caring mode"),
+        choices=[SelectChoice("large", _l("Large")), SelectChoice("larger", _l("Extra large"))],
+        default="large",
+    )
+    time_zone = SelectField(_l("Time zone"), choices=[], validate_choice=False)
+
+    def offer_time_zones(self, current: str | None) -> None:
+        """The zones to choose from: the browser's (empty value), the usual ones, and the
+        account's own if it is another."""
+        choices = [SelectChoice("", _l("The one my browser uses"))]
+        choices += [SelectChoice(code, label) for code, label in TIME_ZONES]
+        if current and current not in dict(TIME_ZONES):
+            choices.append(SelectChoice(current, current))
+        self.time_zone.choices = choices
+
+
 class ProviderForm(FlaskForm):
     """An administrator registers a partner institution."""
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 
+from catalogue.services.users import valid_time_zone
 from catalogue.timecodes import clock
 from webapp.settings import get_settings
 
@@ -25,14 +27,30 @@ def format_duration(minutes: int | None) -> str:
     return _("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
 
 
+TZ_COOKIE = "tz"  # the browser's IANA zone, written by site.js
+
+
+def learner_zone() -> ZoneInfo:
+    """The zone times are shown in: the account's choice, else the browser's (the cookie
+    site.js writes), else the site's (JOBS_TIMEZONE, Asia/Shanghai by default)."""
+    chosen = None
+    if current_user and current_user.is_authenticated:
+        chosen = current_user.time_zone
+    if not chosen and has_request_context():
+        chosen = request.cookies.get(TZ_COOKIE)
+    if chosen and valid_time_zone(chosen):
+        return ZoneInfo(chosen)
+    return ZoneInfo(get_settings().jobs_timezone)
+
+
 def format_local_time(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored (UTC) moment in the site's time zone (JOBS_TIMEZONE, Asia/Shanghai by default),
-    the zone its learners live in; a naive moment is taken as UTC."""
+    """A stored (UTC) moment in the learner's time zone (`learner_zone`); a naive moment is
+    taken as UTC."""
     if moment is None:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(ZoneInfo(get_settings().jobs_timezone)).strftime(pattern)
+    return moment.astimezone(learner_zone()).strftime(pattern)
 
 
 def format_seconds(seconds: int | None) -> str:
@@ -75,4 +93,5 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(format_duration, "duration")
     app.add_template_filter(format_seconds, "seconds")
     app.add_template_filter(format_local_time, "local_time")
+    app.add_template_global(lambda: datetime.now(UTC), "now_utc")
     app.after_request(_security_headers)

@@ -32,6 +32,10 @@ class User(Base):
     )
     preferred_language: Mapped[str] = mapped_column(String(8), default="zh")
     caring_mode: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Caring mode's text size on every device of the account: "large" or "larger".
+    text_size: Mapped[str] = mapped_column(String(8), default="large", server_default="large")
+    # An IANA zone name the learner chose; None: the browser's zone, else the site's.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     interest_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

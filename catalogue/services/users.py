@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from zoneinfo import available_timezones
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -193,6 +194,20 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
+TEXT_SIZES = ("large", "larger")
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def valid_time_zone(name: str | None) -> bool:
+    """Whether `name` is an IANA time zone this machine knows."""
+    return bool(name) and name in _time_zones()
+
+
 def update_preferences(
     session: Session,
     user_id: int,
@@ -200,12 +215,20 @@ def update_preferences(
     preferred_language: str | None = None,
     caring_mode: bool | None = None,
     interest_areas: Iterable[str] | None = None,
+    text_size: str | None = None,
+    time_zone: str | None = None,
+    clear_time_zone: bool = False,
 ) -> User:
-    """Change a user's language, caring mode or interest areas."""
+    """Change a user's language, caring mode and its text size, interest areas or time zone
+    (`clear_time_zone`: follow the browser's again); ValidationError lists every bad value."""
     user = get_user(session, user_id)
     errors = Collector()
     if preferred_language is not None and preferred_language not in LANGUAGES:
         errors.add("preferred_language", "INVALID_CHOICE", "language must be zh or en")
+    if text_size is not None and text_size not in TEXT_SIZES:
+        errors.add("text_size", "INVALID_CHOICE", "text size must be large or larger")
+    if time_zone is not None and not valid_time_zone(time_zone):
+        errors.add("time_zone", "INVALID_CHOICE", "not a known time zone")
     areas = _areas(errors, interest_areas) if interest_areas is not None else None
     errors.raise_if_any()
     if preferred_language is not None:
@@ -214,6 +237,27 @@ def update_preferences(
         user.caring_mode = caring_mode
     if areas is not None:
         user.interest_areas = areas
+    if text_size is not None:
+        user.text_size = text_size
+    if time_zone is not None:
+        user.time_zone = time_zone
+    elif clear_time_zone:
+        user.time_zone = None
+    session.flush()
+    return user
+
+
+def update_profile(
+    session: Session, user_id: int, *, display_name: str, interest_areas: Iterable[str]
+) -> User:
+    """Change the name shown with a learner's comments and the areas their feed starts from."""
+    user = get_user(session, user_id)
+    errors = Collector()
+    name = text_field(errors, "display_name", display_name, max_len=50, required=True)
+    areas = _areas(errors, interest_areas)
+    errors.raise_if_any()
+    user.display_name = name
+    user.interest_areas = areas
     session.flush()
     return user
 

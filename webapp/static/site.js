@@ -353,3 +353,14 @@ function setUpCoverFallbacks() {
 }
 
 document.addEventListener("DOMContentLoaded", setUpCoverFallbacks);
+
+// Times on the site are shown in the browser's zone unless the account chose one: tell the
+// server which zone that is (a cookie, read on the next page).
+(function rememberTimeZone() {
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && !document.cookie.split("; ").includes(`tz=${zone}`)) {
+      document.cookie = `tz=${zone}; path=/; max-age=31536000; SameSite=Lax`;
+    }
+  } catch (error) { /* no Intl: the site's zone */ }
+}());
