@@ -37,6 +37,7 @@ from webapp.views import (
     editor_columns,
     editor_moderation,
     health,
+    info,
     learning,
     lessons,
     notes,
@@ -101,6 +102,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(learning.bp)
     app.register_blueprint(lessons.bp)
     covers.init_app(app)
+    app.register_blueprint(info.bp)
     app.register_blueprint(smart_living.bp)
     app.register_blueprint(channels.bp)
     app.register_blueprint(discussion.bp)
