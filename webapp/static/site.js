@@ -364,3 +364,102 @@ document.addEventListener("DOMContentLoaded", setUpCoverFallbacks);
     }
   } catch (error) { /* no Intl: the site's zone */ }
 }());
+
+// Search suggestions (the ARIA combobox pattern): titles completing what was typed, as
+// characters, pinyin or initials; arrow keys move through them, Enter opens the chosen
+// course, Escape closes the list. Without JavaScript the box is a plain search field.
+function setUpSuggestions(input) {
+  const form = input.form;
+  const listId = `${input.id}-suggestions`;
+  const list = document.createElement("ul");
+  list.id = listId;
+  list.className = "suggestions";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", input.dataset.suggestLabel || "");
+  list.hidden = true;
+  const status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  form.classList.add("has-suggestions");
+  form.append(list, status);
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  input.setAttribute("aria-controls", listId);
+  input.setAttribute("autocomplete", "off");
+  let options = [];
+  let active = -1;
+  let pending = null;
+  let timer = null;
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  };
+  const choose = (index) => {
+    options.forEach((option, n) => option.setAttribute("aria-selected", n === index ? "true" : "false"));
+    active = index;
+    if (index >= 0) {
+      input.setAttribute("aria-activedescendant", options[index].id);
+      options[index].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  };
+  const open = (suggestions) => {
+    list.replaceChildren();
+    options = suggestions.map((item, n) => {
+      const option = document.createElement("li");
+      option.id = `${listId}-${n}`;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      option.dataset.href = `/courses/${item.id}`;
+      option.textContent = item.title;
+      option.addEventListener("mousedown", (event) => event.preventDefault());  // keep focus
+      option.addEventListener("click", () => { window.location.assign(option.dataset.href); });
+      list.append(option);
+      return option;
+    });
+    active = -1;
+    if (!options.length) { close(); status.textContent = ""; return; }
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    status.textContent = (input.dataset.suggestCount || "{count}").replace("{count}", options.length);
+  };
+  const fetchSuggestions = () => {
+    const words = input.value.trim();
+    if (pending) pending.abort();
+    if (!words) { open([]); return; }
+    pending = new AbortController();
+    fetch(`${input.dataset.suggest}?q=${encodeURIComponent(words)}`, { signal: pending.signal, headers: { Accept: "application/json" } })
+      .then((response) => response.ok ? response.json() : { suggestions: [] })
+      .then((answer) => { if (input.value.trim() === words) open(answer.suggestions || []); })
+      .catch(() => {});
+  };
+  input.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(fetchSuggestions, 150);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (list.hidden) { if (options.length) { list.hidden = false; input.setAttribute("aria-expanded", "true"); } return; }
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      const next = active + step;  // -1 is the text box itself
+      choose(next >= options.length ? -1 : next < -1 ? options.length - 1 : next);
+    } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+      event.preventDefault();
+      window.location.assign(options[active].dataset.href);
+    } else if (event.key === "Escape" && !list.hidden) {
+      event.preventDefault();
+      close();
+    }
+  });
+  input.addEventListener("blur", () => window.setTimeout(close, 100));
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-suggest][id]").forEach(setUpSuggestions);
+});
