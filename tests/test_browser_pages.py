@@ -37,7 +37,8 @@ def test_a_learner_signs_up_searches_likes_saves_and_takes_a_note(browser, site,
         sign_up(page, base)
         assert page.locator(".user-name").inner_text() == "梅阿姨"
 
-        page.get_by_role("searchbox", name="搜索课程").fill("太极")
+        # The header's search box is a combobox (it suggests titles as you type).
+        page.get_by_role("combobox", name="搜索课程").fill("太极")
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/search\?q="))
         results = page.locator(".hit")
@@ -227,7 +228,7 @@ def test_the_interface_switches_to_english(browser, site):
     try:
         page.goto(f"{base}/courses/{courses['taiji']}")
         with page.expect_navigation():
-            page.get_by_role("button", name="English").click()
+            page.get_by_role("banner").get_by_role("button", name="English").click()
         assert page.evaluate("() => document.documentElement.lang") == "en"
         assert page.get_by_role("button", name="Caring mode").is_visible()
         assert page.get_by_role("heading", name="Lessons").is_visible()
