@@ -31,6 +31,7 @@ from webapp.settings import Settings
 from webapp.templating import init_templating
 from webapp.views import (
     admin,
+    app_shell,
     channels,
     discussion,
     editor,
@@ -103,6 +104,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(lessons.bp)
     covers.init_app(app)
     app.register_blueprint(info.bp)
+    app.register_blueprint(app_shell.bp)
     app.register_blueprint(smart_living.bp)
     app.register_blueprint(channels.bp)
     app.register_blueprint(discussion.bp)

@@ -101,3 +101,30 @@ def resume_point(session: Session, user_id: int, course_id: int) -> Resume | Non
     if position.lesson_id in lesson_progress(session, user_id, course_id).done:
         return None
     return Resume(position.lesson_id, title, position.position_seconds)
+
+
+@dataclass(frozen=True)
+class StartedReading:
+    """A reading lesson the learner has started."""
+
+    course_id: int
+    lesson_id: int
+    lesson_title: str
+    course_title: str
+
+
+def started_reading(session: Session, user_id: int, limit: int = 20) -> list[StartedReading]:
+    """Reading lessons of published courses the learner has a place in, most recent first."""
+    rows = session.execute(
+        select(LessonPosition.course_id, Lesson.id, Lesson.title, Course.title)
+        .join(Lesson, Lesson.id == LessonPosition.lesson_id)
+        .join(Course, Course.id == LessonPosition.course_id)
+        .where(
+            LessonPosition.user_id == user_id,
+            Lesson.body_format.is_not(None),
+            Course.status == CourseStatus.PUBLISHED,
+        )
+        .order_by(LessonPosition.updated_at.desc())
+        .limit(limit)
+    )
+    return [StartedReading(*row) for row in rows]

@@ -463,3 +463,40 @@ function setUpSuggestions(input) {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("input[data-suggest][id]").forEach(setUpSuggestions);
 });
+
+// The installed app: register the service worker (webapp/static/sw.js); ask it to keep the
+// pages this page marks for offline use; on the offline page, list the pages it kept.
+function setUpOffline() {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(() => navigator.serviceWorker.ready).then((registration) => {
+    const urls = Array.from(document.querySelectorAll("a[data-offline]")).map((a) => a.getAttribute("href"));
+    if (urls.length && registration.active) registration.active.postMessage({ type: "keep", urls });
+  }).catch(() => {});
+  const list = document.querySelector("[data-offline-list]");
+  if (!list || !window.caches) return;
+  caches.keys().then((names) => Promise.all(names.filter((n) => n.startsWith("pages-")).map((n) => caches.open(n))))
+    .then((stores) => Promise.all(stores.map((store) => store.keys().then((keys) => Promise.all(keys.map(
+      (request) => store.match(request).then((response) => response.text()).then((html) => {
+        const found = /<title>([^<]*)<\/title>/.exec(html);
+        const parts = found ? found[1].split(" · ") : [new URL(request.url).pathname];
+        const title = (parts.length > 1 ? parts.slice(0, -1) : parts).join(" · ")
+          .replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#39;/g, "'").replace(/&quot;/g, '"');
+        return { href: new URL(request.url).pathname, title };
+      }),
+    ))))))
+    .then((groups) => {
+      const pages = groups.flat();
+      if (!pages.length) { list.textContent = list.dataset.empty; return; }
+      pages.forEach((kept) => {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = kept.href;
+        link.textContent = kept.title;
+        item.append(link);
+        list.append(item);
+      });
+    })
+    .catch(() => {});
+}
+
+document.addEventListener("DOMContentLoaded", setUpOffline);

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from catalogue.errors import NotFound
 from catalogue.models import EventKind
-from catalogue.services import engagement
+from catalogue.services import engagement, playback
 from catalogue.services.activity import record_event
 from webapp.db import get_session
 from webapp.forms import require_plain_form
@@ -130,5 +130,7 @@ def share(course_id: int):
 @login_required
 def my_learning():
     """Saved, in-progress, completed and recently viewed courses."""
-    lists = engagement.my_learning(get_session(), current_user.id)
-    return render_template("learning/mine.html", lists=lists)
+    db = get_session()
+    lists = engagement.my_learning(db, current_user.id)
+    reading = playback.started_reading(db, current_user.id)
+    return render_template("learning/mine.html", lists=lists, reading=reading)
