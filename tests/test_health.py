@@ -138,3 +138,31 @@ def test_the_admin_jobs_page_shows_the_health_in_the_interface_language(indexed,
     _beat(session, 1)
     well = client.get("/admin/jobs").get_data(as_text=True)
     assert "一切正常" in well and "运行于 web-1（进程 4242）" in well
+
+
+def test_job_runs_show_their_figures_in_words_not_json(indexed, session):
+    from catalogue.models import JobOutcome, JobRun, Role
+    from catalogue.models.base import utcnow
+    from catalogue.services.users import register_user
+    from tests.helpers import login
+
+    register_user(session, "ops2@example.cn", "Ops-pass-2026!", "值班", role=Role.ADMIN)
+    now = utcnow()
+    session.add(
+        JobRun(
+            job_id="recommender-train",
+            trigger="catch_up",
+            started_at=now,
+            finished_at=now,
+            outcome=JobOutcome.SUCCEEDED,
+            figures={"events": 30110828, "promoted": True, "ndcg": 0.0662, "fit_seconds": 88.25},
+        )
+    )
+    session.commit()
+    client = indexed.test_client()
+    login(client, "ops2@example.cn", "Ops-pass-2026!")
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    runs = page.split('class="data job-runs"')[1]
+    assert "{&#34;" not in runs and '{"' not in runs  # no JSON
+    assert "读取的学习行为</dt><dd>30,110,828" in runs and "已发布</dt><dd>是" in runs
+    assert "质量（nDCG@10）</dt><dd>0.066" in runs and "补跑错过的任务" in runs

@@ -129,6 +129,46 @@ JOB_DESCRIPTIONS = {
     "mail-send": _l("Sends queued mail over SMTP (when an SMTP server is set)"),
 }
 
+# What a job run's figures mean (jobs/tasks.py, recommender/pipeline.py, catalogue/ingest).
+JOB_FIGURES = {
+    "applied": _l("Changes applied"),
+    "rebuilt": _l("Courses in the rebuilt index"),
+    "documents": _l("Documents"),
+    "courses": _l("Courses"),
+    "pruned_runs": _l("Old job runs removed"),
+    "version": _l("Model version"),
+    "backend": _l("Training engine"),
+    "promoted": _l("Published"),
+    "reason": _l("Why"),
+    "ndcg": _l("Quality (nDCG@10)"),
+    "baseline_ndcg": _l("Popularity's quality (nDCG@10)"),
+    "events": _l("Activity events read"),
+    "learners": _l("Learners"),
+    "interactions": _l("Learner–course pairs"),
+    "read_seconds": _l("Reading the events (s)"),
+    "content_seconds": _l("Course texts (s)"),
+    "content_terms": _l("Terms in the course texts"),
+    "fit_seconds": _l("Training (s)"),
+    "evaluate_seconds": _l("Evaluation (s)"),
+    "spark_start_seconds": _l("Starting Spark (s)"),
+    "sent": _l("Mails sent"),
+    "failed": _l("Failed"),
+    "interrupted": _l("Interrupted"),
+    "received": _l("Received"),
+    "queued": _l("Queued"),
+    "running": _l("Running"),
+    "rejected": _l("Rejected"),
+    "longest_switch_seconds": _l("Longest switch to new rows (s)"),
+    "note": _l("Note"),
+}
+
+JOB_TRIGGERS = {
+    "schedule": _l("on schedule"),
+    "manual": _l("started by hand"),
+    "catch_up": _l("catching up a missed run"),
+    "first_run": _l("first run of a new installation"),
+}
+
 HEALTH_PROBLEMS = {
     "WORKER_GONE": _l("The jobs worker is not running: uploads, indexing and training wait."),
     "INDEX_BEHIND": _l("The search index is more than a minute behind the catalogue."),

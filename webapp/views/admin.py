@@ -97,6 +97,8 @@ def jobs():
         JOB_DESCRIPTIONS=messages.JOB_DESCRIPTIONS,
         HEALTH_PROBLEMS=messages.HEALTH_PROBLEMS,
         JOB_OUTCOMES=messages.JOB_OUTCOMES,
+        JOB_FIGURES=messages.JOB_FIGURES,
+        JOB_TRIGGERS=messages.JOB_TRIGGERS,
     )
 
 
