@@ -72,3 +72,42 @@ def test_check_constraints_reject_bad_values(engine):
                 )
             )
         conn.rollback()
+
+
+def test_migrations_that_copy_a_table_keep_every_row_that_points_at_it(fresh_database_url):
+    """On SQLite a batch migration copies a table and drops the old one; with foreign keys
+    enforced that drop would delete or orphan the rows pointing at it (a learner's events,
+    places and notes). Down to 0015 (copies of lessons and users) and back up keeps them."""
+    from catalogue.models import Event, LessonPosition, Note
+    from catalogue.services import playback, social
+    from catalogue.services.users import register_user
+    from tests.helpers import make_course
+
+    engine = make_engine(fresh_database_url)
+    command.upgrade(alembic_config(engine), "head")
+    with sa.orm.Session(engine) as session:
+        course = make_course(session, title="迁移不丢数据")
+        lesson = course.lessons[0].id
+        user = register_user(session, "keep@example.cn", "keep-rows-2026", "留").id
+        playback.save_position(session, user, course.id, lesson, 30)
+        social.add_note(session, user, course.id, "第一条笔记", lesson_id=lesson)
+        session.commit()
+
+    def counts() -> tuple[int, int, int]:
+        with engine.connect() as conn:
+            return (
+                conn.scalar(sa.select(sa.func.count()).where(Event.lesson_id == lesson)),
+                conn.scalar(sa.select(sa.func.count()).select_from(LessonPosition)),
+                conn.scalar(sa.select(sa.func.count()).select_from(Note)),
+            )
+
+    before = counts()
+    assert before[0] >= 1 and before[1:] == (1, 1)
+    command.downgrade(alembic_config(engine), "0015")
+    assert counts() == before
+    command.upgrade(alembic_config(engine), "head")
+    assert counts() == before
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()

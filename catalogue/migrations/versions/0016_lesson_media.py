@@ -21,10 +21,19 @@ BODY_FORMAT = sa.Enum(
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("lessons") as batch:
+    # ALTER TABLE only, never a copy of the table: lessons has millions of rows at scale.
+    with op.batch_alter_table("lessons", recreate="never") as batch:
         batch.add_column(sa.Column("captions_url", sa.String(length=1000), nullable=True))
         batch.add_column(sa.Column("body", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("body_format", BODY_FORMAT, nullable=True))
+    if op.get_bind().dialect.name == "sqlite":
+        # Alembic can add a CHECK constraint on SQLite only by copying the table; SQLite
+        # itself takes it inline in ADD COLUMN.
+        op.execute(
+            "ALTER TABLE lessons ADD COLUMN body_format VARCHAR(8) CONSTRAINT "
+            "ck_lessons_body_format CHECK (body_format IN ('markdown', 'html'))"
+        )
+    else:
+        op.add_column("lessons", sa.Column("body_format", BODY_FORMAT, nullable=True))
 
 
 def downgrade() -> None:

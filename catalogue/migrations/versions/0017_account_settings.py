@@ -17,7 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
+    # ALTER TABLE only, never a copy of the table: users has millions of rows at scale.
+    with op.batch_alter_table("users", recreate="never") as batch:
         batch.add_column(
             sa.Column("text_size", sa.String(length=8), nullable=False, server_default="large")
         )
