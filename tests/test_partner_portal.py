@@ -105,6 +105,10 @@ def test_upload_preview_map_apply_and_report(client, session, partner, apply_upl
     assert report.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(report.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[1][:4] == ["4", "UNKNOWN_AREA", "领域", "火星"]
+    # The partner reads the report in the portal's language; the code stays for programs.
+    assert rows[0] == ["行", "代码", "列", "值", "问题"]
+    assert rows[1][4] and all(ord(ch) < 128 for ch in rows[1][1])
+    assert not any(word in rows[1][4] for word in ("area", "unknown", "must"))
     assert session.scalar(select(func.count()).select_from(Course)) == 2
     courses = client.get("/partner/courses").get_data(as_text=True)
     assert "广场舞入门" in courses and "手机拍照技巧" in courses

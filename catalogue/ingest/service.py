@@ -613,16 +613,26 @@ def spreadsheet_safe(value: object) -> str:
 REPORT_HEADER = ["row", "code", "column", "value", "message"]
 
 
-def write_error_report(session: Session, upload: Upload, out: TextIO) -> int:
-    """Write the upload's row errors as CSV; returns the number of errors written."""
+def write_error_report(
+    session: Session,
+    upload: Upload,
+    out: TextIO,
+    *,
+    header: Sequence[str] = REPORT_HEADER,
+    describe: Callable[[str, str], str] | None = None,
+) -> int:
+    """Write the upload's row errors as CSV; returns the number of errors written. `header`
+    and `describe(code, message)` put the column names and messages in the reader's language
+    (the codes stay as they are, for programs)."""
     writer = csv.writer(out)
-    writer.writerow(REPORT_HEADER)
+    writer.writerow(header)
     n = 0
     for error in upload_errors(session, upload):
+        message = describe(error.code, error.message) if describe else error.message
         writer.writerow(
             [
                 spreadsheet_safe(x)
-                for x in (error.row, error.code, error.column, error.value, error.message)
+                for x in (error.row, error.code, error.column, error.value, message)
             ]
         )
         n += 1

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from catalogue.errors import NotFound, PermissionDenied
 from catalogue.ingest import service as ingest
@@ -288,11 +289,24 @@ def report(upload_id: int):
     return error_report_response(_upload(upload_id))
 
 
-def error_report_response(found) -> Response:
-    """A CSV download of an upload's errors (UTF-8 with BOM so Excel reads Chinese)."""
+REPORT_COLUMNS = (_l("Row"), _l("Code"), _l("Column"), _l("Value"), _l("Problem"))
+
+
+def error_report_response(found, translated: bool = True) -> Response:
+    """A CSV download of an upload's errors (UTF-8 with BOM so Excel reads Chinese): column
+    names and problems in the page's language, or as the API documents them."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    ingest.write_error_report(get_session(), found, buffer)
+    if translated:
+        ingest.write_error_report(
+            get_session(),
+            found,
+            buffer,
+            header=[str(label) for label in REPORT_COLUMNS],
+            describe=lambda code, message: str(messages.ROW_PROBLEMS.get(code, message)),
+        )
+    else:
+        ingest.write_error_report(get_session(), found, buffer)
     return Response(
         buffer.getvalue(),
         mimetype="text/csv",

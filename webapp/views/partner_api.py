@@ -209,4 +209,4 @@ def report(upload_id: int):
         upload = _own_upload(upload_id)
     except NotFound:
         return api_error(404, "NOT_FOUND", f"upload {upload_id} does not exist")
-    return error_report_response(upload)
+    return error_report_response(upload, translated=False)  # the documented API format
