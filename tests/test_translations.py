@@ -48,3 +48,22 @@ def test_compiled_catalog_matches_source():
     with (ZH / "messages.mo").open("rb") as handle:
         compiled = _pairs(read_mo(handle))
     assert compiled == source, "run: pybabel compile -d webapp/translations"
+
+
+def test_every_problem_code_a_partner_can_meet_has_a_message():
+    """Codes raised by ingestion and course validation (file or row) are all explained in the
+    portal's language, never shown as the service's English text."""
+    import re
+    from pathlib import Path
+
+    from webapp.messages import FILE_PROBLEMS, ROW_PROBLEMS
+
+    root = Path(__file__).resolve().parents[1] / "catalogue"
+    sources = [*root.glob("ingest/*.py"), root / "services" / "courses.py"]
+    sources.append(root / "services" / "validation.py")
+    codes = set()
+    for source in sources:  # every code-like literal: UPPER_CASE words
+        codes |= set(re.findall(r'"([A-Z]+_[A-Z_]+|[A-Z]{5,})"', source.read_text("utf-8")))
+    not_codes = {"ALREADY_APPLIED", "FILE_REJECTED"}  # explained by the view / a wrapper code
+    assert len(codes) > 40
+    assert codes - set(FILE_PROBLEMS) - set(ROW_PROBLEMS) - not_codes == set()

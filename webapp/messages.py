@@ -92,6 +92,14 @@ ROW_PROBLEMS = {
     "BAD_JSON": _l("This line is not valid JSON."),
     "NOT_AN_OBJECT": _l("This entry is not an object with fields."),
     "EXTRA_FIELDS": _l("The row has more values than there are columns."),
+    "REQUIRED": _l("This field is required."),
+    "INVALID_CHOICE": _l("This value is not one of the allowed ones."),
+    "NOT_A_NUMBER": _l("This is not a number."),
+    "OUT_OF_RANGE": _l("This number is out of range."),
+    "TOO_MANY": _l("Too many entries (a course may have at most 2,000 lessons)."),
+    "FREE_WITH_PRICE": _l("A free course cannot have a price."),
+    "MISSING_PRICE": _l("A paid course needs a price above zero."),
+    "DUPLICATE_EXTERNAL_ID": _l("Another course of yours already has this id."),
 }
 
 FACET_LABELS = {
