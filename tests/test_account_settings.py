@@ -131,3 +131,66 @@ def test_the_caring_text_size_is_kept_on_the_account(app, session):
     other = app.test_client()
     login(other, "zhou@example.cn", PASSWORD)
     assert 'class="caring text-larger"' in other.get("/").get_data(as_text=True)
+
+
+def _mail_link(session, to: str, kind: str) -> str:
+    import re
+
+    from catalogue.models import OutgoingMail
+
+    session.expire_all()
+    body = session.scalars(
+        select(OutgoingMail.body)
+        .where(OutgoingMail.to_address == to, OutgoingMail.kind == kind)
+        .order_by(OutgoingMail.id.desc())
+    ).first()
+    assert body, f"no {kind} mail to {to}"
+    return re.search(r"https?://[^/\s]+(/\S+)", body).group(1)
+
+
+def _ask(client, new_email: str, password: str = PASSWORD):
+    return client.post(
+        "/me/account/email",
+        data={
+            "csrf_token": page_token(client),
+            "new_email": new_email,
+            "current_password": password,
+        },
+    )
+
+
+def test_the_address_changes_only_through_the_link_mailed_to_it(app, session):
+    client = _learner(app, session)
+    register_user(session, "taken@example.cn", PASSWORD, "别人")
+    session.commit()
+    for new, password, field in (
+        ("Zhou.New@Example.cn", "wrong-password-1", "current_password"),
+        ("not-an-address", PASSWORD, "new_email"),
+        ("taken@example.cn", PASSWORD, "new_email"),
+        ("zhou@example.cn", PASSWORD, "new_email"),
+    ):
+        answer = _ask(client, new, password)
+        assert answer.status_code == 400
+        assert f'id="{field}-error"' in answer.get_data(as_text=True), new
+    assert _ask(client, "Zhou.New@Example.cn").status_code == 302
+    assert _user(session).email == "zhou@example.cn"  # not before the link is opened
+    link = _mail_link(session, "zhou.new@example.cn", "email_change")
+    # Opened in another browser (say, on the phone where the new mailbox is): it still works.
+    answer = app.test_client().get(link)
+    assert answer.status_code == 302
+    user = _user(session, "zhou.new@example.cn")
+    assert user.email_verified_at is not None
+    notice = _mail_link(session, "zhou@example.cn", "email_changed")
+    assert notice.startswith("/password/forgot")
+    login(app.test_client(), "zhou.new@example.cn", PASSWORD)
+    # The link is spent: the account's address is no longer the one it was made for.
+    assert app.test_client().get(link).status_code == 400
+    assert app.test_client().get(link[:-3] + "abc").status_code == 400
+
+
+def test_address_change_requests_are_limited_per_account(app, session):
+    """Each request mails a link to an address someone types: five an hour, then a pause."""
+    client = _learner(app, session)
+    for n in range(5):
+        assert _ask(client, f"new{n}@example.cn").status_code == 302
+    assert _ask(client, "new5@example.cn").status_code == 429

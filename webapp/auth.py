@@ -28,6 +28,7 @@ from webapp import limits as rate
 from webapp.db import get_session
 from webapp.forms import (
     ChangePasswordForm,
+    EmailChangeForm,
     ForgotPasswordForm,
     LoginForm,
     PlainForm,
@@ -187,6 +188,7 @@ def _signup_message(code: str) -> str:
             "This password is one of the most common ones and easy to guess. Choose another."
         ),
         "WRONG_PASSWORD": _("The current password is not correct."),
+        "SAME_EMAIL": _("This is already your address."),
         "INVALID_CHOICE": _("Choose one of the options."),
         "REQUIRED": _("This field is required."),
         "TOO_LONG": _("This is too long."),
@@ -313,13 +315,75 @@ def _settings_form(formdata=None) -> SettingsForm:
     return form
 
 
-def _account_page(settings: SettingsForm | None = None, password: ChangePasswordForm | None = None):
+def _account_page(
+    settings: SettingsForm | None = None,
+    password: ChangePasswordForm | None = None,
+    email: EmailChangeForm | None = None,
+):
     return render_template(
         "auth/account.html",
         settings=settings or _settings_form(),
         form=password or ChangePasswordForm(),
+        email_form=email or EmailChangeForm(),
         plain=PlainForm(),
     )
+
+
+@bp.route("/me/account/email", methods=["POST"])
+@login_required
+@rate.limited(rate.EMAIL_CHANGE_PER_ACCOUNT, refund_when=rate.refused_form)
+def change_email():
+    """Ask to move the account to another address: a link goes to that address."""
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            address = user_service.check_email_change(
+                db, current_user.id, form.current_password.data, form.new_email.data
+            )
+        except ValidationError as exc:
+            _show_errors(form, exc)
+        else:
+            mails.send_email_change(db, user_service.get_user(db, current_user.id), address)
+            db.commit()
+            flash(
+                _(
+                    "We sent a link to %(email)s. Your address changes when you open it.",
+                    email=address,
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.account"))
+    return _account_page(email=form), 400
+
+
+def _link_error(message: str):
+    return render_template("auth/link_error.html", message=message), 400
+
+
+@bp.route("/me/account/email/<token>")
+def confirm_email_change(token: str):
+    """The link mailed to the new address: the account moves there; the old address is told."""
+    try:
+        user_id, old_email, new_email = account_links.load_email_change(token)
+    except account_links.LinkExpired:
+        return _link_error(_("This link has expired. Ask for the change again."))
+    except account_links.LinkInvalid:
+        return _link_error(_("This link is not valid. Copy the whole link from the mail."))
+    db = get_session()
+    try:
+        user = user_service.change_email(db, user_id, old_email, new_email)
+    except (user_service.LinkUsed, NotFound):
+        db.rollback()
+        return _link_error(_("This link was already used, or the address changed since."))
+    except ValidationError:
+        db.rollback()
+        flash(_("Another account took this address in the meantime."), "error")
+        return redirect(url_for("auth.login"))
+    mails.send_email_changed(db, user, old_email)
+    db.commit()
+    flash(_("Your account now uses %(email)s.", email=new_email), "success")
+    return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
 
 
 @bp.route("/me/account")

@@ -288,6 +288,15 @@ class SettingsForm(FlaskForm):
         self.time_zone.choices = choices
 
 
+class EmailChangeForm(FlaskForm):
+    """Move the account to another e-mail address."""
+
+    new_email = EmailField(_l("New email address"), validators=[DataRequired(), Length(max=320)])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD)]
+    )
+
+
 class ProviderForm(FlaskForm):
     """An administrator registers a partner institution."""
 

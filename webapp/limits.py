@@ -89,6 +89,17 @@ RESET_PER_ACCOUNT = per_account("reset-account", "3 per hour")
 RESET_PER_IP = per_ip("reset-ip", "10 per hour")
 
 
+def signed_in_account() -> str:
+    """The signed-in account's id (for limits on what a logged-in person asks for)."""
+    from flask_login import current_user
+
+    return f"user:{current_user.get_id()}"
+
+
+# Address changes: each one mails a link to an address the person types.
+EMAIL_CHANGE_PER_ACCOUNT = Rule("email-change-account", "5 per hour", signed_in_account)
+
+
 def redirected(response: Response) -> bool:
     """Refund predicate: the form was accepted (a log-in that succeeded redirects)."""
     return 300 <= response.status_code < 400

@@ -13,8 +13,15 @@ from catalogue.services.mail import queue_mail
 from webapp import account_links
 
 
-def _queue(session: Session, user: User, kind: str, subject: str, lines: list[str]) -> None:
-    queue_mail(session, user.email, subject, "\n\n".join(lines) + "\n", kind)
+def _queue(
+    session: Session,
+    user: User,
+    kind: str,
+    subject: str,
+    lines: list[str],
+    to_address: str | None = None,
+) -> None:
+    queue_mail(session, to_address or user.email, subject, "\n\n".join(lines) + "\n", kind)
 
 
 def send_verification(session: Session, user: User) -> None:
@@ -70,4 +77,46 @@ def send_password_reset(session: Session, user: User) -> None:
                 account_links.reset_url(user),
                 _("If you did not ask for this, you can ignore this mail: nothing changes."),
             ],
+        )
+
+
+def send_email_change(session: Session, user: User, new_email: str) -> None:
+    """To the new address: the link that moves the account there."""
+    with force_locale(user.preferred_language):
+        _queue(
+            session,
+            user,
+            "email_change",
+            _("Confirm your new email address"),
+            [
+                _("Hello %(name)s,", name=user.display_name),
+                _(
+                    "To use this address for your account from now on, open this link (valid for "
+                    "one day):"
+                ),
+                account_links.email_change_url(user, new_email),
+                _("If you did not ask for this, you can ignore this mail: nothing changes."),
+            ],
+            to_address=new_email,
+        )
+
+
+def send_email_changed(session: Session, user: User, old_email: str) -> None:
+    """To the old address: the account has moved to another one."""
+    with force_locale(user.preferred_language):
+        _queue(
+            session,
+            user,
+            "email_changed",
+            _("Your account's email address was changed"),
+            [
+                _("Hello %(name)s,", name=user.display_name),
+                _(
+                    "Your account now uses the address %(email)s. If you did not do this, reset "
+                    "your password and contact support at once:",
+                    email=user.email,
+                ),
+                account_links.absolute(url_for("auth.forgot_password")),
+            ],
+            to_address=old_email,
         )

@@ -316,6 +316,45 @@ def verify_email(session: Session, user_id: int, email: str) -> User:
     return user
 
 
+def check_email_change(session: Session, user_id: int, password: str, new_email: str) -> str:
+    """Check a request to move the account to another address (the current password, a valid
+    address no account has); returns the address as accounts store it."""
+    user = get_user(session, user_id)
+    errors = Collector()
+    try:
+        ok = check_password_hash(user.password_hash, password or "")
+    except ValueError:
+        ok = False
+    if not ok:
+        errors.add("current_password", "WRONG_PASSWORD", "the current password is not correct")
+    address = normalise_email(new_email or "")
+    if not _EMAIL.match(address) or len(address) > 320:
+        errors.add("new_email", "BAD_EMAIL", "enter a valid email address")
+    elif address == user.email:
+        errors.add("new_email", "SAME_EMAIL", "this is already the account's address")
+    elif session.scalar(select(User.id).where(User.email == address)):
+        errors.add("new_email", "EMAIL_TAKEN", "an account with this email exists")
+    errors.raise_if_any()
+    return address
+
+
+def change_email(session: Session, user_id: int, old_email: str, new_email: str) -> User:
+    """Move the account to the address its link was mailed to (following it proves the new
+    mailbox is the owner's); LinkUsed when the address changed since the link was made,
+    ValidationError when another account took the new address meanwhile."""
+    user = get_user(session, user_id)
+    if user.email != old_email or not user.is_active:
+        raise LinkUsed("the account's address changed since this link was made")
+    if session.scalar(select(User.id).where(User.email == new_email, User.id != user_id)):
+        errors = Collector()
+        errors.add("new_email", "EMAIL_TAKEN", "an account with this email exists")
+        errors.raise_if_any()
+    user.email = new_email
+    user.email_verified_at = utcnow()
+    session.flush()
+    return user
+
+
 class LinkUsed(Exception):
     """A single-use account link that was used already (or no longer applies)."""
 
