@@ -42,6 +42,7 @@ from webapp.views import (
     learning,
     lessons,
     notes,
+    notifications,
     pages,
     partner,
     partner_api,
@@ -100,6 +101,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(editor_moderation.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(notes.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(learning.bp)
     app.register_blueprint(lessons.bp)
     covers.init_app(app)

@@ -42,6 +42,7 @@ from catalogue.models import (
     UploadStatus,
     utcnow,
 )
+from catalogue.services import notifications
 
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
@@ -415,8 +416,11 @@ def _requeue(sessions: sessionmaker[Session], upload_id: int) -> Upload:
             .where(Upload.id == upload_id)
             .values(status=UploadStatus.QUEUED, started_at=None, processed_rows=0)
         )
+        failed = session.get(Upload, upload_id)
+        if failed is not None:
+            _tell_uploader(session, failed)
         session.commit()
-        return session.get(Upload, upload_id)
+        return failed
 
 
 def _discard_staged(sessions: sessionmaker[Session], upload_id: int) -> None:
@@ -469,7 +473,25 @@ def _finish(session: Session, upload: Upload, rows: _Rows, status: UploadStatus)
             f"{rows.rejected_rows} rows have errors; nothing was applied (all-or-nothing)"
         )
     upload.finished_at = utcnow()
+    _tell_uploader(session, upload)
     session.flush()
+
+
+def _tell_uploader(session: Session, upload: Upload) -> None:
+    """The partner who sent the file hears how it ended (they may have left the page)."""
+    if upload.uploaded_by_id is None:
+        return
+    notifications.notify(
+        session,
+        upload.uploaded_by_id,
+        notifications.UPLOAD_DONE,
+        upload_id=upload.id,
+        filename=upload.filename,
+        status=upload.status.value,
+        created=upload.created,
+        updated=upload.updated,
+        rejected=upload.rejected,
+    )
 
 
 def _finish_failed(
@@ -486,8 +508,11 @@ def _finish_failed(
                 finished_at=utcnow(),
             )
         )
+        failed = session.get(Upload, upload_id)
+        if failed is not None:
+            _tell_uploader(session, failed)
         session.commit()
-        return session.get(Upload, upload_id)
+        return failed
 
 
 def fail_interrupted_uploads(session: Session, channels: Sequence[str] | None = None) -> int:

@@ -25,6 +25,7 @@ from catalogue.models.enums import (
 )
 from catalogue.models.jobs import JobRun, WorkerHeartbeat
 from catalogue.models.limits import RateLimitCounter
+from catalogue.models.notifications import Notification
 from catalogue.models.outbox import IndexOutbox
 from catalogue.models.providers import Provider
 from catalogue.models.search import SearchQuery, SynonymGroup
@@ -59,6 +60,7 @@ __all__ = [
     "Level",
     "MediaType",
     "Note",
+    "Notification",
     "OutboxOp",
     "OutgoingMail",
     "Provider",

@@ -22,6 +22,7 @@ from catalogue.models import (
     User,
     utcnow,
 )
+from catalogue.services import notifications
 from catalogue.services.activity import record_event
 from catalogue.services.validation import int_field, text_field
 
@@ -157,7 +158,27 @@ def add_comment(
     session.add(comment)
     session.flush()
     record_event(session, user_id, course_id, EventKind.COMMENT)
+    if parent_id is not None:
+        _tell_about_reply(session, comment, author)
     return comment
+
+
+def _tell_about_reply(session: Session, reply: Comment, author: User) -> None:
+    """The author of the thread's first comment hears of a reply by someone else."""
+    thread = session.get(Comment, reply.parent_id)
+    if thread is None or thread.user_id == author.id:
+        return
+    title = session.scalar(select(Course.title).where(Course.id == reply.course_id))
+    notifications.notify(
+        session,
+        thread.user_id,
+        notifications.REPLY,
+        course_id=reply.course_id,
+        course_title=title,
+        comment_id=reply.id,
+        author=author.display_name,
+        excerpt=reply.body[:80],
+    )
 
 
 def _check_posting_rate(session: Session, user_id: int, now: datetime) -> None:
