@@ -138,6 +138,10 @@ def test_a_stream_plays_seeks_changes_speed_and_resumes_where_the_learner_stoppe
     _wait_for(page, "() => document.querySelector('.player video').paused")
     page.wait_for_timeout(800)
     assert _position(session, user, ids["stream"]) in range(45, 50)
+    # A note begun now is about this moment: its time fills itself in.
+    page.locator("#lesson-note-heading ~ form textarea").focus()
+    note_time = page.locator('#lesson-note-heading ~ form input[name="position"]')
+    assert note_time.input_value() == "0:47"
     screenshot(page, "lesson-player-stream-desktop")
     assert page.evaluate("() => window.__csp") == []
     # Back later: the player starts where the learner stopped, at the learner's speed.

@@ -198,6 +198,16 @@ function setUpPlayer() {
     if (media.readyState >= 1) seek(); else media.addEventListener("loadedmetadata", seek, { once: true });
   }
   setUpTranscript(media);
+  // A note taken while watching is about this moment: its time field fills itself in.
+  const noteTime = document.querySelector('#lesson-note-heading ~ form input[name="position"]');
+  const fillNoteTime = () => {
+    if (noteTime && !noteTime.value && media.currentTime > 0) noteTime.value = clock(media.currentTime);
+  };
+  if (noteTime) {
+    noteTime.addEventListener("focus", fillNoteTime);
+    const body = noteTime.form.querySelector("textarea");
+    if (body) body.addEventListener("focus", fillNoteTime);
+  }
   if (!media.dataset.positionUrl) return;
   const sendPosition = positionSender(media);
   let finished = false;
