@@ -26,7 +26,7 @@ from search.highlight import highlight
 from search.pinyin import full_pinyin, has_han, looks_like_pinyin, split_syllables
 from search.ranking import MAX_TERMS, term_groups
 from search.schema import FACETS, TEXT_FIELDS, WORD_FIELDS
-from search.store import IndexStore
+from search.store import IndexMissing, IndexStore
 
 MAX_QUERY_CHARS = 200
 SORTS = ("relevance", "newest", "popular", "shortest")
@@ -206,6 +206,19 @@ _SORT_COLUMNS = {
 }
 SORT_COLUMNS = ("published", "popularity", "length_sort")
 _ENGINE = Engine(FacetCache())
+
+
+def warm(store: IndexStore) -> bool:
+    """Read what searches of this process need (the segmenter's dictionary, every segment's
+    facet codes, sort columns and field lengths) before the first search asks; False when
+    there is no index yet."""
+    ensure_jieba()
+    try:
+        searcher = store.searcher()
+    except IndexMissing:
+        return False
+    _ENGINE.warm(searcher, FACETS, SORT_COLUMNS, TEXT_FIELDS)
+    return True
 
 
 def _ranked(searcher, matches: list, request: SearchRequest, limit: int) -> list[int]:

@@ -40,6 +40,7 @@ class LRUCache:
         self.size = size
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._building: dict = {}  # key → the lock of the one thread building it
 
     def get(self, key):
         """The cached value, or None."""
@@ -50,14 +51,26 @@ class LRUCache:
             return value
 
     def get_or_build(self, key, build):
-        """The cached value, or `build()` remembered (built outside the lock: two threads may
-        both build a missing value, which is harmless for values that are pure functions of the
-        key)."""
+        """The cached value, or `build()` remembered. One thread builds a missing value; the
+        others asking for it meanwhile wait for that one instead of building it too (at
+        630,000 courses a segment's arrays take seconds: eight threads building them at once
+        held a web process for a minute)."""
         found = self.get(key)
-        if found is None:
-            found = build()
-            self.put(key, found)
-        return found
+        if found is not None:
+            return found
+        with self._lock:
+            gate = self._building.setdefault(key, threading.Lock())
+        try:
+            with gate:
+                found = self.get(key)
+                if found is None:
+                    found = build()
+                    self.put(key, found)
+                return found
+        finally:
+            with self._lock:
+                if self._building.get(key) is gate:
+                    del self._building[key]
 
     def put(self, key, value) -> None:
         """Remember a value, forgetting the least recently used beyond the size."""

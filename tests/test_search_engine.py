@@ -222,3 +222,39 @@ def test_rescoring_adds_the_clauses_scores_to_the_best_matches_only(index):
         assert after[docnum] == pytest.approx(0.25 * score + extra, rel=1e-9)
     # The re-ranked ones stay above the rest.
     assert min(after[d] for d in best) >= max(after[d] for d in set(before) - best)
+
+
+def test_threads_asking_for_the_same_missing_array_build_it_once():
+    """At 630,000 courses a segment's arrays take seconds to read: the first searches of a
+    web process must not all read them at once (that held a process for a minute)."""
+    import threading
+    import time
+
+    from search.store import LRUCache
+
+    cache = LRUCache(8)
+    builds: list[int] = []
+
+    def build():
+        builds.append(1)
+        time.sleep(0.3)
+        return object()
+
+    results: list[object] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get_or_build("seg", build)))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert len(builds) == 1 and len(results) == 8 and len({id(r) for r in results}) == 1
+
+    # A build that fails lets the next asker try again.
+    def broken():
+        raise OSError("disk")
+
+    with pytest.raises(OSError):
+        cache.get_or_build("other", broken)
+    assert cache.get_or_build("other", lambda: "read") == "read"

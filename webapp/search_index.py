@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -9,8 +10,11 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from catalogue.services.search_admin import synonym_map
+from search import service as search_service
 from search.store import IndexStore
 from webapp.db import get_session
+
+log = logging.getLogger(__name__)
 
 EXTENSION = "lifelong.search"
 SYNONYM_TTL = 60.0
@@ -50,3 +54,22 @@ def init_app(app: Flask, index_dir: Path, publish_to: Path | None = None) -> Sea
 def get_search() -> SearchSubsystem:
     """The current app's search subsystem."""
     return current_app.extensions[EXTENSION]
+
+
+def warm_in_background(app: Flask) -> threading.Thread:
+    """Warm the process's search (search.service.warm) in a daemon thread; returns it."""
+
+    def run() -> None:
+        started = time.perf_counter()
+        try:
+            with app.app_context():
+                warmed = search_service.warm(get_search().store)
+        except Exception:  # a broken index must not take the web process down
+            log.exception("warming the search index failed; searches will read it as they go")
+            return
+        if warmed:
+            log.info("search index warmed in %.1f s", time.perf_counter() - started)
+
+    thread = threading.Thread(target=run, name="search-warm", daemon=True)
+    thread.start()
+    return thread

@@ -35,6 +35,7 @@ def server_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
         # on one machine would share it. Not used: stop and restart through the supervisor.
         "control_socket_disable": True,
         "post_fork": _post_fork,
+        "post_worker_init": _post_worker_init,
         # A worker that leaks stays bounded: it is replaced after this many requests (with
         # jitter, so the workers are not replaced at once).
         "max_requests": 20_000,
@@ -47,6 +48,15 @@ def _post_fork(_server, _worker) -> None:
     from jobs.gc_gate import process_gate
 
     process_gate().start()
+
+
+def _post_worker_init(worker) -> None:
+    # The worker's app is loaded: read the search index's arrays now, in the background, so
+    # the first learners are not the ones who wait for them (requests that need them sooner
+    # wait for this one reading, not read them again: search/store.py LRUCache).
+    from webapp.search_index import warm_in_background
+
+    warm_in_background(worker.wsgi)
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
