@@ -34,3 +34,27 @@ def test_warming_without_an_index_does_nothing(app):
     thread = warm_in_background(app)
     thread.join(10)
     assert not thread.is_alive()
+
+
+def test_a_new_web_worker_reads_the_index_before_it_takes_requests(app, session):
+    """gunicorn's post_worker_init hook returns only once the arrays are read, telling the
+    arbiter it is alive meanwhile (so the other worker serves, and no learner waits)."""
+    from webapp.server import _post_worker_init
+
+    for n in range(3):
+        make_course(session, title=f"新进程课程 {n}")
+    session.commit()
+    rebuild(get_database(app).sessions, app.extensions["lifelong.search"].store)
+    service._ENGINE.segments._arrays._items.clear()
+    service._ENGINE.facets._codes._items.clear()
+
+    class Worker:
+        wsgi = app
+        beats = 0
+
+        def notify(self) -> None:
+            self.beats += 1
+
+    worker = Worker()
+    _post_worker_init(worker)
+    assert _cached_arrays() > 5 and worker.beats >= 1
