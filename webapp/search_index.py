@@ -64,8 +64,10 @@ def warm_in_background(app: Flask) -> threading.Thread:
         try:
             with app.app_context():
                 warmed = search_service.warm(get_search().store)
-        except Exception:  # a broken index must not take the web process down
-            log.exception("warming the search index failed; searches will read it as they go")
+        except Exception as exc:  # best effort: searches read what they need anyway
+            # An index being replaced as it is read (the worker's first build, a rebuild):
+            # nothing is lost, the searches read the arrays as they go.
+            log.warning("search index not warmed (%s: %s)", type(exc).__name__, exc)
             return
         if warmed:
             log.info("search index warmed in %.1f s", time.perf_counter() - started)
