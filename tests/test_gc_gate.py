@@ -141,5 +141,7 @@ def test_a_quick_collection_is_not_logged(caplog) -> None:
     """Collections with nothing in flight pass silently."""
     gate = GcGate(drain_timeout=5)
     with caplog.at_level("WARNING", logger="jobs.gc_gate"):
-        assert gate.collect() is True
+        # The youngest generation: a full collection of a big test process may itself take
+        # half a second on a loaded machine, and then it is rightly logged.
+        assert gate.collect(0) is True
     assert not [r for r in caplog.records if r.name == "jobs.gc_gate"]

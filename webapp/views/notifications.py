@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.errors import NotFound
 from catalogue.models import Notification
@@ -19,7 +20,11 @@ def _unread() -> dict:
     def unread_notifications() -> int:
         if not current_user.is_authenticated:
             return 0
-        return notification_service.unread_count(get_session(), current_user.id)
+        try:
+            return notification_service.unread_count(get_session(), current_user.id)
+        except SQLAlchemyError:
+            # An error page (a busy or failing database) must render without the database.
+            return 0
 
     return {"unread_notifications": unread_notifications}
 
