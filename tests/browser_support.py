@@ -137,6 +137,15 @@ def new_page(browser, viewport=DESKTOP):
     return context, context.new_page()
 
 
+def log_in(page, base: str, email: str, password: str) -> None:
+    """Log in through the site's form."""
+    page.goto(f"{base}/login")
+    page.get_by_label("邮箱").fill(email)
+    page.get_by_label("密码").fill(password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
 def sign_up(page, base: str, email: str = "mei@example.cn") -> None:
     page.goto(f"{base}/signup")
     page.get_by_label("邮箱").fill(email)

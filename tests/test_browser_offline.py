@@ -13,7 +13,7 @@ from catalogue.services.activity import record_event
 from catalogue.services.courses import CourseData, LessonData, create_course
 from catalogue.services.playback import save_position
 from catalogue.services.users import register_user
-from tests.browser_support import PHONE, new_page, screenshot
+from tests.browser_support import PHONE, log_in, new_page, screenshot
 from tests.helpers import make_provider
 
 EMAIL, PASSWORD = "offline@example.cn", "offline-learner-2026"
@@ -82,11 +82,7 @@ def test_offline_the_learners_own_pages_open_and_the_rest_say_so(browser, site, 
     session.commit()
 
     context, page = new_page(browser, PHONE)
-    page.goto(f"{base}/login")
-    page.get_by_label("邮箱").fill(EMAIL)
-    page.get_by_label("密码").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+    log_in(page, base, EMAIL, PASSWORD)
     page.goto(f"{base}/me/notes")
     page.goto(f"{base}/me/learning")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)

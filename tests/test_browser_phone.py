@@ -7,21 +7,21 @@ from __future__ import annotations
 import pytest
 
 from catalogue.services.users import register_user
-from tests.browser_support import DESKTOP, PHONE, WCAG_AA, axe_violations, new_page, screenshot
+from tests.browser_support import (
+    DESKTOP,
+    PHONE,
+    WCAG_AA,
+    axe_violations,
+    log_in,
+    new_page,
+    screenshot,
+)
 
 EMAIL, PASSWORD = "phone@example.cn", "phone-learner-2026"
 TOP_BARS = """() => { const h = document.querySelector('.site-header').getBoundingClientRect();
   const c = document.querySelector('.caring-bar');
   return (c ? c.getBoundingClientRect().height : 0) + h.height; }"""
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
-
-
-def _log_in(page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("邮箱").fill(EMAIL)
-    page.get_by_label("密码").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_on_a_phone_the_top_bars_are_small_and_the_bottom_bar_leads_everywhere(
 ):
     base, courses = site
     context, page = new_page(browser, PHONE)
-    _log_in(page, base)
+    log_in(page, base, EMAIL, PASSWORD)
     if caring:
         page.goto(base + "/")
         with page.expect_navigation():

@@ -18,6 +18,7 @@ from tests.browser_support import (
     PHONE,
     WCAG_AA,
     axe_violations,
+    log_in,
     new_page,
     screenshot,
     serving,
@@ -77,11 +78,7 @@ def _page(browser, base: str, viewport=DESKTOP):
     context = browser.new_context(viewport=viewport, locale="zh-CN")
     page = context.new_page()
     page.add_init_script(VIOLATIONS)
-    page.goto(f"{base}/login")
-    page.get_by_label("邮箱").fill(EMAIL)
-    page.get_by_label("密码").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+    log_in(page, base, EMAIL, PASSWORD)
     return context, page
 
 
