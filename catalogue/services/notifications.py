@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from catalogue.errors import NotFound
@@ -32,6 +33,17 @@ def unread_count(session: Session, user_id: int) -> int:
         .select_from(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
     )
+
+
+def unread_count_or_zero(session: Session, user_id: int) -> int:
+    """The unread count for a page's header, or 0 when the database cannot answer.
+
+    Error pages (a busy or failing database) render the header too and must not fail on it.
+    """
+    try:
+        return unread_count(session, user_id)
+    except SQLAlchemyError:
+        return 0
 
 
 def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification]:

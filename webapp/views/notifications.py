@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.errors import NotFound
 from catalogue.models import Notification
@@ -20,11 +19,7 @@ def _unread() -> dict:
     def unread_notifications() -> int:
         if not current_user.is_authenticated:
             return 0
-        try:
-            return notification_service.unread_count(get_session(), current_user.id)
-        except SQLAlchemyError:
-            # An error page (a busy or failing database) must render without the database.
-            return 0
+        return notification_service.unread_count_or_zero(get_session(), current_user.id)
 
     return {"unread_notifications": unread_notifications}
 
