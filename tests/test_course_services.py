@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from catalogue.errors import Conflict, NotFound, ValidationError
 from catalogue.models import Area, CourseStatus, Event, IndexOutbox, OutboxOp
 from catalogue.services import courses as svc
+from catalogue.services import playback
 from catalogue.services.activity import record_event, refresh_course_stats
 from catalogue.services.users import register_user
 from tests.helpers import make_course, make_provider
@@ -103,6 +104,55 @@ def test_update_replaces_lessons(session):
     assert fresh.title == "太极拳进阶"
     assert [lesson.title for lesson in fresh.lessons] == ["只有一讲"]
     assert fresh.lesson_count == 1
+
+
+def test_update_keeps_the_lessons_that_stay_and_learners_progress_on_them(session):
+    course = make_course(session, lessons=3)
+    learner = register_user(session, "keep@example.com", "correct horse battery", "学员")
+    first, second, _third = course.lessons
+    playback.save_position(session, learner.id, course.id, second.id, 42)
+    session.commit()
+    first_id, second_id, first_title = first.id, second.id, first.title
+    data = svc.CourseData(
+        external_id=course.external_id,
+        title=course.title,
+        area=Area.ELDERLY,
+        lessons=[
+            # Reordered by id, one renamed by position, one new; the third is dropped.
+            svc.LessonData(title="第二讲（新版）", duration_seconds=60, id=second_id),
+            svc.LessonData(title=first_title, duration_seconds=60, id=first_id),
+            svc.LessonData(title="加餐", duration_seconds=30),
+        ],
+    )
+    svc.update_course(session, course.id, data)
+    session.commit()
+    session.expire_all()
+    fresh = svc.get_published_course(session, course.id)
+    assert [(lesson.position, lesson.title) for lesson in fresh.lessons] == [
+        (1, "第二讲（新版）"),
+        (2, first_title),
+        (3, "加餐"),
+    ]
+    assert [lesson.id for lesson in fresh.lessons][:2] == [second_id, first_id]
+    point = playback.resume_point(session, learner.id, course.id)
+    assert point is not None and point.lesson_id == second_id
+
+
+def test_update_without_ids_keeps_lessons_by_position(session):
+    course = make_course(session, lessons=2)
+    before = [lesson.id for lesson in course.lessons]
+    data = svc.CourseData(
+        external_id=course.external_id,
+        title=course.title,
+        area=Area.ELDERLY,
+        lessons=[svc.LessonData(title=f"新{i}", duration_seconds=60) for i in range(3)],
+    )
+    svc.update_course(session, course.id, data)
+    session.commit()
+    session.expire_all()
+    fresh = svc.get_published_course(session, course.id)
+    assert [lesson.id for lesson in fresh.lessons][:2] == before
+    assert [lesson.title for lesson in fresh.lessons] == ["新0", "新1", "新2"]
 
 
 def test_unpublished_courses_are_invisible(session):

@@ -46,6 +46,7 @@ from webapp.views import (
     pages,
     partner,
     partner_api,
+    partner_courses,
     search,
     smart_living,
 )
@@ -112,6 +113,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(discussion.bp)
     uploads.init_app(app, settings)
     app.register_blueprint(partner.bp)
+    app.register_blueprint(partner_courses.bp)
     csrf.exempt(partner_api.bp)  # token-authenticated; no browser session involved
     app.register_blueprint(partner_api.bp)
     # Outermost, so the gate sees each request whole (jobs/gc_gate.py says why).

@@ -54,6 +54,8 @@ class LessonData:
     captions_url: str | None = None  # WebVTT subtitles of a video or audio lesson
     body: str | None = None  # a reading lesson's text
     body_format: str | BodyFormat | None = None  # markdown (default with a body) or html
+    # The lesson this input replaces (an edit form knows it); None matches by position.
+    id: int | None = None
 
 
 @dataclass
@@ -127,6 +129,7 @@ def validate_course(data: CourseData) -> dict[str, Any]:
                 "url": url_field(errors, f"{prefix}.url", lesson.url),
                 "captions_url": url_field(errors, f"{prefix}.captions_url", lesson.captions_url),
                 **_lesson_text(errors, prefix, lesson),
+                "id": lesson.id,
             }
         )
         if lessons[-1]["body"] and not lessons[-1]["duration_seconds"]:
@@ -175,7 +178,7 @@ def create_course(
             f"provider already has a course with external id {values['external_id']!r}",
             code="DUPLICATE_EXTERNAL_ID",
         )
-    lessons = values.pop("lessons")
+    lessons = [_without_id(lesson) for lesson in values.pop("lessons")]
     course = Course(provider_id=provider_id, lesson_count=len(lessons), **values)
     course.lessons = [Lesson(**lesson) for lesson in lessons]
     if publish:
@@ -195,14 +198,95 @@ def update_course(session: Session, course_id: int, data: CourseData) -> Course:
     values.pop("external_id")
     for key, value in values.items():
         setattr(course, key, value)
-    # Delete the old lessons first: the unit of work inserts before it deletes, and the
-    # new lessons reuse the old (course, position) keys.
-    course.lessons.clear()
-    session.flush()
-    course.lessons = [Lesson(**lesson) for lesson in lessons]
-    course.lesson_count = len(lessons)
-    session.flush()
+    replace_lessons(session, course, lessons)
     _enqueue(session, course.id, OutboxOp.UPSERT)
+    return course
+
+
+def replace_lessons(session: Session, course: Course, lessons: Sequence[Mapping[str, Any]]) -> None:
+    """Make a course's lessons the given ones, keeping the rows of lessons that stay.
+
+    A lesson keeps its id (and with it learners' positions, completions and notes) when the
+    input names it (an edit form), or, when no input lesson names one (a partner's file),
+    when it stands at the same position. Lessons left over are deleted.
+    """
+    existing = {lesson.id: lesson for lesson in course.lessons}
+    by_id = any(values.get("id") is not None for values in lessons)
+    by_position = {} if by_id else {lesson.position: lesson for lesson in course.lessons}
+    claimed: set[int] = set()
+    plan: list[tuple[Lesson | None, dict[str, Any]]] = []
+    for values in lessons:
+        values = dict(values)
+        wanted = values.pop("id", None)
+        keep = existing.get(wanted) if wanted is not None else by_position.get(values["position"])
+        if keep is not None and keep.id in claimed:
+            keep = None
+        if keep is not None:
+            claimed.add(keep.id)
+        plan.append((keep, values))
+    for lesson in list(course.lessons):
+        if lesson.id not in claimed:
+            course.lessons.remove(lesson)
+            session.delete(lesson)
+    # Park kept lessons on free positions first: (course, position) is unique at every flush.
+    for offset, lesson in enumerate(course.lessons, start=1):
+        lesson.position = -offset
+    session.flush()
+    ordered: list[Lesson] = []
+    for keep, values in plan:
+        if keep is None:
+            keep = Lesson(**values)
+        else:
+            for key, value in values.items():
+                setattr(keep, key, value)
+        ordered.append(keep)
+    course.lessons = ordered
+    course.lesson_count = len(ordered)
+    session.flush()
+
+
+def get_provider_course(session: Session, provider_id: int, course_id: int) -> Course:
+    """One of a provider's own courses in any state, with its lessons and their texts;
+    NotFound for a course of another provider (partners only ever see their own)."""
+    course = session.scalar(
+        select(Course)
+        .where(Course.id == course_id, Course.provider_id == provider_id)
+        .options(selectinload(Course.lessons).undefer(Lesson.body))
+    )
+    if course is None:
+        raise NotFound(f"course {course_id} is not one of provider {provider_id}'s")
+    return course
+
+
+def save_provider_course(
+    session: Session,
+    provider_id: int,
+    course_id: int | None,
+    data: CourseData,
+    status: CourseStatus | str,
+) -> Course:
+    """Create (course_id None) or change one of a provider's courses and set its status;
+    raises ValidationError, Conflict (an id already in use) or NotFound (not the provider's)."""
+    status = CourseStatus(status)
+    if course_id is None:
+        course = create_course(session, provider_id, data)
+    else:
+        get_provider_course(session, provider_id, course_id)
+        course = update_course(session, course_id, data)
+    return set_status(session, course.id, status)
+
+
+def set_status(session: Session, course_id: int, status: CourseStatus) -> Course:
+    """Publish, withdraw or return a course to draft."""
+    if status == CourseStatus.PUBLISHED:
+        return publish_course(session, course_id)
+    if status == CourseStatus.WITHDRAWN:
+        return withdraw_course(session, course_id)
+    course = _get(session, course_id)
+    if course.status != CourseStatus.DRAFT:
+        course.status = CourseStatus.DRAFT
+        session.flush()
+        _enqueue(session, course.id, OutboxOp.DELETE)
     return course
 
 
@@ -227,6 +311,10 @@ def withdraw_course(session: Session, course_id: int) -> Course:
         session.flush()
         _enqueue(session, course.id, OutboxOp.DELETE)
     return course
+
+
+def _without_id(lesson: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in lesson.items() if k != "id"}
 
 
 def _get(session: Session, course_id: int) -> Course:

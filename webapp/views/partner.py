@@ -49,7 +49,7 @@ def _labels() -> dict:
     }
 
 
-def _provider_id(value: str | None = None) -> int:
+def acting_provider_id(value: str | None = None) -> int:
     """The provider this request acts for: a partner's own, or the one an admin chose."""
     actor = current_actor()
     if actor.role == Role.PARTNER:
@@ -83,14 +83,15 @@ def _options(form: UploadOptionsForm) -> ingest.UploadOptions:
     )
 
 
-def _suspended_message() -> str:
+def suspended_message() -> str:
+    """What a partner of a suspended provider is told when they try to change something."""
     return _(
-        "Your institution is suspended: uploads and API tokens are paused. Please contact the "
-        "platform's administrators."
+        "Your institution is suspended: uploads, course changes and API tokens are paused. "
+        "Please contact the platform's administrators."
     )
 
 
-def _locked(provider_id: int) -> bool:
+def provider_locked(provider_id: int) -> bool:
     """Whether the signed-in partner's provider is suspended (admins are never locked out)."""
     return current_actor().role == Role.PARTNER and provider_service.is_suspended(
         get_session(), provider_id
@@ -120,7 +121,7 @@ def _dashboard(
         tokens=token_service.list_tokens(db, provider_id),
         new_token=new_token,
         plain_form=PlainForm(),
-        locked=_locked(provider_id),
+        locked=provider_locked(provider_id),
     )
 
 
@@ -132,7 +133,7 @@ def dashboard():
     if actor.role == Role.ADMIN and not request.args.get("provider"):
         providers = provider_service.list_providers(get_session())
         return render_template("partner/choose_provider.html", providers=providers)
-    return _dashboard(_provider_id())
+    return _dashboard(acting_provider_id())
 
 
 @bp.route("/uploads", methods=["POST"])
@@ -140,7 +141,7 @@ def dashboard():
 def create_upload():
     """Receive a file, inspect it and show its preview."""
     form = UploadForm()
-    provider_id = _provider_id(form.provider_id.data)
+    provider_id = acting_provider_id(form.provider_id.data)
     if not form.validate_on_submit():
         return _dashboard(provider_id, form), 400
     db = get_session()
@@ -161,7 +162,7 @@ def create_upload():
         db.rollback()
         if exc.code != "PROVIDER_SUSPENDED":
             abort(403)
-        form.form_errors.append(_suspended_message())
+        form.form_errors.append(suspended_message())
         return _dashboard(provider_id, form), 403
     db.commit()
     return redirect(url_for("partner.upload", upload_id=upload.id))
@@ -251,7 +252,7 @@ def apply(upload_id: int):
         return redirect(url_for("partner.upload", upload_id=upload_id))
     except PermissionDenied:
         db.rollback()
-        flash(_suspended_message(), "error")
+        flash(suspended_message(), "error")
         return redirect(url_for("partner.upload", upload_id=upload_id))
     db.commit()
     return redirect(url_for("partner.upload", upload_id=upload_id))
@@ -318,7 +319,7 @@ def error_report_response(found, translated: bool = True) -> Response:
 @partner_required
 def courses():
     """The provider's own courses in every state."""
-    provider_id = _provider_id()
+    provider_id = acting_provider_id()
     status_arg = request.args.get("status")
     try:
         status_filter = CourseStatus(status_arg) if status_arg else None
@@ -340,11 +341,11 @@ def courses():
 def create_token():
     """Issue an API token and show it once."""
     form = TokenForm()
-    provider_id = _provider_id(form.provider_id.data)
+    provider_id = acting_provider_id(form.provider_id.data)
     if not form.validate_on_submit():
         return _dashboard(provider_id, token_form=form), 400
-    if _locked(provider_id):
-        form.form_errors.append(_suspended_message())
+    if provider_locked(provider_id):
+        form.form_errors.append(suspended_message())
         return _dashboard(provider_id, token_form=form), 403
     db = get_session()
     _token, plain = token_service.create_token(
@@ -358,7 +359,7 @@ def create_token():
 @partner_required
 def revoke_token(token_id: int):
     """Revoke one of the provider's API tokens."""
-    provider_id = _provider_id()
+    provider_id = acting_provider_id()
     require_plain_form()
     db = get_session()
     try:
@@ -384,7 +385,7 @@ def _upload_problem(exc: FileRejected) -> str:
 @partner_required
 def feedback():
     """What learners told the provider: ratings per course and their messages, newest first."""
-    provider_id = _provider_id()
+    provider_id = acting_provider_id()
     db = get_session()
     unread_only = request.args.get("unread") == "1"
     return render_template(
@@ -405,7 +406,7 @@ def feedback():
 def feedback_read(feedback_id: int):
     """Mark one message read."""
     require_plain_form()
-    provider_id = _provider_id()
+    provider_id = acting_provider_id()
     db = get_session()
     try:
         provider_feedback.mark_read(db, provider_id, feedback_id)
