@@ -3,7 +3,7 @@
 from catalogue.models.accounts import AccountAudit, OutgoingMail, UserSession
 from catalogue.models.activity import Event, LessonPosition
 from catalogue.models.base import Base, utcnow
-from catalogue.models.columns import ColumnCourse, ThematicColumn
+from catalogue.models.columns import ColumnCourse, ColumnFollow, ThematicColumn
 from catalogue.models.courses import Course, CourseStats, Lesson
 from catalogue.models.enums import (
     Area,
@@ -40,6 +40,7 @@ __all__ = [
     "Base",
     "BodyFormat",
     "ColumnCourse",
+    "ColumnFollow",
     "ColumnMapping",
     "ColumnStatus",
     "Comment",

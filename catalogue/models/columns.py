@@ -51,3 +51,20 @@ class ColumnCourse(Base):
     position: Mapped[int] = mapped_column(Integer)
 
     course: Mapped[Course] = relationship()
+
+
+class ColumnFollow(Base):
+    """A learner follows a column: they hear of the courses editors add to it."""
+
+    __tablename__ = "column_follows"
+    # A column's followers, for the notification when a course is added (the primary key
+    # serves "the columns I follow").
+    __table_args__ = (Index("ix_column_follows_column_id_user_id", "column_id", "user_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    column_id: Mapped[int] = mapped_column(
+        ForeignKey("thematic_columns.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,7 +16,11 @@ class Notification(Base):
 
     __tablename__ = "notifications"
     # A person's unread count and list: by account, newest first.
-    __table_args__ = (Index("ix_notifications_user_read_id", "user_id", "read_at", "id"),)
+    __table_args__ = (
+        Index("ix_notifications_user_read_id", "user_id", "read_at", "id"),
+        # The daily digest: unread notifications not mailed yet, account by account.
+        Index("ix_notifications_digest", "read_at", "mailed_at", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -24,3 +28,6 @@ class Notification(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()
+    # When the daily digest mail listed it (None: not yet); a merged notification that
+    # changes while unread is cleared again, so the next digest tells of the change.
+    mailed_at: Mapped[datetime | None] = mapped_column()

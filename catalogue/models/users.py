@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.models.base import Base, str_enum, utcnow
@@ -20,6 +20,8 @@ class User(Base):
         CheckConstraint(
             "(role = 'partner') = (provider_id IS NOT NULL)", name="partner_has_provider"
         ),
+        # The learning-reminders job reads only the accounts that asked for reminders.
+        Index("ix_users_reminders_id", "reminders", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,5 +46,10 @@ class User(Base):
     email_verified_at: Mapped[datetime | None] = mapped_column()
     # Set by an editor: the user may no longer post comments.
     muted_at: Mapped[datetime | None] = mapped_column()
+    # A daily e-mail listing the unread notifications not mailed before (docs/mail.md).
+    digest_mail: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Learning reminders by e-mail: "off", "daily" or "weekly"; when the last one was queued.
+    reminders: Mapped[str] = mapped_column(String(8), default="off", server_default="off")
+    reminded_at: Mapped[datetime | None] = mapped_column()
 
     provider: Mapped[Provider | None] = relationship()
