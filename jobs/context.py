@@ -38,3 +38,8 @@ class JobContext:
     # Where the recommender-train job fits: "implicit" here, or "spark" on `spark_master`.
     recommender_backend: str = "implicit"
     spark_master: str = "local[*]"
+    # Mail the jobs write themselves (digest, reminders): the site's public address for links,
+    # the secret that signs their "stop these mails" links, the compiled translations.
+    site_url: str = "http://127.0.0.1:5000"
+    secret_key: str | None = None
+    translations_dir: Path | None = None

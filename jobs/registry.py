@@ -80,6 +80,20 @@ JOBS: tuple[Job, ...] = (
         isolated=False,
         quiet=True,
     ),
+    Job(
+        id="notification-digest",
+        func=tasks.notification_digest,
+        trigger={"cron": {"hour": 8, "minute": 0}},
+        timeout_seconds=1800,
+        description="Queue the daily e-mail digest of unread notifications",
+    ),
+    Job(
+        id="learning-reminders",
+        func=tasks.learning_reminders,
+        trigger={"cron": {"hour": 19, "minute": 0}},
+        timeout_seconds=1800,
+        description="Queue learning reminders for started courses left for a few days",
+    ),
 )
 
 

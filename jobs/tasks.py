@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
 
+from catalogue import mail_texts
 from catalogue.db import make_engine, make_session_factory
 from catalogue.ingest.service import UploadInterrupted, apply_queued_uploads
+from catalogue.services import digests
 from catalogue.services.activity import refresh_course_stats
 from catalogue.services.job_runs import prune_runs
+from catalogue.services.mail_links import MailLinks
 from jobs import shutdown
 from jobs.context import JobContext
 from jobs.gc_gate import process_gate
@@ -107,3 +111,27 @@ def mail_send(context: JobContext) -> dict[str, Any]:
     from jobs.mail import send_queued
 
     return send_queued(_sessions(context), context.smtp)
+
+
+def _mail_links(context: JobContext) -> MailLinks:
+    if not context.secret_key:
+        raise ValueError("the job context has no secret key to sign the mails' stop links")
+    return MailLinks(context.site_url, context.secret_key)
+
+
+def notification_digest(context: JobContext) -> dict[str, Any]:
+    """Queue the daily digest of unread notifications to every account that wants it."""
+    return digests.send_digests(
+        _sessions(context),
+        _mail_links(context),
+        partial(mail_texts.translator, context.translations_dir),
+    )
+
+
+def learning_reminders(context: JobContext) -> dict[str, Any]:
+    """Queue learning reminders to the learners who asked for them and left courses."""
+    return digests.send_reminders(
+        _sessions(context),
+        _mail_links(context),
+        partial(mail_texts.translator, context.translations_dir),
+    )

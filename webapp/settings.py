@@ -21,6 +21,9 @@ DEFAULT_MAX_UPLOAD_ROWS = 1_000_000
 DEFAULT_LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
 DEFAULT_LOGIN_LIMIT_PER_IP = "20 per 15 minutes"
 DEFAULT_SIGNUP_LIMIT_PER_IP = "5 per hour"
+# The jobs' own mail (digest, reminders): links use SITE_URL, else the default local address.
+DEFAULT_JOB_SITE_URL = "http://127.0.0.1:5000"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 
 EXTENSION = "lifelong.settings"
@@ -158,6 +161,10 @@ class Settings:
             index_publish_dir=self.index_publish_dir,
             recommender_backend=self.recommender_backend,
             spark_master=self.recommender_spark_master,
+            # Without SITE_URL, links in the jobs' mail name the address `lifelong start` uses.
+            site_url=self.site_url or DEFAULT_JOB_SITE_URL,
+            secret_key=self.secret_key,
+            translations_dir=TRANSLATIONS_DIR,
         )
 
     def smtp(self) -> SmtpSettings | None:

@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue.errors import Collector, Conflict, NotFound
 from catalogue.models import (
     Area,
     ColumnCourse,
+    ColumnFollow,
     ColumnStatus,
     Course,
     CourseStatus,
     ThematicColumn,
     utcnow,
 )
+from catalogue.services import notifications
 from catalogue.services.validation import text_field, url_field
 
 
@@ -215,7 +217,10 @@ def update_column(
 
 
 def add_column_course(session: Session, column_id: int, course_id: int) -> None:
-    """Append a published course to a column (a course already in it stays where it is)."""
+    """Append a published course to a column (a course already in it stays where it is).
+
+    When learners can see the column now, its followers hear of the new course (one unread
+    notification per column and follower, merged: `notifications.column_course_added`)."""
     column = get_column(session, column_id)
     course = session.get(Course, course_id)
     if course is None or course.status != CourseStatus.PUBLISHED:
@@ -223,6 +228,15 @@ def add_column_course(session: Session, column_id: int, course_id: int) -> None:
     if any(e.course_id == course_id for e in column.entries):
         return
     set_column_courses(session, column_id, [*(e.course_id for e in column.entries), course_id])
+    if _is_current(column, utcnow()):
+        notifications.column_course_added(
+            session,
+            column_id=column.id,
+            column_slug=column.slug,
+            column_title=column.title,
+            course_id=course.id,
+            course_title=course.title,
+        )
 
 
 def move_column_course(session: Session, column_id: int, course_id: int, step: int) -> None:
@@ -250,3 +264,64 @@ def unpublish_column(session: Session, column_id: int) -> ThematicColumn:
     column.status = ColumnStatus.DRAFT
     session.flush()
     return column
+
+
+def _visible_column(session: Session, slug: str) -> ThematicColumn:
+    column, _courses = column_page(session, slug)
+    return column
+
+
+def follow_column(session: Session, user_id: int, slug: str) -> ThematicColumn:
+    """The learner follows a column learners can see now (NotFound otherwise); following
+    twice is following once."""
+    column = _visible_column(session, slug)
+    if session.get(ColumnFollow, (user_id, column.id)) is None:
+        session.add(ColumnFollow(user_id=user_id, column_id=column.id))
+        session.flush()
+    return column
+
+
+def unfollow_column(session: Session, user_id: int, slug: str) -> ThematicColumn:
+    """The learner no longer follows the column (nothing happens if they did not)."""
+    column = session.scalar(select(ThematicColumn).where(ThematicColumn.slug == slug))
+    if column is None:
+        raise NotFound(f"column {slug!r} does not exist")
+    session.execute(
+        delete(ColumnFollow).where(
+            ColumnFollow.user_id == user_id, ColumnFollow.column_id == column.id
+        )
+    )
+    return column
+
+
+def is_following(session: Session, user_id: int, column_id: int) -> bool:
+    """Whether the learner follows the column."""
+    return session.get(ColumnFollow, (user_id, column_id)) is not None
+
+
+def follower_count(session: Session, column_id: int) -> int:
+    """How many learners follow the column."""
+    return session.scalar(
+        select(func.count()).select_from(ColumnFollow).where(ColumnFollow.column_id == column_id)
+    )
+
+
+def followed_columns(
+    session: Session, user_id: int, *, now: datetime | None = None
+) -> list[ThematicColumn]:
+    """The columns the learner follows that learners can see now, most recently followed
+    first (a column taken back or past its window drops off the list, and tells nothing)."""
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(ThematicColumn)
+            .join(ColumnFollow, ColumnFollow.column_id == ThematicColumn.id)
+            .where(
+                ColumnFollow.user_id == user_id,
+                ThematicColumn.status == ColumnStatus.PUBLISHED,
+                or_(ThematicColumn.publish_from.is_(None), ThematicColumn.publish_from <= now),
+                or_(ThematicColumn.publish_until.is_(None), ThematicColumn.publish_until > now),
+            )
+            .order_by(ColumnFollow.created_at.desc(), ThematicColumn.id.desc())
+        )
+    )

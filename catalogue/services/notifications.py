@@ -1,20 +1,23 @@
-"""Notifications to accounts: made where something happens (a reply, an upload's outcome),
-listed newest first, counted while unread, marked read."""
+"""Notifications to accounts: made where something happens (a reply, an upload's outcome, a
+course added to a column the learner follows), listed newest first, counted while unread,
+marked read; the daily digest mails the unread ones (catalogue/services/digests.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import JSON, and_, bindparam, exists, func, insert, literal, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from catalogue.errors import NotFound
-from catalogue.models import Notification, utcnow
+from catalogue.models import ColumnFollow, Notification, utcnow
 
 REPLY = "reply"
 UPLOAD_DONE = "upload_done"
-KINDS = (REPLY, UPLOAD_DONE)
+# An editor added a course to a column the learner follows (one unread per column, merged).
+COLUMN_COURSE = "column_course"
+KINDS = (REPLY, UPLOAD_DONE, COLUMN_COURSE)
 
 
 def notify(session: Session, user_id: int, kind: str, **data: Any) -> Notification:
@@ -76,3 +79,57 @@ def mark_all_read(session: Session, user_id: int) -> int:
         .values(read_at=utcnow())
     )
     return result.rowcount
+
+
+def column_course_added(
+    session: Session,
+    *,
+    column_id: int,
+    column_slug: str,
+    column_title: str,
+    course_id: int,
+    course_title: str,
+) -> None:
+    """Tell every follower of a column that a course was added to it, in two statements
+    whatever the number of followers (a popular column has hundreds of thousands).
+
+    No flood: a follower who has not read the column's previous notification keeps that one,
+    updated to name the newest course and `more` (several new courses: it leads to the
+    column), moved to the top and unmailed again, so the next digest tells of it; the others
+    get a new one that leads to the course."""
+    now = utcnow()
+    data = {
+        "column_id": column_id,
+        "column_slug": column_slug,
+        "column_title": column_title,
+        "course_id": course_id,
+        "course_title": course_title,
+    }
+    followers = select(ColumnFollow.user_id).where(ColumnFollow.column_id == column_id)
+
+    def unread_of_column(table):
+        return and_(
+            table.kind == COLUMN_COURSE,
+            table.read_at.is_(None),
+            table.data["column_id"].as_integer() == column_id,
+        )
+
+    session.execute(
+        update(Notification)
+        .where(unread_of_column(Notification), Notification.user_id.in_(followers))
+        .values(data={**data, "more": True}, created_at=now, mailed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    earlier = Notification.__table__.alias("earlier")
+    already = exists().where(earlier.c.user_id == ColumnFollow.user_id, unread_of_column(earlier.c))
+    session.execute(
+        insert(Notification).from_select(
+            ["user_id", "kind", "data", "created_at"],
+            select(
+                ColumnFollow.user_id,
+                literal(COLUMN_COURSE),
+                bindparam("data", {**data, "more": False}, type_=JSON),
+                bindparam("now", now, type_=Notification.__table__.c.created_at.type),
+            ).where(ColumnFollow.column_id == column_id, ~already),
+        )
+    )

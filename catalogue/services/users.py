@@ -247,6 +247,36 @@ def update_preferences(
     return user
 
 
+REMINDER_CHOICES = ("off", "daily", "weekly")
+
+
+def update_mail_settings(session: Session, user_id: int, *, digest: bool, reminders: str) -> User:
+    """Turn the daily notification digest on or off and choose learning reminders ("off",
+    "daily", "weekly"); ValidationError for another choice."""
+    user = get_user(session, user_id)
+    errors = Collector()
+    if reminders not in REMINDER_CHOICES:
+        errors.add("reminders", "INVALID_CHOICE", "reminders must be off, daily or weekly")
+    errors.raise_if_any()
+    user.digest_mail = bool(digest)
+    user.reminders = reminders
+    session.flush()
+    return user
+
+
+def stop_mail(session: Session, user_id: int, what: str) -> User:
+    """Turn off one kind of mail ("digest" or "reminders"), as its link in the mail does."""
+    user = get_user(session, user_id)
+    if what == "digest":
+        user.digest_mail = False
+    elif what == "reminders":
+        user.reminders = "off"
+    else:
+        raise ValueError(f"not a mail that can be stopped: {what!r}")
+    session.flush()
+    return user
+
+
 def update_profile(
     session: Session, user_id: int, *, display_name: str, interest_areas: Iterable[str]
 ) -> User:
