@@ -23,9 +23,11 @@ from catalogue.models import (
     Course,
     CourseStatus,
     IndexOutbox,
+    Lesson,
     OutboxOp,
     Provider,
     StagedCourse,
+    StagedLesson,
     utcnow,
 )
 
@@ -72,8 +74,27 @@ def _staged_values(upload_id: int, row: ParsedRow) -> dict[str, Any]:
         lesson_count=row.lesson_count,
         source_hash=row.fingerprint,
         subjects=row.values.get("subjects") or [],
+        has_lessons=row.lessons is not None,
     )
     return values
+
+
+def _staged_lessons(upload_id: int, row: ParsedRow) -> list[dict[str, Any]]:
+    return [
+        {
+            "upload_id": upload_id,
+            "external_id": row.key,
+            "position": lesson["position"],
+            "title": lesson["title"],
+            "media_type": lesson["media_type"],
+            "duration_seconds": lesson["duration_seconds"],
+            "url": lesson["url"],
+            "captions_url": lesson["captions_url"],
+            "body": lesson["body"],
+            "body_format": lesson["body_format"],
+        }
+        for lesson in row.lessons or ()
+    ]
 
 
 def _batches(rows: Iterable[ParsedRow]) -> Iterator[list[ParsedRow]]:
@@ -84,14 +105,15 @@ def _batches(rows: Iterable[ParsedRow]) -> Iterator[list[ParsedRow]]:
 
 def clear_staged(sessions: sessionmaker[Session], upload_id: int) -> None:
     """Delete an upload's staged rows, a batch per short transaction."""
-    while True:
-        with sessions.begin() as session:
-            ids = select(StagedCourse.id).where(StagedCourse.upload_id == upload_id)
-            done = session.execute(
-                delete(StagedCourse).where(StagedCourse.id.in_(ids.limit(BATCH * 5)))
-            ).rowcount
-        if not done:
-            return
+    for table in (StagedLesson, StagedCourse):
+        while True:
+            with sessions.begin() as session:
+                ids = select(table.id).where(table.upload_id == upload_id)
+                done = session.execute(
+                    delete(table).where(table.id.in_(ids.limit(BATCH * 5)))
+                ).rowcount
+            if not done:
+                break
 
 
 def stage_rows(sessions: sessionmaker[Session], upload_id: int, rows: Iterable[ParsedRow]) -> int:
@@ -99,9 +121,12 @@ def stage_rows(sessions: sessionmaker[Session], upload_id: int, rows: Iterable[P
     staged = 0
     for batch in _batches(rows):
         values = [_staged_values(upload_id, row) for row in batch]
+        lessons = [lesson for row in batch for lesson in _staged_lessons(upload_id, row)]
         with sessions.begin() as session:
             # A Core insert of the table: one multi-row statement, no ORM bookkeeping.
             session.connection().execute(insert(StagedCourse.__table__), values)
+            if lessons:
+                session.connection().execute(insert(StagedLesson.__table__), lessons)
         staged += len(values)
     return staged
 
@@ -189,6 +214,7 @@ def switch(
             .execution_options(synchronize_session=False)
         )
     if counts.created or counts.updated:
+        _apply_lessons(session, upload_id, provider_id)
         op = case((published, OutboxOp.UPSERT.value), else_=OutboxOp.DELETE.value)
         session.execute(
             insert(IndexOutbox).from_select(
@@ -203,6 +229,91 @@ def switch(
         counts.withdrawn = _withdraw_missing(session, upload_id, provider_id, now)
     session.flush()
     return counts
+
+
+LESSON_FIELDS = (
+    "title",
+    "media_type",
+    "duration_seconds",
+    "url",
+    "captions_url",
+    "body",
+    "body_format",
+)
+
+
+def _apply_lessons(session: Session, upload_id: int, provider_id: int) -> None:
+    """Make the lessons of created and changed courses whose rows gave lessons the staged ones.
+
+    A lesson at a position that stays is updated in place (learners' progress on it is kept,
+    as `courses.replace_lessons` does for a file); lessons past the new end are deleted.
+    """
+    changed = and_(
+        StagedCourse.upload_id == upload_id,
+        StagedCourse.has_lessons.is_(True),
+        StagedCourse.action.is_not(None),
+    )
+    # Not correlated: the UPDATE below names `courses` in its own FROM too.
+    courses = (
+        select(Course.id).join(StagedCourse, _same_key(provider_id)).where(changed).correlate(None)
+    )
+    same_lesson = and_(
+        StagedLesson.upload_id == upload_id,
+        StagedLesson.external_id == Course.external_id,
+        StagedLesson.position == Lesson.position,
+    )
+    session.execute(
+        update(Lesson)
+        .where(
+            Lesson.course_id == Course.id,
+            Course.provider_id == provider_id,
+            Course.id.in_(courses),
+            same_lesson,
+        )
+        .values({f: getattr(StagedLesson, f) for f in LESSON_FIELDS})
+        .execution_options(synchronize_session=False)
+    )
+    staged_here = (
+        select(StagedLesson.id)
+        .join(Course, Course.external_id == StagedLesson.external_id)
+        .where(
+            Course.id == Lesson.course_id,
+            Course.provider_id == provider_id,
+            StagedLesson.upload_id == upload_id,
+            StagedLesson.position == Lesson.position,
+        )
+        .exists()
+    )
+    session.execute(
+        delete(Lesson)
+        .where(Lesson.course_id.in_(courses), ~staged_here)
+        .execution_options(synchronize_session=False)
+    )
+    present = (
+        select(Lesson.id)
+        .where(Lesson.course_id == Course.id, Lesson.position == StagedLesson.position)
+        .exists()
+    )
+    session.execute(
+        insert(Lesson).from_select(
+            ["course_id", "position", *LESSON_FIELDS],
+            select(
+                Course.id,
+                StagedLesson.position,
+                *(getattr(StagedLesson, f) for f in LESSON_FIELDS),
+            )
+            .join(StagedCourse, _same_key(provider_id))
+            .join(
+                StagedLesson,
+                and_(
+                    StagedLesson.upload_id == upload_id,
+                    StagedLesson.external_id == StagedCourse.external_id,
+                ),
+            )
+            .where(changed, ~present)
+            .order_by(Course.id, StagedLesson.position),
+        )
+    )
 
 
 def _withdraw_missing(session: Session, upload_id: int, provider_id: int, now: datetime) -> int:

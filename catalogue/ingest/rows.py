@@ -10,6 +10,7 @@ from typing import Any
 
 from catalogue.errors import ValidationError
 from catalogue.ingest import values as v
+from catalogue.ingest.lessons import nested_lessons, read_lessons
 from catalogue.ingest.mapping import bare_duration_unit
 from catalogue.ingest.problems import RowError
 from catalogue.ingest.readers import RawRow
@@ -54,6 +55,9 @@ class ParsedRow:
     status: CourseStatus
     lesson_count: int
     fingerprint: str
+    # The course's lessons as validated column values when the file gave them, else None
+    # (the course keeps the lessons it has).
+    lessons: tuple[dict[str, Any], ...] | None = None
 
 
 def _digest(*parts: str) -> str:
@@ -145,6 +149,16 @@ class RowParser:
             "BAD_DURATION",
             None,
         )
+        given = nested_lessons(fields.get("lesson_count"))
+        lesson_input = []
+        lessons_column = self.column_of.get("lesson_count", "lessons")
+        if given is not None:
+            lesson_input, problems = read_lessons(given, lessons_column)
+            for problem in problems:
+                shown = None if problem.value is None else str(problem.value)
+                errors.append(
+                    self._error(raw.number, problem.code, problem.field, shown, str(problem))
+                )
         data = CourseData(
             external_id=key or "",
             title=title or "",
@@ -160,9 +174,13 @@ class RowParser:
             source_url=_optional_text(fields.get("source_url")),
             is_free=is_free,
             price_cents=price,
+            lessons=lesson_input,
         )
         status = field("status", v.parse_status, "UNKNOWN_STATUS", "published")
-        lessons = field("lesson_count", v.parse_int, "BAD_NUMBER", 0) or 0
+        if given is not None:
+            lessons = len(lesson_input)
+        else:
+            lessons = field("lesson_count", v.parse_int, "BAD_NUMBER", 0) or 0
         if lessons < 0:
             errors.append(self._error(raw.number, "BAD_NUMBER", "lesson_count", lessons, "< 0"))
         values: dict[str, Any] = {}
@@ -170,6 +188,18 @@ class RowParser:
             values = validate_course(data)
         except ValidationError as exc:
             for problem in exc.errors:
+                if problem.field.startswith("lessons[") and given is not None:
+                    column = lessons_column + problem.field[len("lessons") :]
+                    column = column.replace(".duration_seconds", ".duration")
+                    errors.append(
+                        self._error(raw.number, problem.code, column, None, problem.message)
+                    )
+                    continue
+                if problem.field == "lessons":
+                    errors.append(
+                        self._error(raw.number, problem.code, "lesson_count", None, problem.message)
+                    )
+                    continue
                 name = problem.field.split("[")[0]
                 if name == "external_id" and not self.has_id_column:
                     continue  # a derived key: its absence is already a MISSING_TITLE
@@ -195,7 +225,12 @@ class RowParser:
                 self.seen[key] = raw.number
         if errors:
             return None, _unique(errors)
-        values.pop("lessons", None)
+        checked_lessons = values.pop("lessons", None)
+        staged_lessons = (
+            tuple({k: x for k, x in lesson.items() if k != "id"} for lesson in checked_lessons)
+            if given is not None
+            else None
+        )
         course_status = CourseStatus(status)
         return (
             ParsedRow(
@@ -205,7 +240,8 @@ class RowParser:
                 values=values,
                 status=course_status,
                 lesson_count=lessons,
-                fingerprint=_fingerprint(values, course_status, lessons),
+                fingerprint=_fingerprint(values, course_status, lessons, staged_lessons),
+                lessons=staged_lessons,
             ),
             [],
         )
@@ -248,9 +284,19 @@ def _unique(errors: list[RowError]) -> list[RowError]:
     return list(seen.values())
 
 
-def _fingerprint(values: Mapping[str, Any], status: CourseStatus, lessons: int) -> str:
+def _fingerprint(
+    values: Mapping[str, Any],
+    status: CourseStatus,
+    lessons: int,
+    lesson_values: tuple[dict[str, Any], ...] | None = None,
+) -> str:
     payload = {k: (x.value if hasattr(x, "value") else x) for k, x in values.items()}
     payload["__status"] = status.value
     payload["__lessons"] = lessons
+    if lesson_values is not None:
+        payload["__lesson_values"] = [
+            {k: (x.value if hasattr(x, "value") else x) for k, x in lesson.items()}
+            for lesson in lesson_values
+        ]
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

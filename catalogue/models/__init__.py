@@ -30,7 +30,14 @@ from catalogue.models.outbox import IndexOutbox
 from catalogue.models.providers import Provider
 from catalogue.models.search import SearchQuery, SynonymGroup
 from catalogue.models.social import Comment, CommentReport, Feedback, Note
-from catalogue.models.uploads import ApiToken, ColumnMapping, StagedCourse, Upload, UploadError
+from catalogue.models.uploads import (
+    ApiToken,
+    ColumnMapping,
+    StagedCourse,
+    StagedLesson,
+    Upload,
+    UploadError,
+)
 from catalogue.models.users import User
 
 __all__ = [
@@ -71,6 +78,7 @@ __all__ = [
     "Role",
     "SearchQuery",
     "StagedCourse",
+    "StagedLesson",
     "SynonymGroup",
     "ThematicColumn",
     "Upload",

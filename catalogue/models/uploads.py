@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.models.base import Base, BigIntPK, str_enum, utcnow
@@ -152,3 +152,28 @@ class StagedCourse(Base):
     price_cents: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[CourseStatus] = mapped_column(str_enum(CourseStatus, "staged_course_status"))
     source_hash: Mapped[str] = mapped_column(String(64))
+    # Whether the file gave this course's lessons (then they are in upload_staged_lessons and
+    # replace the course's); without, the course keeps the lessons it has.
+    has_lessons: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class StagedLesson(Base):
+    """One lesson of a staged course, applied by the same switch as its course."""
+
+    __tablename__ = "upload_staged_lessons"
+    __table_args__ = (
+        Index("ix_upload_staged_lessons_upload_key", "upload_id", "external_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    # Values of MediaType and BodyFormat, checked when the row was parsed.
+    media_type: Mapped[str] = mapped_column(String(16))
+    duration_seconds: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    captions_url: Mapped[str | None] = mapped_column(String(1000))
+    body: Mapped[str | None] = mapped_column(Text)
+    body_format: Mapped[str | None] = mapped_column(String(16))

@@ -1,0 +1,153 @@
+"""A course's lessons as a partner file gives them: a list of objects nested in a JSON course
+(or a JSON array written into a CSV or spreadsheet cell), read into the course service's input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from catalogue.ingest import values as v
+from catalogue.models import BodyFormat, MediaType
+from catalogue.services.courses import LessonData
+from catalogue.timecodes import parse_clock
+
+# The names a lesson's fields go by in partners' files (compared case-insensitively).
+LESSON_FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "name", "lesson_title", "标题", "名称", "课时名称", "章节名称"),
+    "media_type": ("media_type", "type", "kind", "format", "类型", "形式", "媒体类型"),
+    "duration": (
+        "duration",
+        "duration_seconds",
+        "length",
+        "seconds",
+        "时长",
+        "时长秒",
+    ),
+    "url": ("url", "link", "src", "media_url", "video_url", "地址", "链接", "播放地址"),
+    "captions_url": ("captions_url", "captions", "subtitles", "subtitle_url", "vtt", "字幕"),
+    "body": ("body", "text", "content", "markdown", "html", "正文", "内容"),
+    "body_format": ("body_format", "text_format", "正文格式"),
+}
+_FIELD_OF = {alias.casefold(): name for name, aliases in LESSON_FIELDS.items() for alias in aliases}
+
+_MEDIA_WORDS: dict[str, MediaType] = {
+    **dict.fromkeys(("video", "mp4", "webm", "hls", "视频", "录像", "微课"), MediaType.VIDEO),
+    **dict.fromkeys(("audio", "mp3", "podcast", "音频", "音频课", "广播"), MediaType.AUDIO),
+    **dict.fromkeys(
+        ("text", "reading", "article", "document", "文本", "图文", "阅读", "文章"), MediaType.TEXT
+    ),
+    **dict.fromkeys(("live", "直播"), MediaType.LIVE),
+    **dict.fromkeys(("quiz", "test", "exercise", "测验", "练习", "测试"), MediaType.QUIZ),
+}
+
+
+class LessonProblem(ValueError):
+    """A lesson's value that cannot be read; `field` names it as the error report shows it."""
+
+    def __init__(self, field: str, code: str, value: Any, message: str) -> None:
+        super().__init__(message)
+        self.field, self.code, self.value = field, code, value
+
+
+def nested_lessons(value: Any) -> list[Any] | None:
+    """The list of lessons a cell holds (a JSON list, or a JSON array written as text), or
+    None when the cell holds something else (a number of lessons, say)."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, list) else None
+    return None
+
+
+def read_lessons(items: list[Any], column: str) -> tuple[list[LessonData], list[LessonProblem]]:
+    """Each item as the course service's lesson input, and the problems of those it can't read.
+
+    `column` is the file's name for the list, so a problem names e.g. `lessons[2].duration`.
+    """
+    lessons: list[LessonData] = []
+    problems: list[LessonProblem] = []
+    for number, item in enumerate(items, start=1):
+        where = f"{column}[{number}]"
+        if not isinstance(item, Mapping):
+            shown = json.dumps(item, ensure_ascii=False)[:200]
+            problems.append(
+                LessonProblem(where, "NOT_AN_OBJECT", shown, "a lesson must be an object")
+            )
+            continue
+        fields = {_FIELD_OF.get(str(k).strip().casefold()): x for k, x in item.items()}
+        fields.pop(None, None)
+        lesson, found = _lesson(fields, where)
+        problems.extend(found)
+        lessons.append(lesson)
+    return lessons, problems
+
+
+def _lesson(fields: dict[str, Any], where: str) -> tuple[LessonData, list[LessonProblem]]:
+    problems: list[LessonProblem] = []
+    body = _text(fields.get("body"))
+    media = fields.get("media_type")
+    media_type: MediaType | str = MediaType.TEXT if body else MediaType.VIDEO
+    if not v.is_missing(media):
+        found = _MEDIA_WORDS.get(str(media).strip().casefold())
+        if found is None:
+            problems.append(
+                LessonProblem(f"{where}.media_type", "INVALID_CHOICE", media, "unknown kind")
+            )
+        else:
+            media_type = found
+    seconds = 0
+    duration = fields.get("duration")
+    if not v.is_missing(duration):
+        try:
+            seconds = lesson_seconds(duration)
+        except ValueError as exc:
+            problems.append(LessonProblem(f"{where}.duration", "BAD_DURATION", duration, str(exc)))
+    body_format = fields.get("body_format")
+    return (
+        LessonData(
+            title=_text(fields.get("title")) or "",
+            media_type=media_type,
+            duration_seconds=seconds,
+            url=_text(fields.get("url")),
+            captions_url=_text(fields.get("captions_url")),
+            body=body,
+            body_format=str(body_format).strip().casefold()
+            if not v.is_missing(body_format)
+            else (BodyFormat.MARKDOWN if body else None),
+        ),
+        problems,
+    )
+
+
+def lesson_seconds(value: Any) -> int:
+    """Seconds of a lesson's length: a bare number counts seconds (as media metadata does);
+    "12:30" is minutes and seconds; "12分钟" or "1.5 hours" carry their unit."""
+    if isinstance(value, bool):
+        raise ValueError("not a length")
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError("negative length")
+        return round(value)
+    text = str(value).strip()
+    clock = parse_clock(text)
+    if clock is not None:
+        return clock
+    try:
+        number = float(text)
+    except ValueError:
+        minutes = v.parse_duration_minutes(text)
+        if minutes is None:
+            raise ValueError("not a length") from None
+        return minutes * 60
+    if number < 0:
+        raise ValueError("negative length")
+    return round(number)
+
+
+def _text(value: Any) -> str | None:
+    return None if v.is_missing(value) else str(value).strip() or None
