@@ -125,6 +125,8 @@ FORM_FIELDS = [
     "display_name",
     "preferred_language",
     "interest_areas",
+    "digest",
+    "reminders",
     "kind",
     "contact_email",
     "role",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 WEBAPP = Path(__file__).resolve().parents[1] / "webapp"
+# The mails the jobs worker writes (it cannot import webapp): extracted with the site's strings.
+MAIL_TEXTS = WEBAPP.parent / "catalogue" / "mail_texts.py"
 ZH = WEBAPP / "translations" / "zh" / "LC_MESSAGES"
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
@@ -18,6 +20,10 @@ def _extracted() -> set[str]:
     ids = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
         str(WEBAPP), METHODS, keywords=KEYWORDS
+    ):
+        ids.add(message[0] if isinstance(message, tuple) else message)
+    for _line, message, _comments, _ctx in extract_from_file(
+        "python", str(MAIL_TEXTS), keywords=KEYWORDS
     ):
         ids.add(message[0] if isinstance(message, tuple) else message)
     return ids

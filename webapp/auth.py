@@ -8,7 +8,18 @@ copied cookie.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import (
@@ -23,6 +34,7 @@ from flask_login import (
 from catalogue.errors import NotFound, ValidationError
 from catalogue.models import User
 from catalogue.services import users as user_service
+from catalogue.services.mail_links import BadStopLink, read_stop_token
 from webapp import account_links, caring, mails
 from webapp import limits as rate
 from webapp.db import get_session
@@ -31,6 +43,7 @@ from webapp.forms import (
     EmailChangeForm,
     ForgotPasswordForm,
     LoginForm,
+    MailSettingsForm,
     PlainForm,
     ResetPasswordForm,
     SettingsForm,
@@ -315,6 +328,11 @@ def _settings_form(formdata=None) -> SettingsForm:
     return form
 
 
+def _mail_form() -> MailSettingsForm:
+    user = user_service.get_user(get_session(), current_user.id)
+    return MailSettingsForm(formdata=None, digest=user.digest_mail, reminders=user.reminders)
+
+
 def _account_page(
     settings: SettingsForm | None = None,
     password: ChangePasswordForm | None = None,
@@ -325,6 +343,7 @@ def _account_page(
         settings=settings or _settings_form(),
         form=password or ChangePasswordForm(),
         email_form=email or EmailChangeForm(),
+        mail_form=_mail_form(),
         plain=PlainForm(),
     )
 
@@ -434,6 +453,53 @@ def save_settings():
                 flash(_("Your settings are saved."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(settings=form), 400
+
+
+@bp.route("/me/account/mail", methods=["POST"])
+@login_required
+def save_mail_settings():
+    """Turn the notification digest on or off; choose learning reminders."""
+    form = MailSettingsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = get_session()
+    user_service.update_mail_settings(
+        db, current_user.id, digest=bool(form.digest.data), reminders=form.reminders.data
+    )
+    db.commit()
+    flash(_("Your mail settings are saved."), "success")
+    return redirect(url_for("auth.account") + "#mail-heading")
+
+
+def _stop_link(token: str) -> tuple[int, str] | None:
+    try:
+        return read_stop_token(current_app.secret_key, token)
+    except BadStopLink:
+        return None
+
+
+@bp.route("/mail/stop/<token>", methods=["GET", "POST"])
+def stop_mail(token: str):
+    """The link at the foot of a digest or reminder: no log-in needed. Opening it asks to
+    confirm (mail scanners open links); the button turns that mail off."""
+    found = _stop_link(token)
+    if found is None:
+        return _link_error(_("This link is not valid. Copy the whole link from the mail."))
+    user_id, what = found
+    form = PlainForm()
+    done = False
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        db = get_session()
+        try:
+            user_service.stop_mail(db, user_id, what)
+        except NotFound:
+            db.rollback()
+            return _link_error(_("This account no longer exists."))
+        db.commit()
+        done = True
+    return render_template("auth/stop_mail.html", what=what, done=done, form=form)
 
 
 @bp.route("/me/account/password", methods=["POST"])

@@ -288,6 +288,21 @@ class SettingsForm(FlaskForm):
         self.time_zone.choices = choices
 
 
+class MailSettingsForm(FlaskForm):
+    """Which mails the account gets besides the ones it asks for (docs/mail.md)."""
+
+    digest = BooleanField(_l("E-mail me a daily digest of my unread notifications"))
+    reminders = RadioField(
+        _l("Learning reminders by e-mail, for courses I started and left"),
+        choices=[
+            SelectChoice("off", _l("Off")),
+            SelectChoice("daily", _l("At most once a day")),
+            SelectChoice("weekly", _l("At most once a week")),
+        ],
+        default="off",
+    )
+
+
 class EmailChangeForm(FlaskForm):
     """Move the account to another e-mail address."""
 

@@ -135,6 +135,8 @@ JOB_DESCRIPTIONS = {
     "index-rebuild": _l("Rebuilds the search index beside the live one"),
     "recommender-train": _l("Trains, checks and publishes the recommendation model"),
     "mail-send": _l("Sends queued mail over SMTP (when an SMTP server is set)"),
+    "notification-digest": _l("Queues the daily e-mail digest of unread notifications"),
+    "learning-reminders": _l("Queues learning reminders for courses started and left"),
 }
 
 # What a job run's figures mean (jobs/tasks.py, recommender/pipeline.py, catalogue/ingest).
@@ -160,6 +162,8 @@ JOB_FIGURES = {
     "evaluate_seconds": _l("Evaluation (s)"),
     "spark_start_seconds": _l("Starting Spark (s)"),
     "sent": _l("Mails sent"),
+    "mails": _l("Mails queued"),
+    "notifications": _l("Notifications mailed"),
     "failed": _l("Failed"),
     "interrupted": _l("Interrupted"),
     "received": _l("Received"),

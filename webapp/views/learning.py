@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from catalogue.errors import NotFound
 from catalogue.models import EventKind
+from catalogue.services import columns as column_service
 from catalogue.services import engagement, playback
 from catalogue.services.activity import record_event
 from webapp.db import get_session
@@ -129,8 +130,35 @@ def share(course_id: int):
 @bp.route("/me/learning")
 @login_required
 def my_learning():
-    """Saved, in-progress, completed and recently viewed courses."""
+    """Saved, in-progress, completed and recently viewed courses; the columns I follow."""
     db = get_session()
     lists = engagement.my_learning(db, current_user.id)
     reading = playback.started_reading(db, current_user.id)
-    return render_template("learning/mine.html", lists=lists, reading=reading)
+    columns = column_service.followed_columns(db, current_user.id)
+    return render_template("learning/mine.html", lists=lists, reading=reading, columns=columns)
+
+
+@bp.route("/columns/<slug>/<any(follow, unfollow):action>", methods=["POST"])
+@login_required
+def follow_column(slug: str, action: str):
+    """Follow a column (hear of the courses the editors add to it), or stop following it."""
+    require_plain_form()
+    db = get_session()
+    try:
+        if action == "follow":
+            column = column_service.follow_column(db, current_user.id, slug)
+        else:
+            column = column_service.unfollow_column(db, current_user.id, slug)
+    except NotFound:
+        abort(404)
+    db.commit()
+    message = (
+        _(
+            "You follow “%(title)s”. New courses in it will reach your notifications.",
+            title=column.title,
+        )
+        if action == "follow"
+        else _("You no longer follow “%(title)s”.", title=column.title)
+    )
+    back = url_for("pages.column", slug=column.slug)
+    return _answer(message, safe_next(request.form.get("next"), back), following=action == "follow")

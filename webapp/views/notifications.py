@@ -34,6 +34,10 @@ def target(notification: Notification) -> str:
         )
     if notification.kind == notification_service.UPLOAD_DONE:
         return url_for("partner.upload", upload_id=data.get("upload_id", 0))
+    if notification.kind == notification_service.COLUMN_COURSE:
+        if data.get("more"):  # several new courses: the column shows them all
+            return url_for("pages.column", slug=data.get("column_slug") or "-")
+        return url_for("pages.course", course_id=data.get("course_id", 0))
     return url_for("notifications.overview")
 
 

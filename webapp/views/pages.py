@@ -95,11 +95,21 @@ def area(area: str):
 def column(slug: str):
     """A thematic column (专题): its cover, description and courses in the editors' order."""
     preview = current_user.is_authenticated and current_user.role in ("editor", "admin")
+    db = get_session()
     try:
-        found, courses = column_service.column_page(get_session(), slug, preview=preview)
+        found, courses = column_service.column_page(db, slug, preview=preview)
     except NotFound:
         abort(404)
-    return render_template("column.html", column=found, courses=courses)
+    following = current_user.is_authenticated and column_service.is_following(
+        db, current_user.id, found.id
+    )
+    return render_template(
+        "column.html",
+        column=found,
+        courses=courses,
+        following=following,
+        followers=column_service.follower_count(db, found.id),
+    )
 
 
 @bp.route("/courses/<int:course_id>")
