@@ -5,11 +5,13 @@ several are new."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from catalogue.db import make_session_factory
 from catalogue.errors import NotFound
 from catalogue.models import ColumnFollow, Notification, Role, utcnow
 from catalogue.services import columns as column_service
@@ -187,3 +189,29 @@ def test_follow_button_my_learning_and_the_notification_link(app, session):
     page = client.get("/columns/tea-culture").get_data(as_text=True)
     assert "您不再关注“茶文化专题”" in page and 'aria-pressed="false"' in page
     assert 'href="/columns/tea-culture"' not in client.get("/me/learning").get_data(as_text=True)
+
+
+def test_two_follows_at_once_are_one_follow_and_no_error(engine, session):
+    column = _column(session)
+    (mei,) = _learners(session, "mei")
+    session.commit()
+    sessions = make_session_factory(engine)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def follow() -> None:
+        with sessions() as own:
+            start.wait()
+            try:
+                column_service.follow_column(own, mei, "tea-culture")
+                own.commit()
+            except Exception as exc:  # reported below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=follow) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert column_service.follower_count(session, column.id) == 1

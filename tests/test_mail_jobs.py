@@ -310,7 +310,9 @@ def test_the_stop_link_in_a_mail_works_without_logging_in(app, session):
         ("reminders", "reminders", "off"),
     ):
         path = MailLinks("", secret).stop(mei, what)
-        page = client.get(path).get_data(as_text=True)
+        answer = client.get(path)
+        assert answer.headers["Cache-Control"] == "no-store, private"
+        page = answer.get_data(as_text=True)
         assert "是的，不再发送" in page
         session.expire_all()
         assert getattr(session.get(User, mei), column) != after  # opening it changes nothing

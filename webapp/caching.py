@@ -13,7 +13,16 @@ from flask import Flask, Response, request, session
 
 NO_STORE = "no-store, private"
 # Routes whose answers are about the person asking, whoever that is.
-PERSONAL_PATHS = ("/me", "/partner", "/editor", "/admin", "/api/v1/partner", "/api/v1/feed")
+# "/mail": the stop links in the jobs' mail (an account's setting, and a form's token).
+PERSONAL_PATHS = (
+    "/me",
+    "/mail",
+    "/partner",
+    "/editor",
+    "/admin",
+    "/api/v1/partner",
+    "/api/v1/feed",
+)
 # Flask-Login keeps the signed-in account's id under this session key.
 _SESSION_USER = "_user_id"
 

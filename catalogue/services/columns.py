@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue.errors import Collector, Conflict, NotFound
@@ -275,9 +277,14 @@ def follow_column(session: Session, user_id: int, slug: str) -> ThematicColumn:
     """The learner follows a column learners can see now (NotFound otherwise); following
     twice is following once."""
     column = _visible_column(session, slug)
-    if session.get(ColumnFollow, (user_id, column.id)) is None:
-        session.add(ColumnFollow(user_id=user_id, column_id=column.id))
-        session.flush()
+    # INSERT … ON CONFLICT DO NOTHING: a double click (two requests at once) is no error.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(ColumnFollow)
+        .values(user_id=user_id, column_id=column.id, created_at=utcnow())
+        .on_conflict_do_nothing()
+    )
     return column
 
 
