@@ -37,6 +37,7 @@ from webapp.views import (
     editor,
     editor_columns,
     editor_moderation,
+    editor_reviews,
     health,
     info,
     learning,
@@ -100,6 +101,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(editor.bp)
     app.register_blueprint(editor_columns.bp)
     app.register_blueprint(editor_moderation.bp)
+    app.register_blueprint(editor_reviews.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(notes.bp)
     app.register_blueprint(notifications.bp)

@@ -128,6 +128,42 @@ def form_for(course: Course | None) -> CourseForm:
     return form
 
 
+def form_for_input(data: CourseData, status: str) -> CourseForm:
+    """A form filled from course input (changes that wait for review)."""
+    return CourseForm(
+        data={
+            "external_id": data.external_id,
+            "title": data.title,
+            "subtitle": data.subtitle or "",
+            "description": data.description or "",
+            "area": str(data.area),
+            "format": str(data.format),
+            "level": str(data.level),
+            "language": data.language,
+            "subjects": ", ".join(data.subjects or []),
+            "duration_minutes": "" if data.duration_minutes is None else str(data.duration_minutes),
+            "cover_url": data.cover_url or "",
+            "source_url": data.source_url or "",
+            "is_free": data.is_free,
+            "price": "" if data.price_cents is None else f"{data.price_cents / 100:.2f}",
+            "status": status,
+            "lessons": [
+                {
+                    "lesson_id": "" if lesson.id is None else str(lesson.id),
+                    "title": lesson.title,
+                    "media_type": str(lesson.media_type),
+                    "duration": clock(lesson.duration_seconds or 0),
+                    "url": lesson.url or "",
+                    "captions_url": lesson.captions_url or "",
+                    "body": lesson.body or "",
+                    "body_format": str(lesson.body_format or BodyFormat.MARKDOWN),
+                }
+                for lesson in data.lessons
+            ],
+        }
+    )
+
+
 def course_data(form: CourseForm, external_id: str | None = None) -> tuple[CourseData, bool]:
     """The course service's input from a submitted form, and whether every value could be
     read (what could not is marked on its field and left out).

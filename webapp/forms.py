@@ -196,6 +196,15 @@ REPORT_REASONS = [
 ]
 
 
+class ReviewDecisionForm(FlaskForm):
+    """An editor's decision on a course review; a rejection needs a reason."""
+
+    reason = TextAreaField(
+        _l("Reason (shown to the partner; required to reject)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+
+
 class ReportForm(FlaskForm):
     """Report a comment to the editors."""
 

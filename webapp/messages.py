@@ -71,6 +71,34 @@ COURSE_STATUS = {
     "withdrawn": _l("Withdrawn"),
 }
 
+REVIEW_STATUS = {
+    "pending": _l("Waiting for review"),
+    "approved": _l("Approved"),
+    "rejected": _l("Not approved"),
+    "superseded": _l("Replaced by a newer submission"),
+}
+
+REVIEW_KINDS = {
+    "new": _l("New course"),
+    "change": _l("Changes to a live course"),
+}
+
+REVIEW_FIELDS = {
+    "title": _l("Title"),
+    "subtitle": _l("Subtitle"),
+    "description": _l("Description"),
+    "area": _l("Area"),
+    "format": _l("Format"),
+    "level": _l("Level"),
+    "language": _l("Language"),
+    "subjects": _l("Subjects"),
+    "duration_minutes": _l("Length in minutes"),
+    "cover_url": _l("Cover image URL"),
+    "source_url": _l("Course URL"),
+    "is_free": _l("Free"),
+    "price_cents": _l("Price (fen)"),
+}
+
 ROW_PROBLEMS = {
     "MISSING_TITLE": _l("The course has no title."),
     "MISSING_ID": _l("The course has no id."),
@@ -208,6 +236,7 @@ AUDIT_ACTIONS = {
     "provider_rename": _l("Renamed the provider"),
     "provider_suspend": _l("Suspended the provider"),
     "provider_unsuspend": _l("Lifted the provider's suspension"),
+    "provider_review": _l("Changed whether the provider's courses are reviewed"),
 }
 
 OPERATOR_PROBLEMS = {

@@ -15,24 +15,33 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy import Integer, and_, case, delete, exists, func, insert, literal, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.ingest.rows import ParsedRow
 from catalogue.models import (
     Course,
+    CourseReview,
     CourseStatus,
     IndexOutbox,
     Lesson,
     OutboxOp,
     Provider,
+    ReviewKind,
+    ReviewStatus,
     StagedCourse,
     StagedLesson,
+    Upload,
     utcnow,
 )
 
 BATCH = 1000
 CREATE, UPDATE = "create", "update"
+# For a provider under review: created (or changed while not live) as a draft that waits for
+# an editor before going live; and changes to a live course, held in a review untouched.
+CREATE_HELD, UPDATE_HELD, HELD = "new_rv", "upd_rv", "review"
+CREATES, UPDATES = (CREATE, CREATE_HELD), (UPDATE, UPDATE_HELD)
+APPLIED = CREATES + UPDATES
 # The course columns a partner file supplies, staged as they are and copied in the switch.
 STAGED_FIELDS = (
     "external_id",
@@ -175,6 +184,11 @@ def switch(
     ).rowcount
     total = session.scalar(select(func.count()).select_from(StagedCourse).where(mine)) or 0
     counts.unchanged = total - counts.created - counts.updated
+    reviewed = bool(
+        session.scalar(select(Provider.review_required).where(Provider.id == provider_id))
+    )
+    if reviewed and (counts.created or counts.updated):
+        _hold_for_review(session, upload_id, provider_id)
     published = StagedCourse.status == CourseStatus.PUBLISHED
     withdrawn = StagedCourse.status == CourseStatus.WITHDRAWN
     stamp = Course.__table__.c.created_at.type
@@ -192,7 +206,7 @@ def switch(
                     literal(now, stamp),
                     case((published, literal(now, stamp)), else_=None),
                     case((withdrawn, literal(now, stamp)), else_=None),
-                ).where(mine, StagedCourse.action == CREATE),
+                ).where(mine, StagedCourse.action.in_(CREATES)),
             )
         )
     if counts.updated:
@@ -209,7 +223,7 @@ def switch(
         )
         session.execute(
             update(Course)
-            .where(_same_key(provider_id), mine, StagedCourse.action == UPDATE)
+            .where(_same_key(provider_id), mine, StagedCourse.action.in_(UPDATES))
             .values(values)
             .execution_options(synchronize_session=False)
         )
@@ -221,14 +235,165 @@ def switch(
                 ["course_id", "op", "created_at"],
                 select(Course.id, op, literal(now, stamp))
                 .join(StagedCourse, _same_key(provider_id))
-                .where(mine, StagedCourse.action.is_not(None))
+                .where(mine, StagedCourse.action.in_(APPLIED))
                 .order_by(Course.id),
             )
         )
+    if reviewed:
+        _submit_for_review(session, upload_id, provider_id, now)
     if full_sync:
         counts.withdrawn = _withdraw_missing(session, upload_id, provider_id, now)
     session.flush()
     return counts
+
+
+def _hold_for_review(session: Session, upload_id: int, provider_id: int) -> None:
+    """Mark what must wait for an editor: changes to live courses are held whole; courses that
+    would go live otherwise are applied as drafts."""
+    mine = StagedCourse.upload_id == upload_id
+    live = exists().where(_same_key(provider_id), Course.status == CourseStatus.PUBLISHED)
+    to_publish = StagedCourse.status == CourseStatus.PUBLISHED
+    session.execute(
+        update(StagedCourse)
+        .where(mine, StagedCourse.action == UPDATE, to_publish, live)
+        .values(action=HELD)
+        .execution_options(synchronize_session=False)
+    )
+    for action, held in ((CREATE, CREATE_HELD), (UPDATE, UPDATE_HELD)):
+        session.execute(
+            update(StagedCourse)
+            .where(mine, StagedCourse.action == action, to_publish)
+            .values(action=held, status=CourseStatus.DRAFT)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _submit_for_review(session: Session, upload_id: int, provider_id: int, now: datetime) -> None:
+    """Write the upload's reviews: one per draft that waits to go live (unless one waits
+    already), one per held change (superseding a pending one for the course)."""
+    mine = StagedCourse.upload_id == upload_id
+    uploader = session.scalar(select(Upload.uploaded_by_id).where(Upload.id == upload_id))
+    stamp = CourseReview.__table__.c.submitted_at.type
+    waiting = (
+        select(CourseReview.id)
+        .where(CourseReview.course_id == Course.id, CourseReview.status == ReviewStatus.PENDING)
+        .exists()
+    )
+    session.execute(
+        insert(CourseReview).from_select(
+            [
+                "provider_id",
+                "course_id",
+                "kind",
+                "status",
+                "title",
+                "upload_id",
+                "submitted_by_id",
+                "submitted_at",
+            ],
+            select(
+                literal(provider_id),
+                Course.id,
+                literal(ReviewKind.NEW.value),
+                literal(ReviewStatus.PENDING.value),
+                Course.title,
+                literal(upload_id),
+                literal(uploader, Integer()),
+                literal(now, stamp),
+            )
+            .join(StagedCourse, _same_key(provider_id))
+            .where(mine, StagedCourse.action.in_((CREATE_HELD, UPDATE_HELD)), ~waiting)
+            .order_by(Course.id),
+        )
+    )
+    last = 0
+    while True:
+        rows = session.execute(
+            select(StagedCourse, Course.id)
+            .join(Course, _same_key(provider_id))
+            .where(mine, StagedCourse.action == HELD, StagedCourse.id > last)
+            .order_by(StagedCourse.id)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        last = rows[-1][0].id
+        lessons = _held_lessons(
+            session, upload_id, [r[0].external_id for r in rows if r[0].has_lessons]
+        )
+        course_ids = [course_id for _staged, course_id in rows]
+        session.execute(
+            update(CourseReview)
+            .where(
+                CourseReview.course_id.in_(course_ids),
+                CourseReview.status == ReviewStatus.PENDING,
+            )
+            .values(status=ReviewStatus.SUPERSEDED, decided_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            insert(CourseReview),
+            [
+                {
+                    "provider_id": provider_id,
+                    "course_id": course_id,
+                    "kind": ReviewKind.CHANGE,
+                    "status": ReviewStatus.PENDING,
+                    "title": staged.title,
+                    "upload_id": upload_id,
+                    "submitted_by_id": uploader,
+                    "submitted_at": now,
+                    "proposed": _proposed(staged, lessons.get(staged.external_id)),
+                }
+                for staged, course_id in rows
+            ],
+        )
+
+
+def _held_lessons(session: Session, upload_id: int, keys: list[str]) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {key: [] for key in keys}
+    if not keys:
+        return found
+    for lesson in session.scalars(
+        select(StagedLesson)
+        .where(StagedLesson.upload_id == upload_id, StagedLesson.external_id.in_(keys))
+        .order_by(StagedLesson.external_id, StagedLesson.position)
+    ):
+        found[lesson.external_id].append(
+            {
+                "title": lesson.title,
+                "media_type": lesson.media_type,
+                "duration_seconds": lesson.duration_seconds,
+                "url": lesson.url,
+                "captions_url": lesson.captions_url,
+                "body": lesson.body,
+                "body_format": lesson.body_format,
+                "id": None,
+            }
+        )
+    return found
+
+
+def _proposed(staged: StagedCourse, lessons: list[dict] | None) -> dict[str, Any]:
+    """A held row as the course input a review applies (`lessons` None: keep the course's)."""
+    return {
+        "external_id": staged.external_id,
+        "title": staged.title,
+        "area": staged.area.value,
+        "format": staged.format.value,
+        "subtitle": staged.subtitle,
+        "description": staged.description,
+        "subjects": list(staged.subjects or []),
+        "level": staged.level.value,
+        "language": staged.language,
+        "duration_minutes": staged.duration_minutes,
+        "cover_url": staged.cover_url,
+        "source_url": staged.source_url,
+        "is_free": staged.is_free,
+        "price_cents": staged.price_cents,
+        "lessons": lessons,
+        "source_hash": staged.source_hash,
+    }
 
 
 LESSON_FIELDS = (
@@ -251,7 +416,7 @@ def _apply_lessons(session: Session, upload_id: int, provider_id: int) -> None:
     changed = and_(
         StagedCourse.upload_id == upload_id,
         StagedCourse.has_lessons.is_(True),
-        StagedCourse.action.is_not(None),
+        StagedCourse.action.in_(APPLIED),
     )
     # Not correlated: the UPDATE below names `courses` in its own FROM too.
     courses = (

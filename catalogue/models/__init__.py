@@ -19,6 +19,8 @@ from catalogue.models.enums import (
     OutboxOp,
     ProviderKind,
     ProviderStatus,
+    ReviewKind,
+    ReviewStatus,
     Role,
     UploadPolicy,
     UploadStatus,
@@ -28,6 +30,7 @@ from catalogue.models.limits import RateLimitCounter
 from catalogue.models.notifications import Notification
 from catalogue.models.outbox import IndexOutbox
 from catalogue.models.providers import Provider
+from catalogue.models.reviews import CourseReview
 from catalogue.models.search import SearchQuery, SynonymGroup
 from catalogue.models.social import Comment, CommentReport, Feedback, Note
 from catalogue.models.uploads import (
@@ -55,6 +58,7 @@ __all__ = [
     "CommentStatus",
     "Course",
     "CourseFormat",
+    "CourseReview",
     "CourseStats",
     "CourseStatus",
     "Event",
@@ -75,6 +79,8 @@ __all__ = [
     "ProviderKind",
     "ProviderStatus",
     "RateLimitCounter",
+    "ReviewKind",
+    "ReviewStatus",
     "Role",
     "SearchQuery",
     "StagedCourse",

@@ -43,6 +43,22 @@ class CourseStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ReviewKind(enum.StrEnum):
+    """What a course review decides: a new course going live, or changes to a live one."""
+
+    NEW = "new"
+    CHANGE = "change"
+
+
+class ReviewStatus(enum.StrEnum):
+    """Where a course review stands; a newer submission for the same course supersedes it."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
 class MediaType(enum.StrEnum):
     """Kind of resource a lesson points to."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Boolean, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalogue.models.base import Base, str_enum, utcnow
@@ -25,5 +25,7 @@ class Provider(Base):
     status: Mapped[ProviderStatus] = mapped_column(
         str_enum(ProviderStatus, "provider_status"), default=ProviderStatus.ACTIVE
     )
+    # New and changed courses wait in the editors' review queue before learners see them.
+    review_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

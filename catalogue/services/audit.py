@@ -23,7 +23,13 @@ ACCOUNT_ACTIONS = (
     "account_suspend",
     "account_unsuspend",
 )
-PROVIDER_ACTIONS = ("provider_create", "provider_rename", "provider_suspend", "provider_unsuspend")
+PROVIDER_ACTIONS = (
+    "provider_create",
+    "provider_rename",
+    "provider_suspend",
+    "provider_unsuspend",
+    "provider_review",
+)
 ACTIONS = ACCOUNT_ACTIONS + PROVIDER_ACTIONS
 CHANNELS = ("web", "cli")
 

@@ -30,7 +30,7 @@ from catalogue.errors import (
     ValidationError,
 )
 from catalogue.models import Role
-from catalogue.services import account_admin, audit
+from catalogue.services import account_admin, audit, reviews
 from catalogue.services import mail as mail_service
 from catalogue.services import providers as provider_service
 from catalogue.services import users as user_service
@@ -227,6 +227,28 @@ def unsuspend_provider(provider_id: int):
     db.commit()
     if change.changed:
         flash(_("The provider's suspension is lifted."), "success")
+    return redirect(url_for("admin.provider", provider_id=provider_id))
+
+
+@bp.route("/providers/<int:provider_id>/review", methods=["POST"])
+@admin_required
+def provider_review(provider_id: int):
+    """Put a provider's courses under review before publishing, or stop (audited)."""
+    require_plain_form()
+    required = request.form.get("required") == "1"
+    db = get_session()
+    try:
+        changed = reviews.set_review_required(db, current_operator(), provider_id, required)
+    except NotFound:
+        abort(404)
+    db.commit()
+    if changed:
+        flash(
+            _("Its new and changed courses now wait for an editor's review.")
+            if required
+            else _("Its courses are no longer reviewed before publishing."),
+            "success",
+        )
     return redirect(url_for("admin.provider", provider_id=provider_id))
 
 

@@ -24,7 +24,7 @@ from catalogue.ingest.mapping import FIELDS
 from catalogue.ingest.problems import FileRejected
 from catalogue.models import Area, CourseStatus, Role, UploadPolicy, UploadStatus
 from catalogue.services import courses as course_service
-from catalogue.services import provider_feedback
+from catalogue.services import provider_feedback, reviews
 from catalogue.services import providers as provider_service
 from catalogue.services import tokens as token_service
 from webapp import messages
@@ -333,6 +333,8 @@ def courses():
         provider=provider_service.get_provider(db, provider_id),
         page=page,
         status=status_arg or "",
+        reviews=reviews.latest_reviews(db, [c.id for c in page.items]),
+        REVIEW_STATUS=messages.REVIEW_STATUS,
     )
 
 

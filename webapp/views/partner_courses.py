@@ -10,11 +10,11 @@ from catalogue.errors import Conflict, NotFound, ValidationError
 from catalogue.models import Course
 from catalogue.services import courses as course_service
 from catalogue.services import providers as provider_service
-from catalogue.services import reading
+from catalogue.services import reading, reviews
 from catalogue.services.courses import CourseData
 from webapp import messages
-from webapp.access import partner_required
-from webapp.course_form import CourseForm, course_data, form_for, show_problems
+from webapp.access import current_actor, partner_required
+from webapp.course_form import CourseForm, course_data, form_for, form_for_input, show_problems
 from webapp.db import get_session
 from webapp.views.partner import acting_provider_id, provider_locked, suspended_message
 
@@ -37,6 +37,10 @@ def _page(provider_id: int, form: CourseForm, course: Course | None, preview=Non
             course=course,
             preview=preview,
             COURSE_STATUS=messages.COURSE_STATUS,
+            review=reviews.latest_reviews(get_session(), [course.id]).get(course.id)
+            if course is not None
+            else None,
+            under_review=reviews.under_review(get_session(), provider_id),
         ),
         status,
     )
@@ -87,8 +91,13 @@ def _submit(provider_id: int, course: Course | None):
         return _page(provider_id, form, course, status=400)
     db = get_session()
     try:
-        saved = course_service.save_provider_course(
-            db, provider_id, course.id if course is not None else None, checked[0], form.status.data
+        submitted = reviews.submit_course(
+            db,
+            provider_id,
+            course.id if course is not None else None,
+            checked[0],
+            form.status.data,
+            submitted_by_id=current_actor().user_id,
         )
     except ValidationError as exc:
         db.rollback()
@@ -99,8 +108,14 @@ def _submit(provider_id: int, course: Course | None):
         form.external_id.errors = [str(messages.ROW_PROBLEMS["DUPLICATE_EXTERNAL_ID"])]
         return _page(provider_id, form, course, status=409)
     db.commit()
-    flash(_("The course was saved."), "success")
-    return redirect(url_for(".edit", course_id=saved.id, provider=provider_id))
+    if submitted.review is not None:
+        flash(
+            _("Saved. An editor reviews it before learners see it; you will be told the decision."),
+            "success",
+        )
+    else:
+        flash(_("The course was saved."), "success")
+    return redirect(url_for(".edit", course_id=submitted.course.id, provider=provider_id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -121,4 +136,9 @@ def edit(course_id: int):
     course = _own_course(provider_id, course_id)
     if request.method == "POST":
         return _submit(provider_id, course)
-    return _page(provider_id, form_for(course), course)
+    waiting = reviews.latest_reviews(get_session(), [course.id]).get(course.id)
+    proposed = (
+        reviews.proposed_input(waiting) if waiting is not None and waiting.is_pending else None
+    )
+    form = form_for_input(proposed, "published") if proposed is not None else form_for(course)
+    return _page(provider_id, form, course)
