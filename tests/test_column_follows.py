@@ -60,6 +60,9 @@ def test_follow_is_idempotent_and_only_for_columns_learners_can_see(session):
     assert [c.slug for c in column_service.followed_columns(session, mei)] == ["tea-culture"]
     column_service.unfollow_column(session, mei, "tea-culture")
     column_service.unfollow_column(session, mei, "tea-culture")  # twice: nothing more
+    for slug in ("nope", "bad\x00slug"):
+        with pytest.raises(NotFound):
+            column_service.unfollow_column(session, mei, slug)
     session.commit()
     assert column_service.follower_count(session, column.id) == 0
     assert column_service.followed_columns(session, mei) == []

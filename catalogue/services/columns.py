@@ -290,7 +290,9 @@ def follow_column(session: Session, user_id: int, slug: str) -> ThematicColumn:
 
 def unfollow_column(session: Session, user_id: int, slug: str) -> ThematicColumn:
     """The learner no longer follows the column (nothing happens if they did not)."""
-    column = session.scalar(select(ThematicColumn).where(ThematicColumn.slug == slug))
+    column = None
+    if slug.replace("-", "").isalnum():  # else not a slug (PostgreSQL refuses NUL bytes)
+        column = session.scalar(select(ThematicColumn).where(ThematicColumn.slug == slug))
     if column is None:
         raise NotFound(f"column {slug!r} does not exist")
     session.execute(
