@@ -23,6 +23,7 @@ Translate = Callable[[str], str]
 # The notification kinds a digest names (catalogue/services/notifications.py); any other kind
 # is listed with a general line, so a kind added later is never left out of the mail.
 REPLY, UPLOAD_DONE, COLUMN_COURSE = "reply", "upload_done", "column_course"
+FEEDBACK_REPLY, REVIEW_DECIDED = "feedback_reply", "review_decided"
 
 
 @cache
@@ -82,13 +83,18 @@ def notification_text(_: Translate, kind: str, data: dict[str, Any]) -> str:
             "rejected": data.get("rejected", 0),
         }
         if data.get("status") == "applied":
-            return (
+            text = (
                 _(
                     "Your upload “%(file)s” was applied: %(created)s new, %(updated)s updated, "
                     "%(rejected)s rows with problems."
                 )
                 % values
             )
+            if data.get("waiting"):
+                text += " " + _("%(count)s courses wait for an editor's review.") % {
+                    "count": data["waiting"]
+                }
+            return text
         if data.get("status") == "rejected":
             return _("Your upload “%(file)s” was not applied: %(rejected)s rows have problems.") % (
                 values
@@ -99,6 +105,16 @@ def notification_text(_: Translate, kind: str, data: dict[str, Any]) -> str:
         if data.get("more"):
             return _("New courses in the column “%(column)s”, the latest “%(course)s”") % values
         return _("New in the column “%(column)s”: “%(course)s”") % values
+    if kind == FEEDBACK_REPLY:
+        return _("%(provider)s answered your feedback on “%(course)s”") % {
+            "provider": data.get("provider", ""),
+            "course": data.get("course_title", ""),
+        }
+    if kind == REVIEW_DECIDED:
+        values = {"course": data.get("course_title", ""), "reason": data.get("reason") or ""}
+        if data.get("approved"):
+            return _("“%(course)s” was approved by the editors and is live.") % values
+        return _("“%(course)s” was not approved: %(reason)s") % values
     return _("You have a new notification.")
 
 

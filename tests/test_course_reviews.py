@@ -143,6 +143,8 @@ def test_changes_to_a_live_course_wait_and_a_rejection_says_why(client, app, ses
     seen = partner.get(f"/partner/courses/{course.id}").get_data(as_text=True)
     assert "标题与内容不符 &lt;b&gt;请修改&lt;/b&gt;" in seen
     assert "<b>请修改</b>" not in seen
+    told = partner.get("/me/notifications").get_data(as_text=True)
+    assert "太极拳入门（全新版）" in told and "标题与内容不符 &lt;b&gt;" in told
 
 
 def test_approving_changes_applies_them_and_keeps_the_lessons(session, reviewed):

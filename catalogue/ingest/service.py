@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalogue.errors import NotFound, PermissionDenied
@@ -32,8 +32,10 @@ from catalogue.ingest.rows import ParsedRow, RowDefaults, RowParser
 from catalogue.models import (
     Area,
     ColumnMapping,
+    CourseReview,
     Provider,
     ProviderStatus,
+    ReviewStatus,
     Role,
     StagedCourse,
     Upload,
@@ -491,6 +493,12 @@ def _tell_uploader(session: Session, upload: Upload) -> None:
         created=upload.created,
         updated=upload.updated,
         rejected=upload.rejected,
+        waiting=session.scalar(
+            select(func.count())
+            .select_from(CourseReview)
+            .where(CourseReview.upload_id == upload.id, CourseReview.status == ReviewStatus.PENDING)
+        )
+        or 0,
     )
 
 

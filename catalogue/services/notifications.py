@@ -17,7 +17,11 @@ REPLY = "reply"
 UPLOAD_DONE = "upload_done"
 # An editor added a course to a column the learner follows (one unread per column, merged).
 COLUMN_COURSE = "column_course"
-KINDS = (REPLY, UPLOAD_DONE, COLUMN_COURSE)
+# The provider answered a learner's feedback on one of its courses.
+FEEDBACK_REPLY = "feedback_reply"
+# An editor decided on a course a partner submitted for review.
+REVIEW_DECIDED = "review_decided"
+KINDS = (REPLY, UPLOAD_DONE, COLUMN_COURSE, FEEDBACK_REPLY, REVIEW_DECIDED)
 
 
 def notify(session: Session, user_id: int, kind: str, **data: Any) -> Notification:

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalogue.errors import NotFound
-from catalogue.models import Course, Feedback, utcnow
+from catalogue.errors import FieldError, NotFound, ValidationError
+from catalogue.models import Course, Feedback, Provider, utcnow
+from catalogue.services import notifications
 from catalogue.services.pagination import Page, paginate_rows
 
 
@@ -62,6 +63,45 @@ def course_ratings(session: Session, provider_id: int, limit: int = 100) -> list
         .limit(limit)
     ).all()
     return [CourseRating(cid, title, float(avg), int(n)) for cid, title, avg, n in rows]
+
+
+MAX_REPLY = 2000
+
+
+def answer(session: Session, provider_id: int, feedback_id: int, text: str) -> Feedback:
+    """The provider answers (or re-answers) a learner's feedback: the learner is told and sees
+    the answer under their feedback. NotFound unless it is about the provider's course;
+    ValidationError for an empty or too long answer."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError([FieldError("reply", "REQUIRED", "write an answer")])
+    if len(text) > MAX_REPLY:
+        raise ValidationError([FieldError("reply", "TOO_LONG", f"at most {MAX_REPLY} chars")])
+    row = session.execute(
+        select(Feedback, Course.title, Provider.name)
+        .join(Course, Course.id == Feedback.course_id)
+        .join(Provider, Provider.id == Course.provider_id)
+        .where(Feedback.id == feedback_id, Course.provider_id == provider_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"feedback {feedback_id} is not about this provider's courses")
+    feedback, title, provider_name = row
+    if feedback.reply == text:
+        return feedback
+    now = utcnow()
+    feedback.reply, feedback.replied_at = text, now
+    feedback.read_at = feedback.read_at or now
+    notifications.notify(
+        session,
+        feedback.user_id,
+        notifications.FEEDBACK_REPLY,
+        course_id=feedback.course_id,
+        course_title=title,
+        provider=provider_name,
+        feedback_id=feedback.id,
+    )
+    session.flush()
+    return feedback
 
 
 def mark_read(session: Session, provider_id: int, feedback_id: int) -> datetime:

@@ -27,6 +27,7 @@ from catalogue.models import (
     utcnow,
 )
 from catalogue.services import courses as course_service
+from catalogue.services import notifications
 from catalogue.services.audit import Operator, record
 from catalogue.services.courses import CourseData, LessonData
 from catalogue.services.pagination import Page, paginate
@@ -355,6 +356,17 @@ def decide(
     session.refresh(review)
     if approve:
         _apply(session, review)
+    if review.submitted_by_id is not None:
+        notifications.notify(
+            session,
+            review.submitted_by_id,
+            notifications.REVIEW_DECIDED,
+            review_id=review.id,
+            course_id=review.course_id,
+            course_title=review.title,
+            approved=approve,
+            reason=reason,
+        )
     return review
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from catalogue.errors import NotFound
+from catalogue.mail_texts import notification_text
 from catalogue.models import Notification
 from catalogue.services import notifications as notification_service
 from webapp.db import get_session
@@ -21,7 +23,10 @@ def _unread() -> dict:
             return 0
         return notification_service.unread_count_or_zero(get_session(), current_user.id)
 
-    return {"unread_notifications": unread_notifications}
+    def describe(kind: str, data: dict | None) -> str:
+        return notification_text(gettext, kind, data or {})
+
+    return {"unread_notifications": unread_notifications, "notification_text": describe}
 
 
 def target(notification: Notification) -> str:
@@ -34,6 +39,10 @@ def target(notification: Notification) -> str:
         )
     if notification.kind == notification_service.UPLOAD_DONE:
         return url_for("partner.upload", upload_id=data.get("upload_id", 0))
+    if notification.kind == notification_service.FEEDBACK_REPLY:
+        return url_for("pages.course", course_id=data.get("course_id", 0)) + "#feedback"
+    if notification.kind == notification_service.REVIEW_DECIDED:
+        return url_for("partner_courses.edit", course_id=data.get("course_id", 0))
     if notification.kind == notification_service.COLUMN_COURSE:
         if data.get("more"):  # several new courses: the column shows them all
             return url_for("pages.column", slug=data.get("column_slug") or "-")

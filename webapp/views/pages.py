@@ -122,7 +122,7 @@ def course(course_id: int):
     db = get_session()
     also = similar(db, current_model(), course_id, limit=SIMILAR_ITEMS)
     note_form, my_notes, mine, lessons_state = None, [], None, None
-    feedback_form, resume = None, None
+    feedback_form, resume, given = None, None, None
     if current_user.is_authenticated:
         resume = playback.resume_point(db, current_user.id, course_id)
         lessons_state = engagement.lesson_progress(db, current_user.id, course_id)
@@ -157,4 +157,5 @@ def course(course_id: int):
         comment_form=CommentForm() if current_user.is_authenticated else None,
         report_form=ReportForm() if current_user.is_authenticated else None,
         feedback_form=feedback_form,
+        feedback_given=given,
     )

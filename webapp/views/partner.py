@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from catalogue.errors import NotFound, PermissionDenied
+from catalogue.errors import NotFound, PermissionDenied, ValidationError
 from catalogue.ingest import service as ingest
 from catalogue.ingest.mapping import FIELDS
 from catalogue.ingest.problems import FileRejected
@@ -383,11 +383,12 @@ def _upload_problem(exc: FileRejected) -> str:
     return messages.get(exc.code, exc.message)
 
 
-@bp.route("/feedback")
-@partner_required
-def feedback():
-    """What learners told the provider: ratings per course and their messages, newest first."""
-    provider_id = acting_provider_id()
+def _feedback_page(
+    provider_id: int,
+    answer_errors: dict[int, str] | None = None,
+    answer_texts: dict[int, str] | None = None,
+    status: int = 200,
+):
     db = get_session()
     unread_only = request.args.get("unread") == "1"
     return render_template(
@@ -400,7 +401,38 @@ def feedback():
         unread=provider_feedback.unread_count(db, provider_id),
         unread_only=unread_only,
         form=PlainForm(),
-    )
+        answer_errors=answer_errors or {},
+        answer_texts=answer_texts or {},
+    ), status
+
+
+@bp.route("/feedback")
+@partner_required
+def feedback():
+    """What learners told the provider: ratings per course and their messages, newest first."""
+    return _feedback_page(acting_provider_id())
+
+
+@bp.route("/feedback/<int:feedback_id>/answer", methods=["POST"])
+@partner_required
+def feedback_answer(feedback_id: int):
+    """Answer one learner's feedback; the learner is told."""
+    require_plain_form()
+    provider_id = acting_provider_id()
+    text = request.form.get("reply", "")
+    db = get_session()
+    try:
+        provider_feedback.answer(db, provider_id, feedback_id, text)
+    except NotFound:
+        abort(404)
+    except ValidationError as exc:
+        db.rollback()
+        code = exc.errors[0].code
+        message = str(messages.ROW_PROBLEMS.get(code) or _("Please check this field."))
+        return _feedback_page(provider_id, {feedback_id: message}, {feedback_id: text[:2000]}, 400)
+    db.commit()
+    flash(_("Your answer was sent to the learner."), "success")
+    return redirect(url_for("partner.feedback", provider=provider_id) + f"#feedback-{feedback_id}")
 
 
 @bp.route("/feedback/<int:feedback_id>/read", methods=["POST"])
