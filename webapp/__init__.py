@@ -14,6 +14,7 @@ from webapp import (
     caching,
     caring,
     commands,
+    compression,
     covers,
     db,
     errors,
@@ -88,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     limits.init_app(app, settings)
     caching.init_app(app)
+    compression.init_app(app)
     init_templating(app)
     commands.init_app(app)
     app.register_blueprint(pages.bp)
