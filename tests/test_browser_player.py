@@ -99,13 +99,14 @@ def test_a_stream_plays_seeks_changes_speed_and_resumes_where_the_learner_stoppe
     context, page = _page(browser, base)
     page.goto(f"{base}/courses/{course}/lessons/{ids['stream']}")
     video = page.locator(".player video")
-    # media-chrome took over from the browser's own controls, hls.js is attached.
+    # media-chrome took over from the browser's own controls, hls.js is attached (fetched
+    # once the page has loaded).
     _wait_for(
         page,
         "() => customElements.get('media-controller')"
-        " && !document.querySelector('.player video').controls",
+        " && !document.querySelector('.player video').controls"
+        " && !!document.querySelector('.player video').hls",
     )
-    assert page.evaluate("() => !!document.querySelector('.player video').hls")
     page.get_by_role("button", name="播放", exact=True).click()
     _wait_for(page, "() => document.querySelector('.player video').currentTime > 1")
     # Speed: the rate button goes 1 → 1.25 (and says so), and the choice is kept.

@@ -159,6 +159,11 @@ function clock(seconds) {
 
 const RATE_KEY = "lifelong.playbackRate";
 
+function afterLoad(action) {
+  if (document.readyState === "complete") action();
+  else window.addEventListener("load", action, { once: true });
+}
+
 // The lesson player: an HLS stream through hls.js where the browser cannot play it itself;
 // media-chrome's controls instead of the browser's once they are defined; the learner's
 // speed kept between lessons; start where they stopped, and tell the server where they are
@@ -167,14 +172,36 @@ function setUpPlayer() {
   const media = document.querySelector(".player .media");
   if (!media) return;
   const stream = media.dataset.stream;
+  const start = Number(media.dataset.start || 0);
   if (stream) {
-    if (window.Hls && window.Hls.isSupported()) {
-      const hls = new window.Hls({ enableWorker: false });
+    const attach = () => {
+      if (!window.Hls || !window.Hls.isSupported()) {
+        media.src = stream;  // Safari and others that play HLS themselves
+        return;
+      }
+      // As preload="metadata" asks: the playlist now, the video's segments once they are
+      // wanted (the learner plays, or at once to show where a returning learner stopped).
+      // Fetching and converting them on arrival kept a phone's processor busy for a second.
+      const hls = new window.Hls({ enableWorker: false, autoStartLoad: false });
       hls.loadSource(stream);
       hls.attachMedia(media);
       media.hls = hls;
+      const load = () => hls.startLoad(media.currentTime || start || -1);
+      if (start > 0 || !media.paused) load(); else media.addEventListener("play", load, { once: true });
+    };
+    // hls.js (120 kB) is fetched only where the browser has Media Source Extensions, and only
+    // once the page has loaded: the lesson's text and transcript come first on a slow phone.
+    const mse = window.ManagedMediaSource || window.MediaSource;
+    if (media.dataset.hls && mse && mse.isTypeSupported && mse.isTypeSupported('video/mp4; codecs="avc1.42E01E,mp4a.40.2"')) {
+      afterLoad(() => {
+        const script = document.createElement("script");
+        script.src = media.dataset.hls;
+        script.addEventListener("load", attach);
+        script.addEventListener("error", attach);
+        document.head.append(script);
+      });
     } else {
-      media.src = stream;  // Safari and others that play HLS themselves
+      attach();
     }
   }
   if (window.customElements) {
@@ -192,12 +219,10 @@ function setUpPlayer() {
   media.addEventListener("ratechange", () => {
     try { window.localStorage.setItem(RATE_KEY, String(media.playbackRate)); } catch (error) { /* ignore */ }
   });
-  const start = Number(media.dataset.start || 0);
   if (start > 0) {
     const seek = () => { media.currentTime = start; };
     if (media.readyState >= 1) seek(); else media.addEventListener("loadedmetadata", seek, { once: true });
   }
-  setUpTranscript(media);
   // A note taken while watching is about this moment: its time field fills itself in.
   const noteTime = document.querySelector('#lesson-note-heading ~ form input[name="position"]');
   const fillNoteTime = () => {
@@ -232,9 +257,10 @@ document.addEventListener("DOMContentLoaded", setUpPlayer);
 
 // The transcript: the subtitles' lines as a list beside the player; choosing one plays from
 // there, the line being spoken is marked, and the search box keeps the lines with its words.
-function setUpTranscript(media) {
+function setUpTranscript() {
+  const media = document.querySelector(".player .media");
   const section = document.querySelector(".transcript");
-  const element = media.querySelector("track");
+  const element = media && media.querySelector("track");
   if (!section || !element) return;
   const list = section.querySelector(".transcript-lines");
   const count = section.querySelector(".transcript-count");
@@ -267,6 +293,7 @@ function setUpTranscript(media) {
     section.hidden = false;
   };
   element.addEventListener("load", build);
+  element.addEventListener("error", () => { section.hidden = true; });
   if (element.readyState === 2) build();
   let current = null;
   media.addEventListener("timeupdate", () => {
@@ -288,6 +315,11 @@ function setUpTranscript(media) {
     count.textContent = !words ? "" : shown ? count.dataset.matches.replace("{count}", shown) : count.dataset.none;
   });
 }
+
+// Built as soon as this (deferred) script runs, over the parsed page: the transcript needs only
+// the subtitles, not the player's libraries that load after it.
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUpTranscript);
+else setUpTranscript();
 
 // Reading lessons: text size and line spacing (kept in this browser), the reading position
 // saved as the learner scrolls (as seconds of the lesson's reading time) and restored on
