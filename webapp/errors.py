@@ -7,7 +7,8 @@ import logging
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.db import rollback_session
@@ -70,6 +71,19 @@ def busy_response():
     return response, status
 
 
+_GONE_MARKERS = ("foreign key", "is not present in table", "is still referenced")
+
+
+def is_changed_meanwhile(exc: Exception) -> bool:
+    """Whether a write failed because what it refers to changed in a concurrent transaction
+    (a lesson a learner marks done deleted by its partner a moment before, say)."""
+    if isinstance(exc, StaleDataError | ObjectDeletedError):
+        return True
+    return isinstance(exc, IntegrityError) and any(
+        marker in str(exc.orig).lower() for marker in _GONE_MARKERS
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
 
@@ -90,6 +104,23 @@ def init_app(app: Flask) -> None:
             return unexpected(exc)
         log.warning("database busy on %s %s: %s", request.method, request.path, exc.orig)
         return busy_response()
+
+    @app.errorhandler(IntegrityError)
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(ObjectDeletedError)
+    def changed_meanwhile(exc: Exception):
+        if not is_changed_meanwhile(exc):
+            return unexpected(exc)
+        log.warning("changed meanwhile on %s %s: %s", request.method, request.path, exc)
+        rollback_session()
+        return _render(
+            409,
+            "CHANGED_MEANWHILE",
+            _(
+                "What you were working on changed at the same moment (a lesson was removed, "
+                "say). Nothing was saved: please reload the page and try again."
+            ),
+        )
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

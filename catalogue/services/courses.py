@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue.errors import Collector, Conflict, NotFound
@@ -192,6 +192,7 @@ def create_course(
 
 def update_course(session: Session, course_id: int, data: CourseData) -> Course:
     """Replace a course's editable fields and lessons with new input."""
+    _lock_course(session, course_id)
     course = _get(session, course_id)
     values = validate_course(data)
     lessons = values.pop("lessons")
@@ -201,6 +202,19 @@ def update_course(session: Session, course_id: int, data: CourseData) -> Course:
     replace_lessons(session, course, lessons)
     _enqueue(session, course.id, OutboxOp.UPSERT)
     return course
+
+
+def _lock_course(session: Session, course_id: int) -> None:
+    """Serialise changes to one course (its row lock; on SQLite, the database's write lock) and
+    forget what this session read before, so its lessons are read as they are now: two
+    partners saving the same course at once then both succeed, one after the other."""
+    session.execute(
+        update(Course)
+        .where(Course.id == course_id)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
 
 
 def replace_lessons(session: Session, course: Course, lessons: Sequence[Mapping[str, Any]]) -> None:
@@ -336,6 +350,17 @@ def get_published_course(session: Session, course_id: int) -> Course:
     if course is None:
         raise NotFound(f"course {course_id} is not available")
     return course
+
+
+def lesson_body(session: Session, lesson_id: int) -> tuple[str, BodyFormat] | None:
+    """A reading lesson's text and its format, read on its own (the column is deferred); None
+    for a lesson without text, or one deleted since its course was read."""
+    row = session.execute(
+        select(Lesson.body, Lesson.body_format).where(Lesson.id == lesson_id)
+    ).first()
+    if row is None or not row.body or row.body_format is None:
+        return None
+    return row.body, row.body_format
 
 
 @dataclass(frozen=True)

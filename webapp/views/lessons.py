@@ -82,11 +82,8 @@ def lesson(course_id: int, lesson_id: int):
         done = lesson_id in engagement.lesson_progress(db, current_user.id, course_id).done
         note_form = NoteForm(lesson_id=str(lesson_id))
         note_form.lesson_id.choices = [(str(lesson_id), current.title)]
-    text = (
-        reading.render(current.body, current.body_format)
-        if current.body and current.body_format
-        else None
-    )
+    body = course_service.lesson_body(db, lesson_id)
+    text = reading.render(*body) if body is not None else None
     player = None if text else player_kind(current.media_type, current.url)
     page = render_template(
         "lesson.html",
