@@ -1,25 +1,32 @@
 """Caring mode (长辈模式) in a real browser: what the switch changes, measured on the rendered
 page (computed text size, line spacing, target sizes, focus outline, contrast by axe-core's
-AAA rule), read-aloud, keyboard use; screenshots of the main pages in caring mode."""
+AAA rule), read-aloud, keyboard use; screenshots of the main pages (home, search, course, a
+streamed and a reading lesson, my learning, notes, smart living) on a phone and a desktop, in
+normal and caring mode, under test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
 import pytest
 
-from catalogue.models import Role
-from catalogue.services import account_admin
+from catalogue.demo import media
+from catalogue.models import BodyFormat, MediaType, Role
+from catalogue.services import account_admin, playback
 from catalogue.services import providers as provider_service
 from catalogue.services.audit import Operator
+from catalogue.services.courses import CourseData, LessonData, create_course
+from catalogue.services.social import add_note
 from catalogue.services.users import register_user
 from tests.browser_support import (
     DESKTOP,
     PHONE,
     WCAG_AA,
     axe_violations,
+    log_in,
     new_page,
     screenshot,
     sign_up,
 )
+from tests.helpers import make_provider
 
 # Interactive elements that must be at least 48 × 48 px in caring mode (links inside running
 # text are exempt, as in WCAG 2.5.5).
@@ -39,6 +46,7 @@ MEASURE_TARGETS = """(selector) => Array.from(document.querySelectorAll(selector
   .filter((e) => e.offsetParent !== null)
   .map((e) => { const r = e.getBoundingClientRect();
                 return {what: e.outerHTML.slice(0, 80), width: r.width, height: r.height}; })"""
+PASSWORD = "screenshots-2026-dec"
 BODY_TEXT = """() => { const s = getComputedStyle(document.body);
   return {size: parseFloat(s.fontSize), line: parseFloat(s.lineHeight)}; }"""
 
@@ -237,26 +245,97 @@ def test_a_learner_who_signs_up_in_caring_mode_keeps_it_in_another_browser(brows
         second.close()
 
 
-def test_screenshots_of_the_main_pages_in_both_modes(browser, site):
+def _lessons_to_show(session) -> tuple[int, int, int]:
+    """(course, streamed lesson with subtitles, reading lesson): the two kinds of lesson page."""
+    clip = media.clips()["taiji-zh"]
+    stream, captions = media.lesson_urls(clip, 120)
+    reading = "# 站桩要领\n\n" + "\n\n".join(
+        f"第{n}段：两脚分开与肩同宽，膝盖微屈，双手抱球，呼吸自然。" * 3 for n in range(1, 9)
+    )
+    course = create_course(
+        session,
+        make_provider(session, "北京老年开放大学").id,
+        CourseData(
+            external_id="screenshots-1",
+            title="太极站桩十讲",
+            area="elderly",
+            lessons=[
+                LessonData(title="站桩", duration_seconds=120, url=stream, captions_url=captions),
+                LessonData(
+                    title="读一读：站桩要领",
+                    media_type=MediaType.TEXT,
+                    body=reading,
+                    body_format=BodyFormat.MARKDOWN,
+                ),
+            ],
+        ),
+        publish=True,
+    )
+    stream_id, reading_id = (lesson.id for lesson in course.lessons)
+    return course.id, stream_id, reading_id
+
+
+def _png_size(path) -> tuple[int, int]:
+    """(width, height) of a PNG file, read from its header (which must be a PNG's)."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def test_screenshots_of_the_main_pages_in_both_modes(browser, site, session):
+    """Phone and desktop, normal and caring mode: every main page fits the screen's width and
+    its full-page screenshot lands in test-artifacts/screenshots/ (NAME-DEVICE-MODE.png)."""
     base, courses = site
+    course, stream, reading = _lessons_to_show(session)
+    for device in ("desktop", "phone"):
+        learner = register_user(session, f"shots-{device}@example.cn", PASSWORD, "截图学员").id
+        playback.save_position(session, learner, course, stream, 40)
+        add_note(session, learner, course, "站桩时膝盖不要超过脚尖", lesson_id=stream)
+    session.commit()
     pages = {
         "home": "/",
-        "course": f"/courses/{courses['taiji']}",
         "search": "/search?q=太极",
+        "course": f"/courses/{courses['taiji']}",
+        "lesson": f"/courses/{course}/lessons/{stream}",
+        "reading": f"/courses/{course}/lessons/{reading}",
+        "my-learning": "/me/learning",
+        "notes": "/me/notes",
         "smart-living": "/smart-living",
     }
+    problems = {}
     for viewport, device in ((DESKTOP, "desktop"), (PHONE, "phone")):
         context, page = new_page(browser, viewport)
         try:
-            for name, path in pages.items():
-                page.goto(base + path)
-                assert screenshot(page, f"{name}-{device}-normal").stat().st_size > 10_000
-            switch_on(page, base)
-            for name, path in pages.items():
-                page.goto(base + path)
-                assert screenshot(page, f"{name}-{device}-caring").stat().st_size > 10_000
+            log_in(page, base, f"shots-{device}@example.cn", PASSWORD)
+            for mode in ("normal", "caring"):
+                if mode == "caring":
+                    switch_on(page, base)
+                for name, path in pages.items():
+                    page.goto(base + path)
+                    if name == "lesson":  # the player's controls and the transcript's lines
+                        page.wait_for_function(
+                            "() => customElements.get('media-controller')"
+                            " && document.querySelectorAll('.transcript-lines li').length > 3"
+                        )
+                    overflow = page.evaluate(
+                        "() => document.documentElement.scrollWidth"
+                        " - document.documentElement.clientWidth"
+                    )
+                    shot = screenshot(page, f"{name}-{device}-{mode}")
+                    width, height = _png_size(shot)
+                    if (
+                        overflow > 0
+                        or width != viewport["width"]
+                        or height < viewport["height"]
+                        or shot.stat().st_size < 10_000
+                    ):
+                        problems[f"{name}-{device}-{mode}"] = {
+                            "overflow": overflow,
+                            "png": (width, height, shot.stat().st_size),
+                        }
         finally:
             context.close()
+    assert problems == {}
 
 
 def test_a_learners_pages_in_caring_mode_keep_large_targets_and_aaa_contrast(browser, site):
