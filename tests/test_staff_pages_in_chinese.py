@@ -1,0 +1,47 @@
+"""The partner portal, the editor console and the admin pages speak Chinese through and
+through: apart from data, identifiers (in <code>) and names of formats, no English words."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from tests.helpers import world_of_every_role
+
+# Names that stay as they are in a Chinese interface (formats, products, the language switch).
+ALLOWED = {
+    "English", "Excel", "Windows", "JSON", "Lines", "Markdown", "HTML", "WebVTT", "CSV",
+    "UTF", "GBK", "xlsx", "SMTP",
+}  # fmt: skip
+PAGES = {
+    "partner": ["/partner/", "/partner/courses", "/partner/feedback", "/partner/courses/new"],
+    "editor": ["/editor/search", "/editor/columns/", "/editor/comments", "/editor/reviews/"],
+    "admin": ["/admin/jobs", "/admin/providers", "/admin/accounts", "/admin/audit", "/admin/mail"],
+}
+WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _visible_words(page: str, names: set[str]) -> set[str]:
+    text = re.sub(r"(?s)<(script|style|code|pre)\b.*?</\1>", " ", page)
+    text = re.sub(r'<span class="error-code">[^<]*</span>', " ", text)  # codes for support
+    text = html.unescape(re.sub(r"(?s)<[^>]+>", " ", text))
+    return {w for w in WORD.findall(text) if w not in ALLOWED and w not in names}
+
+
+@pytest.mark.parametrize("role", sorted(PAGES))
+def test_staff_pages_have_no_english_left(app, session, role):
+    world = world_of_every_role(app, session, "password-123")
+    paths = list(PAGES[role])
+    if role == "partner":
+        paths.append(f"/partner/courses/{world['course']}")
+    if role == "admin":
+        paths.append(f"/admin/providers/{world['provider']}")
+    client = world["clients"][role]
+    names = set(PAGES) | {"learner", "example", "cn"}  # the accounts' names and addresses
+    for path in paths:
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        left = _visible_words(answer.get_data(as_text=True), names)
+        assert not left, f"{path} shows English: {sorted(left)}"
