@@ -42,7 +42,7 @@ import sqlalchemy as sa
 from bench.live_site import lifelong, live_site, site_env
 from bench.upload_contention import APP_LIMITS, fresh_engine, wait_for_quiet_worker
 from catalogue.db import make_engine, make_session_factory, upgrade_database
-from catalogue.models import Course, CourseStatus, JobOutcome, JobRun, User, utcnow
+from catalogue.models import Course, CourseStatus, JobOutcome, JobRun, Lesson, User, utcnow
 from catalogue.services.users import register_user
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
@@ -87,6 +87,17 @@ def _course_ids(engine: sa.Engine, count: int = 500) -> list[int]:
             conn.scalars(sa.select(Course.id).where(Course.status == CourseStatus.PUBLISHED))
         )
     return random.Random(7).sample(ids, min(count, len(ids)))
+
+
+def _lesson_pairs(engine: sa.Engine, course_ids: list[int]) -> list[str]:
+    """ "course:lesson" of the first lesson of each sampled course that has lessons."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(Lesson.course_id, sa.func.min(Lesson.id))
+            .where(Lesson.course_id.in_(course_ids))
+            .group_by(Lesson.course_id)
+        ).all()
+    return [f"{course}:{lesson}" for course, lesson in rows]
 
 
 def run_locust(base: str, users: int, seconds: int, out: Path, env: dict, classes: list[str]):
@@ -211,9 +222,11 @@ def main() -> None:
             )
             lifelong(env, "demo", "--courses", str(args.courses), timeout=3600)
         accounts = _learners(make_session_factory(engine), args.learners)
+        sample = _course_ids(engine)
         load_env = {
             **os.environ,
-            "LOAD_COURSES": ",".join(map(str, _course_ids(engine))),
+            "LOAD_COURSES": ",".join(map(str, sample)),
+            "LOAD_LESSONS": ",".join(_lesson_pairs(engine, sample)),
             "LOAD_LEARNERS": ",".join(accounts),
         }
         with live_site(env, log, start_timeout=3600) as site:

@@ -1,8 +1,10 @@
 """Locust users for bench/load_test.py: visitors, signed-in learners, and searchers.
 
-Visitors browse (home, areas, course pages, search, channels); learners log in once and then
-also read their feed and learning page and write (like, save, note, comment). Course ids and
-learner accounts come from the environment the driver sets (LOAD_COURSES, LOAD_LEARNERS).
+Visitors browse (home, areas, course pages and their covers, lessons, search, channels);
+learners log in once and then also read their feed, learning, notifications and account pages,
+study (lesson pages, the player's position saves) and write (like, save, note, comment). Course
+and lesson ids and learner accounts come from the environment the driver sets (LOAD_COURSES,
+LOAD_LESSONS as course:lesson pairs, LOAD_LEARNERS).
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ WORDS = ("太极", "手机", "摄影", "Excel", "书法", "养生", "英语")
 WORDS += ("taiji", "python", "会计", "烹饪", "shouji")
 SORTS = ("popular", "newest")
 COURSES = [int(c) for c in os.environ.get("LOAD_COURSES", "1").split(",") if c]
+LESSONS = [
+    tuple(int(x) for x in pair.split(":", 1))
+    for pair in os.environ.get("LOAD_LESSONS", "").split(",")
+    if pair
+]
 LEARNERS = [line.split(":", 1) for line in os.environ.get("LOAD_LEARNERS", "").split(",") if line]
 _next_learner = itertools.count()
 _lock = threading.Lock()
@@ -28,6 +35,10 @@ _lock = threading.Lock()
 
 def _course() -> int:
     return random.choice(COURSES)
+
+
+def _lesson() -> tuple[int, int] | None:
+    return random.choice(LESSONS) if LESSONS else None
 
 
 class Visitor(HttpUser):
@@ -58,6 +69,19 @@ class Visitor(HttpUser):
     @task(1)
     def channels(self) -> None:
         self.client.get(random.choice(("/micro", "/reading")), name="/micro|/reading")
+
+    @task(2)
+    def cover(self) -> None:
+        self.client.get(f"/covers/{_course()}.svg", name="/covers/[id].svg")
+
+    @task(1)
+    def lesson(self) -> None:
+        found = _lesson()
+        if found:
+            course, lesson = found
+            self.client.get(
+                f"/courses/{course}/lessons/{lesson}", name="/courses/[id]/lessons/[id]"
+            )
 
 
 class Learner(HttpUser):
@@ -104,6 +128,29 @@ class Learner(HttpUser):
     @task(1)
     def notes_page(self) -> None:
         self.client.get("/me/notes", name="/me/notes")
+
+    @task(1)
+    def notifications(self) -> None:
+        self.client.get(
+            random.choice(("/me/notifications", "/me/account")), name="/me/notifications|account"
+        )
+
+    @task(2)
+    def study(self) -> None:
+        found = _lesson()
+        if not found:
+            return
+        course, lesson = found
+        self.client.get(
+            f"/courses/{course}/lessons/{lesson}", name="/courses/[id]/lessons/[id] (learner)"
+        )
+        # The player saves the position as the learner plays (a JSON POST every few seconds).
+        self.client.post(
+            f"/courses/{course}/lessons/{lesson}/position",
+            data={"csrf_token": self.token, "position": str(random.randint(5, 240))},
+            headers={"Accept": "application/json"},
+            name="/courses/[id]/lessons/[id]/position POST",
+        )
 
     @task(2)
     def like_or_save(self) -> None:
