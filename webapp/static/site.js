@@ -4,9 +4,12 @@
 // Read aloud: speaks the page's marked text (or, for a button with data-target, the text of
 // that element) with the browser's speech synthesis; a second press stops it.
 function setUpReadAloud() {
-  if (!("speechSynthesis" in window)) return;
-  const synth = window.speechSynthesis;
   const buttons = Array.from(document.querySelectorAll("button.read-aloud"));
+  if (!("speechSynthesis" in window)) {
+    buttons.forEach((button) => { button.hidden = true; });  // this browser cannot speak
+    return;
+  }
+  const synth = window.speechSynthesis;
   const show = (button, speaking) => {
     button.setAttribute("aria-pressed", speaking ? "true" : "false");
     button.textContent = speaking ? button.dataset.stop : button.dataset.start;
