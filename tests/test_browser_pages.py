@@ -182,12 +182,13 @@ def test_staff_pages_have_no_wcag_aa_violations(browser, site, session):
                 f"/editor/columns/{column.id}?q=太极",
                 "/editor/comments",
                 "/editor/comments?view=recent",
+                "/editor/reviews/",
             ],
         ),
         (
             "partner@example.cn",
             "partner-password-1",
-            ["/partner/", "/partner/courses", "/partner/feedback"],
+            ["/partner/", "/partner/courses", "/partner/feedback", "/partner/courses/new"],
         ),
         (
             "admin@example.cn",

@@ -384,10 +384,12 @@ function setUpReading() {
 
 document.addEventListener("DOMContentLoaded", setUpReading);
 
-// A partner's cover that does not load gives way to the generated one.
+// A partner's cover that does not load gives way to the generated one; a column's picture
+// that does not load is hidden (data-fallback="hide"): never a broken image.
 function setUpCoverFallbacks() {
   const swap = (img) => {
-    if (img.dataset.fallback && img.src !== img.dataset.fallback) img.src = img.dataset.fallback;
+    if (img.dataset.fallback === "hide") img.hidden = true;
+    else if (img.dataset.fallback && img.src !== img.dataset.fallback) img.src = img.dataset.fallback;
   };
   document.addEventListener("error", (event) => {
     if (event.target instanceof HTMLImageElement) swap(event.target);
