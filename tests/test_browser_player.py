@@ -26,6 +26,7 @@ from tests.browser_support import (
 from tests.helpers import make_provider
 
 EMAIL, PASSWORD = "player@example.cn", "lesson-player-2026"
+RESOURCES = "() => performance.getEntriesByType('resource').map((e) => e.name)"
 VIOLATIONS = """window.__csp = []; document.addEventListener('securitypolicyviolation',
   (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"""
 
@@ -99,16 +100,22 @@ def test_a_stream_plays_seeks_changes_speed_and_resumes_where_the_learner_stoppe
     context, page = _page(browser, base)
     page.goto(f"{base}/courses/{course}/lessons/{ids['stream']}")
     video = page.locator(".player video")
-    # media-chrome took over from the browser's own controls, hls.js is attached (fetched
-    # once the page has loaded).
+    # media-chrome took over from the browser's own controls; hls.js is not fetched before the
+    # learner reaches for the player, and the time display shows the lesson's length meanwhile.
     _wait_for(
         page,
         "() => customElements.get('media-controller')"
-        " && !document.querySelector('.player video').controls"
-        " && !!document.querySelector('.player video').hls",
+        " && !document.querySelector('.player video').controls",
     )
+    assert page.evaluate("() => !document.querySelector('.player video').hls")
+    assert not [name for name in page.evaluate(RESOURCES) if name.endswith("hls.light.min.js")], (
+        "hls.js was fetched before the video was wanted"
+    )
+    shown = "() => document.querySelector('media-time-display').shadowRoot.textContent"
+    assert "2:00" in page.evaluate(shown)
     page.get_by_role("button", name="播放", exact=True).click()
     _wait_for(page, "() => document.querySelector('.player video').currentTime > 1")
+    assert page.evaluate("() => !!document.querySelector('.player video').hls")
     # Speed: the rate button goes 1 → 1.25 (and says so), and the choice is kept.
     page.locator("media-playback-rate-button").click()
     assert video.evaluate("v => v.playbackRate") == 1.25

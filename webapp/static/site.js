@@ -192,17 +192,30 @@ function setUpPlayer() {
       const load = () => hls.startLoad(media.currentTime || start || -1);
       if (start > 0 || !media.paused) load(); else media.addEventListener("play", load, { once: true });
     };
-    // hls.js (120 kB) is fetched only where the browser has Media Source Extensions, and only
-    // once the page has loaded: the lesson's text and transcript come first on a slow phone.
+    // hls.js (120 kB, and a few hundred ms of a phone's processor to start) is fetched only
+    // where the browser has Media Source Extensions, and only once the video is wanted: the
+    // learner reaches for the player (pointer, touch, keyboard) or plays it (a transcript line
+    // does), or comes back to a saved place. Reading the page and the transcript never waits
+    // for it.
     const mse = window.ManagedMediaSource || window.MediaSource;
     if (media.dataset.hls && mse && mse.isTypeSupported && mse.isTypeSupported('video/mp4; codecs="avc1.42E01E,mp4a.40.2"')) {
-      afterLoad(() => {
+      let requested = false;
+      const fetchHls = () => {
+        if (requested) return;
+        requested = true;
         const script = document.createElement("script");
         script.src = media.dataset.hls;
         script.addEventListener("load", attach);
         script.addEventListener("error", attach);
         document.head.append(script);
-      });
+      };
+      if (start > 0) {
+        afterLoad(fetchHls);
+      } else {
+        const player = media.closest(".player") || media;
+        ["pointerover", "pointerdown", "focusin"].forEach((type) => player.addEventListener(type, fetchHls, { once: true }));
+        media.addEventListener("play", fetchHls, { once: true });
+      }
     } else {
       attach();
     }
