@@ -175,3 +175,37 @@ def test_lesson_lengths(value, seconds):
 def test_unreadable_lesson_lengths(value):
     with pytest.raises(ValueError):
         lesson_seconds(value)
+
+
+def test_a_spreadsheet_may_give_one_row_per_lesson(engine, session, provider, tmp_path):
+    rows = [
+        ["课程编号", "课程名称", "学习领域", "课时名称", "课时类型", "课时时长", "视频地址"],
+        ["R1", "智能手机入门", "生活技能", "开机与解锁", "视频", "5:00", "https://v.cn/1.mp4"],
+        ["R1", "", "", "微信视频通话", "视频", "8:30", "https://v.cn/2.mp4"],
+        ["", "", "", "读一读：防骗", "图文", "", ""],
+        ["R2", "广场舞", "兴趣爱好", "", "", "", ""],
+        ["R3", "书法", "兴趣爱好", "握笔", "视频", "很久", "javascript:alert(1)"],
+        ["R3", "", "", "", "hologram", "1:00", ""],
+    ]
+    upload = run_file(engine, provider.id, csv_bytes(rows), tmp_path, filename="rows.csv")
+    assert (upload.created, upload.rejected) == (2, 1)
+    r1 = _lessons(session, provider.id, "R1")
+    assert [(x.title, x.media_type, x.duration_seconds) for x in r1][:2] == [
+        ("开机与解锁", MediaType.VIDEO, 300),
+        ("微信视频通话", MediaType.VIDEO, 510),
+    ]
+    assert r1[2].title == "读一读：防骗" and r1[2].media_type == MediaType.TEXT
+    course = session.scalar(select(Course).where(Course.external_id == "R1"))
+    assert course.lesson_count == 3 and course.duration_minutes == 14, "the lessons' total"
+    assert _lessons(session, provider.id, "R2") == []
+    # Each problem names the lesson's own row and the file's column.
+    errors = {
+        (row.row, row.column, row.code)
+        for row in session.scalars(select(UploadError).where(UploadError.upload_id == upload.id))
+    }
+    assert errors >= {
+        (6, "课时时长", "BAD_DURATION"),
+        (6, "视频地址", "BAD_URL"),
+        (7, "课时类型", "INVALID_CHOICE"),
+        (7, "课时名称", "REQUIRED"),
+    }, errors

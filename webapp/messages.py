@@ -63,6 +63,12 @@ FIELD_LABELS = {
     "provider": _l("Institution (shown only)"),
     "enrolments": _l("Enrolments (shown only)"),
     "rating": _l("Rating (shown only)"),
+    "lesson_title": _l("Lesson title (one row per lesson)"),
+    "lesson_type": _l("Lesson kind"),
+    "lesson_duration": _l("Lesson length"),
+    "lesson_url": _l("Lesson video, audio or page address"),
+    "lesson_captions": _l("Lesson subtitles (WebVTT) address"),
+    "lesson_body": _l("Lesson text"),
 }
 
 COURSE_STATUS = {

@@ -1,19 +1,22 @@
-"""A course's lessons as a partner file gives them: a list of objects nested in a JSON course
-(or a JSON array written into a CSV or spreadsheet cell), read into the course service's input."""
+"""A course's lessons as a partner file gives them, read into the course service's input: a list
+of objects nested in a JSON course, a JSON array written into a CSV or spreadsheet cell, or one
+row per lesson (`group_lesson_rows`: the course's fields on its first row)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from catalogue.ingest import values as v
+from catalogue.ingest.mapping import LESSON_FIELDS as LESSON_COLUMNS
+from catalogue.ingest.readers import RawRow
 from catalogue.models import BodyFormat, MediaType
 from catalogue.services.courses import LessonData
 from catalogue.timecodes import parse_clock
 
 # The names a lesson's fields go by in partners' files (compared case-insensitively).
-LESSON_FIELDS: dict[str, tuple[str, ...]] = {
+LESSON_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("title", "name", "lesson_title", "标题", "名称", "课时名称", "章节名称"),
     "media_type": ("media_type", "type", "kind", "format", "类型", "形式", "媒体类型"),
     "duration": (
@@ -29,7 +32,7 @@ LESSON_FIELDS: dict[str, tuple[str, ...]] = {
     "body": ("body", "text", "content", "markdown", "html", "正文", "内容"),
     "body_format": ("body_format", "text_format", "正文格式"),
 }
-_FIELD_OF = {alias.casefold(): name for name, aliases in LESSON_FIELDS.items() for alias in aliases}
+_FIELD_OF = {alias.casefold(): name for name, aliases in LESSON_NAMES.items() for alias in aliases}
 
 _MEDIA_WORDS: dict[str, MediaType] = {
     **dict.fromkeys(("video", "mp4", "webm", "hls", "视频", "录像", "微课"), MediaType.VIDEO),
@@ -42,12 +45,81 @@ _MEDIA_WORDS: dict[str, MediaType] = {
 }
 
 
-class LessonProblem(ValueError):
-    """A lesson's value that cannot be read; `field` names it as the error report shows it."""
+# Where a row grouped from lesson rows carries its lessons (a key no header can have).
+GROUPED = "\x00lessons"
+# A grouped lesson's own row number in the file, so its problems name that row.
+ROW = "\x00row"
+# The lesson field each lesson column gives, by the name read_lessons knows it by.
+_FLAT = {
+    "lesson_title": "title",
+    "lesson_type": "type",
+    "lesson_duration": "duration",
+    "lesson_url": "url",
+    "lesson_captions": "captions",
+    "lesson_body": "body",
+}
 
-    def __init__(self, field: str, code: str, value: Any, message: str) -> None:
+
+class LessonProblem(ValueError):
+    """A lesson's value that cannot be read; `field` names it as the error report shows it,
+    `row` is the lesson's own row when the file gives one row per lesson."""
+
+    def __init__(
+        self, field: str, code: str, value: Any, message: str, row: int | None = None
+    ) -> None:
         super().__init__(message)
-        self.field, self.code, self.value = field, code, value
+        self.field, self.code, self.value, self.row = field, code, value, row
+
+
+def group_lesson_rows(rows: Iterable[RawRow], mapping: Mapping[str, str]) -> Iterator[RawRow]:
+    """Rows of a file with one row per lesson, as one row per course carrying its lessons under
+    GROUPED; other files' rows as they are.
+
+    A course's rows follow each other: a row belongs to the course above when its id (or,
+    without an id column, its title) is the same or left blank. A course row whose lesson
+    columns are all blank gives no lessons (the course keeps its own).
+    """
+    lesson_headers = {field: h for h, field in mapping.items() if field in LESSON_COLUMNS}
+    if not lesson_headers:
+        yield from rows
+        return
+    key_header = next((h for h, f in mapping.items() if f == "external_id"), None)
+    key_header = key_header or next((h for h, f in mapping.items() if f == "title"), None)
+    current: RawRow | None = None
+    current_key: Any = None
+    for raw in rows:
+        if raw.error is not None:
+            if current is not None:
+                yield current
+                current = None
+            yield raw
+            continue
+        key = raw.values.get(key_header) if key_header else None
+        key = None if v.is_missing(key) else str(key).strip()
+        lesson = _flat_lesson(raw, lesson_headers)
+        if current is not None and (key is None or key == current_key):
+            if lesson is not None:
+                current.values[GROUPED].append(lesson)
+            continue
+        if current is not None:
+            yield current
+        values = dict(raw.values)
+        values[GROUPED] = [lesson] if lesson is not None else []
+        current, current_key = RawRow(raw.number, values), key
+    if current is not None:
+        yield current
+
+
+def _flat_lesson(raw: RawRow, headers: Mapping[str, str]) -> dict[str, Any] | None:
+    lesson = {
+        _FLAT[field]: raw.values.get(header)
+        for field, header in headers.items()
+        if not v.is_missing(raw.values.get(header))
+    }
+    if not lesson:
+        return None
+    lesson[ROW] = raw.number
+    return lesson
 
 
 def nested_lessons(value: Any) -> list[Any] | None:
@@ -64,10 +136,14 @@ def nested_lessons(value: Any) -> list[Any] | None:
     return None
 
 
-def read_lessons(items: list[Any], column: str) -> tuple[list[LessonData], list[LessonProblem]]:
+def read_lessons(
+    items: list[Any], column: str, flat_columns: Mapping[str, str] | None = None
+) -> tuple[list[LessonData], list[LessonProblem]]:
     """Each item as the course service's lesson input, and the problems of those it can't read.
 
-    `column` is the file's name for the list, so a problem names e.g. `lessons[2].duration`.
+    `column` is the file's name for the list, so a problem names e.g. `lessons[2].duration`;
+    for lessons grouped from rows, `flat_columns` (lesson field → the file's header) names the
+    column instead, and the problem carries the lesson's row.
     """
     lessons: list[LessonData] = []
     problems: list[LessonProblem] = []
@@ -79,9 +155,16 @@ def read_lessons(items: list[Any], column: str) -> tuple[list[LessonData], list[
                 LessonProblem(where, "NOT_AN_OBJECT", shown, "a lesson must be an object")
             )
             continue
+        row = item.get(ROW)
         fields = {_FIELD_OF.get(str(k).strip().casefold()): x for k, x in item.items()}
         fields.pop(None, None)
         lesson, found = _lesson(fields, where)
+        for problem in found:
+            if flat_columns is not None:
+                name = problem.field.rsplit(".", 1)[-1]
+                name = {"media_type": "type", "captions_url": "captions"}.get(name, name)
+                problem.field = flat_columns.get(f"lesson_{name}", problem.field)
+            problem.row = row
         problems.extend(found)
         lessons.append(lesson)
     return lessons, problems

@@ -43,6 +43,18 @@ FIELDS: tuple[str, ...] = (
     "provider",
     "enrolments",
     "rating",
+    # One row per lesson: the course's fields on its first row (repeated or left blank after).
+    "lesson_title",
+    "lesson_type",
+    "lesson_duration",
+    "lesson_url",
+    "lesson_captions",
+    "lesson_body",
+)
+
+# Fields that make a file one row per lesson (catalogue/ingest/lessons.py groups them).
+LESSON_FIELDS: tuple[str, ...] = tuple(
+    f for f in FIELDS if f.startswith("lesson_") and f != "lesson_count"
 )
 
 # provider, enrolments and rating are informational: shown in the preview, not stored.
@@ -190,6 +202,37 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "参加人数",
     ),
     "rating": ("rating", "course_rating", "score", "课程评分", "评分"),
+    "lesson_title": (
+        "lesson_title",
+        "lesson_name",
+        "lecture_title",
+        "课时名称",
+        "课时标题",
+        "章节名称",
+        "小节名称",
+        "讲次名称",
+    ),
+    "lesson_type": ("lesson_type", "lesson_kind", "课时类型", "课时形式", "章节类型"),
+    "lesson_duration": (
+        "lesson_duration",
+        "lesson_length",
+        "lecture_duration",
+        "课时时长",
+        "章节时长",
+        "小节时长",
+    ),
+    "lesson_url": (
+        "lesson_url",
+        "lesson_link",
+        "video_url",
+        "media_url",
+        "课时地址",
+        "课时链接",
+        "视频地址",
+        "播放地址",
+    ),
+    "lesson_captions": ("lesson_captions", "captions_url", "vtt", "字幕地址", "字幕文件"),
+    "lesson_body": ("lesson_body", "lesson_text", "课时正文", "正文"),
 }
 
 # Synonyms too generic to match once a "course" prefix was removed from a header.

@@ -10,7 +10,8 @@ from typing import Any
 
 from catalogue.errors import ValidationError
 from catalogue.ingest import values as v
-from catalogue.ingest.lessons import nested_lessons, read_lessons
+from catalogue.ingest.lessons import GROUPED, ROW, nested_lessons, read_lessons
+from catalogue.ingest.mapping import LESSON_FIELDS as LESSON_COLUMNS
 from catalogue.ingest.mapping import bare_duration_unit
 from catalogue.ingest.problems import RowError
 from catalogue.ingest.readers import RawRow
@@ -149,15 +150,23 @@ class RowParser:
             "BAD_DURATION",
             None,
         )
-        given = nested_lessons(fields.get("lesson_count"))
+        grouped = raw.values.get(GROUPED)
+        flat_columns = None
+        if grouped is not None:  # one row per lesson: the rows of this course's lessons
+            given = grouped or None
+            flat_columns = {f: h for h, f in self.mapping.items() if f in LESSON_COLUMNS}
+        else:
+            given = nested_lessons(fields.get("lesson_count"))
         lesson_input = []
         lessons_column = self.column_of.get("lesson_count", "lessons")
         if given is not None:
-            lesson_input, problems = read_lessons(given, lessons_column)
+            lesson_input, problems = read_lessons(given, lessons_column, flat_columns)
             for problem in problems:
                 shown = None if problem.value is None else str(problem.value)
                 errors.append(
-                    self._error(raw.number, problem.code, problem.field, shown, str(problem))
+                    self._error(
+                        problem.row or raw.number, problem.code, problem.field, shown, str(problem)
+                    )
                 )
         data = CourseData(
             external_id=key or "",
@@ -169,7 +178,8 @@ class RowParser:
             subjects=field("subjects", v.parse_list, "BAD_LIST", []),
             level=field("level", v.parse_level, "UNKNOWN_LEVEL", "all"),
             language=field("language", v.parse_language, "BAD_LANGUAGE", self.defaults.language),
-            duration_minutes=duration if duration is not None else 0,
+            # Without a stated length, a course whose lessons are given is their total.
+            duration_minutes=duration if duration is not None else (None if given else 0),
             cover_url=_optional_text(fields.get("cover_url")),
             source_url=_optional_text(fields.get("source_url")),
             is_free=is_free,
@@ -189,11 +199,10 @@ class RowParser:
         except ValidationError as exc:
             for problem in exc.errors:
                 if problem.field.startswith("lessons[") and given is not None:
-                    column = lessons_column + problem.field[len("lessons") :]
-                    column = column.replace(".duration_seconds", ".duration")
-                    errors.append(
-                        self._error(raw.number, problem.code, column, None, problem.message)
+                    row, column = self._lesson_column(
+                        raw.number, problem.field, lessons_column, given, flat_columns
                     )
+                    errors.append(self._error(row, problem.code, column, None, problem.message))
                     continue
                 if problem.field == "lessons":
                     errors.append(
@@ -245,6 +254,27 @@ class RowParser:
             ),
             [],
         )
+
+    @staticmethod
+    def _lesson_column(
+        number: int,
+        field: str,
+        lessons_column: str,
+        given: list[Any],
+        flat_columns: Mapping[str, str] | None,
+    ) -> tuple[int, str]:
+        """The row and column a course-service problem of a lesson ("lessons[2].title") is in."""
+        index_text, _dot, name = field[len("lessons[") :].partition("].")
+        if flat_columns is None:
+            return number, f"{lessons_column}[{index_text}].{name}".replace(
+                ".duration_seconds", ".duration"
+            )
+        flat = {"duration_seconds": "duration", "media_type": "type", "captions_url": "captions"}
+        name = flat.get(name, name)
+        index = int(index_text) - 1
+        item = given[index] if 0 <= index < len(given) else {}
+        row = item.get(ROW, number) if isinstance(item, Mapping) else number
+        return row, flat_columns.get(f"lesson_{name}", field)
 
     @staticmethod
     def _key_field(fields: Mapping[str, Any]) -> str:

@@ -26,6 +26,7 @@ from catalogue.errors import NotFound, PermissionDenied
 from catalogue.ingest import mapping as mapping_rules
 from catalogue.ingest.apply import clear_staged, stage_rows, switch
 from catalogue.ingest.decoding import detect_encoding
+from catalogue.ingest.lessons import GROUPED, group_lesson_rows
 from catalogue.ingest.problems import FileRejected, RowError
 from catalogue.ingest.readers import count_rows, open_table, sniff_format
 from catalogue.ingest.rows import ParsedRow, RowDefaults, RowParser
@@ -263,9 +264,11 @@ def preview_upload(session: Session, upload: Upload, upload_dir: Path, rows: int
     with open_table(_path(upload, upload_dir), upload.format, encoding=upload.encoding) as table:
         headers = list(table.headers)
         first_values: dict[str, Any] = {}
-        for raw in table.rows:
+        for raw in group_lesson_rows(table.rows, mapping):
             _parsed, errors = parser.parse(raw)
             fields = {f: raw.values.get(h) for h, f in mapping.items()}
+            if GROUPED in raw.values:
+                fields["lesson_count"] = raw.values[GROUPED]
             sample.append(PreviewRow(raw.number, fields, errors))
             first_values = first_values or dict(raw.values)
             if len(sample) >= rows:
@@ -330,10 +333,11 @@ class _Rows:
         parser = RowParser(dict(self.upload.mapping or {}), _defaults(self.upload))
         total = self.upload.total_rows or 0
         done = 0
+        mapping = dict(self.upload.mapping or {})
         with open_table(self.path, self.upload.format, encoding=self.upload.encoding) as table:
-            for raw in table.rows:
+            for raw in group_lesson_rows(table.rows, mapping):
                 parsed, errors = parser.parse(raw)
-                done += 1
+                done += max(1, len(raw.values.get(GROUPED) or ()))
                 if errors:
                     self.errors.extend(errors)
                     self.rejected_rows += 1
