@@ -314,3 +314,18 @@ def test_learners_and_partners_cannot_open_the_queue(app, session, reviewed):
         visitor = app.test_client()
         login(visitor, email, PASSWORD)
         assert visitor.get("/editor/reviews/").status_code == 403
+
+
+def test_the_queue_pages_through_many_submissions(app, session, reviewed):
+    for n in range(55):
+        reviews.submit_course(
+            session, reviewed.id, None, _data(f"课程{n:02d}", 1, f"K{n}"), "published"
+        )
+    session.commit()
+    editor = app.test_client()
+    login(editor, "editor@ouchn.cn", PASSWORD)
+    first = editor.get("/editor/reviews/").get_data(as_text=True)
+    assert "课程00" in first and "课程54" not in first
+    assert 'rel="next" href="/editor/reviews/?page=2"' in first
+    second = editor.get("/editor/reviews/?page=2").get_data(as_text=True)
+    assert "课程54" in second and 'rel="prev" href="/editor/reviews/?page=1"' in second
