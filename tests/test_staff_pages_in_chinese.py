@@ -8,6 +8,10 @@ import re
 
 import pytest
 
+from catalogue.models import Role
+from catalogue.services import reviews
+from catalogue.services.audit import Operator
+from catalogue.services.courses import CourseData, LessonData
 from tests.helpers import world_of_every_role
 
 # Names that stay as they are in a Chinese interface (formats, products, the language switch).
@@ -38,6 +42,21 @@ def test_staff_pages_have_no_english_left(app, session, role):
         paths.append(f"/partner/courses/{world['course']}")
     if role == "admin":
         paths.append(f"/admin/providers/{world['provider']}")
+    if role == "editor":  # a submission in the review queue, and its page
+        admin = Operator(user_id=None, role=Role.ADMIN, channel="cli", os_user="test")
+        reviews.set_review_required(session, admin, world["provider"], True)
+        data = CourseData(
+            external_id="R-1",
+            title="社区花艺",
+            area="hobbies",
+            is_free=False,
+            price_cents=4900,
+            subjects=["花艺"],
+            lessons=[LessonData(title="认识花材", duration_seconds=300)],
+        )
+        review = reviews.submit_course(session, world["provider"], None, data, "published")
+        session.commit()
+        paths.append(f"/editor/reviews/{review.review.id}")
     client = world["clients"][role]
     names = set(PAGES) | {"learner", "example", "cn"}  # the accounts' names and addresses
     for path in paths:
