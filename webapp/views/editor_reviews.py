@@ -55,16 +55,18 @@ def _detail_page(review_id: int, form: ReviewDecisionForm, status: int = 200):
     )
 
 
-@bp.route("/<int:review_id>")
+# One rule for both methods: a huge id then fails the converter on both alike (404, not 405).
+@bp.route("/<int:review_id>", methods=["GET", "POST"])
 @editor_required
 def review(review_id: int):
-    """One submission: the course as submitted beside the live one, and the decision form."""
+    """One submission: the course as submitted beside the live one, and the decision form;
+    a POST approves or rejects it."""
+    if request.method == "POST":
+        return _decide(review_id)
     return _detail_page(review_id, ReviewDecisionForm())
 
 
-@bp.route("/<int:review_id>", methods=["POST"])
-@editor_required
-def decide(review_id: int):
+def _decide(review_id: int):
     """Approve or reject one submission."""
     form = ReviewDecisionForm()
     if not form.validate_on_submit():
