@@ -23,7 +23,7 @@ from wtforms.validators import Length, Optional
 
 from catalogue.errors import ValidationError
 from catalogue.models import BodyFormat, Course, CourseStatus, Level, MediaType
-from catalogue.services.courses import MAX_LESSONS, CourseData, LessonData
+from catalogue.services.courses import MAX_LESSONS, CourseData, LessonData, course_input
 from catalogue.services.reading import MAX_BODY_CHARS
 from catalogue.timecodes import clock, parse_clock
 from webapp import messages
@@ -93,43 +93,11 @@ def form_for(course: Course | None) -> CourseForm:
         for _blank in range(BLANK_LESSONS):
             form.lessons.append_entry()
         return form
-    form = CourseForm(
-        data={
-            "external_id": course.external_id,
-            "title": course.title,
-            "subtitle": course.subtitle or "",
-            "description": course.description or "",
-            "area": course.area.value,
-            "format": course.format.value,
-            "level": course.level.value,
-            "language": course.language,
-            "subjects": ", ".join(course.subjects or []),
-            "duration_minutes": str(course.duration_minutes),
-            "cover_url": course.cover_url or "",
-            "source_url": course.source_url or "",
-            "is_free": course.is_free,
-            "price": "" if course.price_cents is None else f"{course.price_cents / 100:.2f}",
-            "status": course.status.value,
-            "lessons": [
-                {
-                    "lesson_id": str(lesson.id),
-                    "title": lesson.title,
-                    "media_type": lesson.media_type.value,
-                    "duration": clock(lesson.duration_seconds),
-                    "url": lesson.url or "",
-                    "captions_url": lesson.captions_url or "",
-                    "body": lesson.body or "",
-                    "body_format": (lesson.body_format or BodyFormat.MARKDOWN).value,
-                }
-                for lesson in course.lessons
-            ],
-        }
-    )
-    return form
+    return form_for_input(course_input(course), course.status.value)
 
 
 def form_for_input(data: CourseData, status: str) -> CourseForm:
-    """A form filled from course input (changes that wait for review)."""
+    """A form filled from course input (a stored course's, or changes that wait for review)."""
     return CourseForm(
         data={
             "external_id": data.external_id,

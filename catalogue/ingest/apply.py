@@ -34,6 +34,7 @@ from catalogue.models import (
     Upload,
     utcnow,
 )
+from catalogue.services import reviews
 
 BATCH = 1000
 CREATE, UPDATE = "create", "update"
@@ -61,6 +62,18 @@ STAGED_FIELDS = (
     "price_cents",
     "status",
     "source_hash",
+)
+
+
+# The lesson columns a partner file supplies, staged and copied like the course's.
+LESSON_FIELDS = (
+    "title",
+    "media_type",
+    "duration_seconds",
+    "url",
+    "captions_url",
+    "body",
+    "body_format",
 )
 
 
@@ -184,9 +197,7 @@ def switch(
     ).rowcount
     total = session.scalar(select(func.count()).select_from(StagedCourse).where(mine)) or 0
     counts.unchanged = total - counts.created - counts.updated
-    reviewed = bool(
-        session.scalar(select(Provider.review_required).where(Provider.id == provider_id))
-    )
+    reviewed = reviews.under_review(session, provider_id)
     if reviewed and (counts.created or counts.updated):
         _hold_for_review(session, upload_id, provider_id)
     published = StagedCourse.status == CourseStatus.PUBLISHED
@@ -322,15 +333,7 @@ def _submit_for_review(session: Session, upload_id: int, provider_id: int, now: 
             session, upload_id, [r[0].external_id for r in rows if r[0].has_lessons]
         )
         course_ids = [course_id for _staged, course_id in rows]
-        session.execute(
-            update(CourseReview)
-            .where(
-                CourseReview.course_id.in_(course_ids),
-                CourseReview.status == ReviewStatus.PENDING,
-            )
-            .values(status=ReviewStatus.SUPERSEDED, decided_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        reviews.supersede(session, course_ids, now)
         session.execute(
             insert(CourseReview),
             [
@@ -360,16 +363,7 @@ def _held_lessons(session: Session, upload_id: int, keys: list[str]) -> dict[str
         .order_by(StagedLesson.external_id, StagedLesson.position)
     ):
         found[lesson.external_id].append(
-            {
-                "title": lesson.title,
-                "media_type": lesson.media_type,
-                "duration_seconds": lesson.duration_seconds,
-                "url": lesson.url,
-                "captions_url": lesson.captions_url,
-                "body": lesson.body,
-                "body_format": lesson.body_format,
-                "id": None,
-            }
+            {**{f: getattr(lesson, f) for f in LESSON_FIELDS}, "id": None}
         )
     return found
 
@@ -394,17 +388,6 @@ def _proposed(staged: StagedCourse, lessons: list[dict] | None) -> dict[str, Any
         "lessons": lessons,
         "source_hash": staged.source_hash,
     }
-
-
-LESSON_FIELDS = (
-    "title",
-    "media_type",
-    "duration_seconds",
-    "url",
-    "captions_url",
-    "body",
-    "body_format",
-)
 
 
 def _apply_lessons(session: Session, upload_id: int, provider_id: int) -> None:

@@ -71,6 +71,17 @@ class LessonProblem(ValueError):
         self.field, self.code, self.value, self.row = field, code, value, row
 
 
+# A lesson field's name (as LessonData or the course service gives it) → its lesson column.
+_FLAT_NAMES = {"duration_seconds": "duration", "media_type": "type", "captions_url": "captions"}
+
+
+def flat_column(field: str, flat_columns: Mapping[str, str]) -> str:
+    """The file's column for a lesson field named like "lessons[2].media_type", in a file of
+    one row per lesson (`flat_columns`: lesson field → header); the name itself if unmapped."""
+    name = field.rsplit(".", 1)[-1]
+    return flat_columns.get(f"lesson_{_FLAT_NAMES.get(name, name)}", field)
+
+
 def group_lesson_rows(rows: Iterable[RawRow], mapping: Mapping[str, str]) -> Iterator[RawRow]:
     """Rows of a file with one row per lesson, as one row per course carrying its lessons under
     GROUPED; other files' rows as they are.
@@ -161,9 +172,7 @@ def read_lessons(
         lesson, found = _lesson(fields, where)
         for problem in found:
             if flat_columns is not None:
-                name = problem.field.rsplit(".", 1)[-1]
-                name = {"media_type": "type", "captions_url": "captions"}.get(name, name)
-                problem.field = flat_columns.get(f"lesson_{name}", problem.field)
+                problem.field = flat_column(problem.field, flat_columns)
             problem.row = row
         problems.extend(found)
         lessons.append(lesson)

@@ -10,7 +10,7 @@ from typing import Any
 
 from catalogue.errors import ValidationError
 from catalogue.ingest import values as v
-from catalogue.ingest.lessons import GROUPED, ROW, nested_lessons, read_lessons
+from catalogue.ingest.lessons import GROUPED, ROW, flat_column, nested_lessons, read_lessons
 from catalogue.ingest.mapping import LESSON_FIELDS as LESSON_COLUMNS
 from catalogue.ingest.mapping import bare_duration_unit
 from catalogue.ingest.problems import RowError
@@ -269,12 +269,10 @@ class RowParser:
             return number, f"{lessons_column}[{index_text}].{name}".replace(
                 ".duration_seconds", ".duration"
             )
-        flat = {"duration_seconds": "duration", "media_type": "type", "captions_url": "captions"}
-        name = flat.get(name, name)
         index = int(index_text) - 1
         item = given[index] if 0 <= index < len(given) else {}
         row = item.get(ROW, number) if isinstance(item, Mapping) else number
-        return row, flat_columns.get(f"lesson_{name}", field)
+        return row, flat_column(field, flat_columns)
 
     @staticmethod
     def _key_field(fields: Mapping[str, Any]) -> str:

@@ -79,6 +79,39 @@ class CourseData:
     lessons: Sequence[LessonData] = field(default_factory=list)
 
 
+def course_input(course: Course) -> CourseData:
+    """A stored course as the input that would store it again (its lessons keep their ids)."""
+    return CourseData(
+        external_id=course.external_id,
+        title=course.title,
+        area=course.area,
+        format=course.format,
+        subtitle=course.subtitle,
+        description=course.description,
+        subjects=list(course.subjects or []),
+        level=course.level,
+        language=course.language,
+        duration_minutes=course.duration_minutes,
+        cover_url=course.cover_url,
+        source_url=course.source_url,
+        is_free=course.is_free,
+        price_cents=course.price_cents,
+        lessons=[
+            LessonData(
+                id=lesson.id,
+                title=lesson.title,
+                media_type=lesson.media_type,
+                duration_seconds=lesson.duration_seconds,
+                url=lesson.url,
+                captions_url=lesson.captions_url,
+                body=lesson.body,
+                body_format=lesson.body_format,
+            )
+            for lesson in course.lessons
+        ],
+    )
+
+
 def validate_course(data: CourseData) -> dict[str, Any]:
     """Check course input and return clean column values; raises ValidationError."""
     errors = Collector()

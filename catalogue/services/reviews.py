@@ -11,6 +11,7 @@ the same course supersedes the pending one.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -86,7 +87,7 @@ def submit_course(
     if not under_review(session, provider_id) or status != CourseStatus.PUBLISHED:
         course = course_service.save_provider_course(session, provider_id, course_id, data, status)
         if status != CourseStatus.PUBLISHED:
-            _supersede(session, course.id)
+            supersede(session, [course.id])
         return Submission(course, None)
     if course_id is not None:
         course = course_service.get_provider_course(session, provider_id, course_id)
@@ -115,30 +116,18 @@ def _input(proposed: dict[str, Any], course: Course | None = None) -> CourseData
     values.pop("source_hash", None)  # an upload's fingerprint, set on the course at approval
     given = values.pop("lessons", None)
     if given is None:
-        lessons = [_current(lesson) for lesson in (course.lessons if course is not None else [])]
+        lessons = list(course_service.course_input(course).lessons) if course is not None else []
     else:
         lessons = [LessonData(**lesson) for lesson in given]
     return CourseData(**values, lessons=lessons)
 
 
-def _current(lesson: Any) -> LessonData:
-    return LessonData(
-        id=lesson.id,
-        title=lesson.title,
-        media_type=lesson.media_type,
-        duration_seconds=lesson.duration_seconds,
-        url=lesson.url,
-        captions_url=lesson.captions_url,
-        body=lesson.body,
-        body_format=lesson.body_format,
-    )
-
-
-def _supersede(session: Session, course_id: int) -> None:
+def supersede(session: Session, course_ids: list[int], now: datetime | None = None) -> None:
+    """Mark what waits for these courses superseded (a newer submission, or a take-down)."""
     session.execute(
         update(CourseReview)
-        .where(CourseReview.course_id == course_id, CourseReview.status == ReviewStatus.PENDING)
-        .values(status=ReviewStatus.SUPERSEDED, decided_at=utcnow())
+        .where(CourseReview.course_id.in_(course_ids), CourseReview.status == ReviewStatus.PENDING)
+        .values(status=ReviewStatus.SUPERSEDED, decided_at=now or utcnow())
         .execution_options(synchronize_session=False)
     )
 
@@ -152,7 +141,7 @@ def _submit(
     proposed: dict[str, Any] | None,
     upload_id: int | None = None,
 ) -> CourseReview:
-    _supersede(session, course.id)
+    supersede(session, [course.id])
     review = CourseReview(
         provider_id=course.provider_id,
         course_id=course.id,

@@ -28,7 +28,17 @@ def _own_course(provider_id: int, course_id: int) -> Course:
         abort(404)
 
 
-def _page(provider_id: int, form: CourseForm, course: Course | None, preview=None, status=200):
+def _page(
+    provider_id: int,
+    form: CourseForm,
+    course: Course | None,
+    preview=None,
+    status=200,
+    review=...,
+):
+    """The editor page; `review` is the course's latest review when the caller has read it."""
+    if review is ...:
+        review = _latest_review(course)
     return (
         render_template(
             "partner/course_edit.html",
@@ -37,13 +47,17 @@ def _page(provider_id: int, form: CourseForm, course: Course | None, preview=Non
             course=course,
             preview=preview,
             COURSE_STATUS=messages.COURSE_STATUS,
-            review=reviews.latest_reviews(get_session(), [course.id]).get(course.id)
-            if course is not None
-            else None,
+            review=review,
             under_review=reviews.under_review(get_session(), provider_id),
         ),
         status,
     )
+
+
+def _latest_review(course: Course | None):
+    if course is None:
+        return None
+    return reviews.latest_reviews(get_session(), [course.id]).get(course.id)
 
 
 def _checked(form: CourseForm, external_id: str | None) -> tuple[CourseData, dict] | None:
@@ -136,9 +150,9 @@ def edit(course_id: int):
     course = _own_course(provider_id, course_id)
     if request.method == "POST":
         return _submit(provider_id, course)
-    waiting = reviews.latest_reviews(get_session(), [course.id]).get(course.id)
+    waiting = _latest_review(course)
     proposed = (
         reviews.proposed_input(waiting) if waiting is not None and waiting.is_pending else None
     )
     form = form_for_input(proposed, "published") if proposed is not None else form_for(course)
-    return _page(provider_id, form, course)
+    return _page(provider_id, form, course, review=waiting)
