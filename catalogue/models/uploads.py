@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.models.base import Base, BigIntPK, str_enum, utcnow
@@ -43,6 +54,12 @@ class Upload(Base):
     full_sync: Mapped[bool] = mapped_column(Boolean, default=False)
     default_area: Mapped[Area | None] = mapped_column(str_enum(Area, "upload_default_area"))
     mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The language of every course in the file, when the partner states it (else detected).
+    language: Mapped[str | None] = mapped_column(String(8))
+    # Whether rows without an area get one inferred from their subjects and title.
+    infer_area: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Where a JSON file's course array is ("data.list"); None: the one array of objects.
+    json_path: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[UploadStatus] = mapped_column(
         str_enum(UploadStatus, "upload_status"), default=UploadStatus.RECEIVED
     )
