@@ -42,6 +42,26 @@ class Course(Base):
         # An area listing "most popular first", deep pages included, read from the index alone.
         Index("ix_courses_status_area_popularity", "status", "area", "popularity", "id"),
         Index("ix_courses_status_popularity", "status", "popularity", "id"),
+        # "Newest" and "most popular" in one language (the learner's), of one area or all,
+        # read in index order however rare that language is (recommender/languages.py).
+        Index("ix_courses_status_language_published", "status", "language", "published_at", "id"),
+        Index("ix_courses_status_language_popularity", "status", "language", "popularity", "id"),
+        Index(
+            "ix_courses_status_area_language_published",
+            "status",
+            "area",
+            "language",
+            "published_at",
+            "id",
+        ),
+        Index(
+            "ix_courses_status_area_language_popularity",
+            "status",
+            "area",
+            "language",
+            "popularity",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
