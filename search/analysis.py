@@ -20,6 +20,8 @@ from whoosh.analysis import (
     Tokenizer,
 )
 
+from search import dictionary
+
 jieba.setLogLevel(logging.WARNING)
 _jieba_ready = threading.Lock()
 _initialised = False
@@ -56,6 +58,7 @@ def ensure_jieba() -> None:
         with _jieba_ready:
             if not _initialised:
                 jieba.initialize()
+                dictionary.load(jieba.dt)
                 _initialised = True
 
 

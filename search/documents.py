@@ -38,16 +38,21 @@ def normalise_title(title: str) -> str:
     return re.sub(r"[\W_]+", "", text)
 
 
-def pinyin_tokens(title: str) -> list[str]:
-    """Full pinyin and initials of each Chinese word of a title, and of the whole title."""
-    if not has_han(title):
-        return []
+def pinyin_tokens(title: str, subjects: Sequence[str] = ()) -> list[str]:
+    """Full pinyin and initials of each Chinese word of a title, and of the whole title; the
+    full pinyin of each subject and of its words (瑜伽 → yujia: what a learner may type, and
+    what a homophone typo of a subject is looked up by, `search.correction`)."""
     ensure_jieba()
     tokens: list[str] = []
-    for word in jieba.cut(title):
-        if has_han(word):
-            tokens += [full_pinyin(word), initials(word)]
-    tokens += [full_pinyin(title), initials(title)]
+    if has_han(title):
+        for word in jieba.cut(title):
+            if has_han(word):
+                tokens += [full_pinyin(word), initials(word)]
+        tokens += [full_pinyin(title), initials(title)]
+    for subject in subjects:
+        if has_han(subject):
+            tokens += [full_pinyin(w) for w in jieba.cut(subject) if has_han(w)]
+            tokens.append(full_pinyin(subject))
     return list(dict.fromkeys(t for t in tokens if t))
 
 
@@ -66,7 +71,7 @@ def build_document(course: dict[str, Any], lessons: Sequence[str]) -> dict[str, 
         "subjects": " ".join(course.get("subjects") or []),
         "provider": course.get("provider_name") or "",
         "lessons": " ".join(lessons),
-        "pinyin": " ".join(pinyin_tokens(title)),
+        "pinyin": " ".join(pinyin_tokens(title, course.get("subjects") or [])),
         "complete_title": normalise_title(title),
         "complete_pinyin": full_pinyin(title),
         "complete_initials": initials(title),

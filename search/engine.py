@@ -61,6 +61,9 @@ class TextQuery:
     groups: tuple[tuple[Clause, ...], ...]
     require_all: bool = True
     alternatives: tuple[Clause, ...] = ()
+    # Whole-title keys (characters, pinyin, initials): a document holding one matches, and
+    # ranks before every document that does not (`Engine.top`).
+    exact: tuple[Clause, ...] = ()
 
     def terms(self) -> list[str]:
         """Every term of the query's groups, in order."""
@@ -187,6 +190,7 @@ class SegmentMatches:
     offset: int
     docs: np.ndarray  # local document numbers, ascending
     scores: np.ndarray
+    exact: np.ndarray | None = None  # per document: its whole title is what was typed
 
 
 class Engine:
@@ -235,9 +239,10 @@ class Engine:
                 docs = np.flatnonzero(live)
                 out.append(SegmentMatches(reader, segid, offset, docs, np.zeros(len(docs))))
                 continue
-            mask, scores = self._segment(searcher, reader, segid, query, K1, B, deadline)
+            mask, scores, exact = self._segment(searcher, reader, segid, query, K1, B, deadline)
             docs = np.flatnonzero(mask & live)
-            out.append(SegmentMatches(reader, segid, offset, docs, scores[docs]))
+            exact_docs = exact[docs] if exact is not None else None
+            out.append(SegmentMatches(reader, segid, offset, docs, scores[docs], exact_docs))
         return out
 
     def _clause(self, searcher, reader, segid, clause: Clause, K1: float, B: float, deadline):
@@ -276,7 +281,14 @@ class Engine:
                     alternative[ids] = True
                     scores[ids] += score
             matched = main | alternative
-        return matched, scores
+        exact = None
+        if query.exact:
+            exact = np.zeros(count, dtype=bool)
+            for clause in query.exact:
+                ids, _tf = self.postings.get(reader, segid, clause.field, clause.term)
+                exact[ids] = True
+            matched = matched | exact
+        return matched, scores, exact
 
     def rescored(
         self,
@@ -307,7 +319,9 @@ class Engine:
                     added += self._clause_at(searcher, part, clause, local, K1, B, deadline)
                 at = np.searchsorted(part.docs, local)
                 scores[at] += added
-            out.append(SegmentMatches(part.reader, part.segid, part.offset, part.docs, scores))
+            out.append(
+                SegmentMatches(part.reader, part.segid, part.offset, part.docs, scores, part.exact)
+            )
         return out
 
     def _clause_at(
@@ -361,9 +375,10 @@ class Engine:
                     keep &= codes[part.docs] == wanted[0]
                 else:
                     keep &= np.isin(codes[part.docs], wanted)
+            exact = part.exact[keep] if part.exact is not None else None
             out.append(
                 SegmentMatches(
-                    part.reader, part.segid, part.offset, part.docs[keep], part.scores[keep]
+                    part.reader, part.segid, part.offset, part.docs[keep], part.scores[keep], exact
                 )
             )
         return out
@@ -385,12 +400,16 @@ class Engine:
         column: str | None = None,
         descending: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The first `limit` (global docnums, scores): by score, or by a column; ties in
-        document order, as whoosh orders them."""
+        """The first `limit` (global docnums, scores): by score (exact titles first), or by a
+        column; ties in document order, as whoosh orders them."""
         docs = _concat([m.docs.astype(np.int64) + m.offset for m in matches], np.int64)
         scores = _concat([m.scores for m in matches], np.float64)
         if column is None:
             key = scores
+            exact = self.exact_flags(matches)
+            if exact.any():
+                # Above every other score, keeping the order of the exact ones among themselves.
+                key = np.where(exact, scores + (np.abs(scores).max() + 1) * 2, scores)
         else:
             key = _concat(
                 [self.segments.column(m.reader, m.segid, column)[m.docs] for m in matches],
@@ -405,6 +424,22 @@ class Engine:
             docs, scores, key = docs[keep], scores[keep], key[keep]
         order = np.lexsort((docs, -key))[: max(limit, 0)]
         return docs[order], scores[order]
+
+    @staticmethod
+    def exact_flags(matches: list, docnums: np.ndarray | None = None) -> np.ndarray:
+        """Whether each match (in `top`'s concatenated order), or each of the given global
+        documents, holds the exact title typed."""
+        flags = _concat(
+            [
+                m.exact if m.exact is not None else np.zeros(len(m.docs), dtype=bool)
+                for m in matches
+            ],
+            bool,
+        )
+        if docnums is None:
+            return flags
+        docs = _concat([m.docs.astype(np.int64) + m.offset for m in matches], np.int64)
+        return np.isin(np.asarray(docnums, dtype=np.int64), docs[flags])
 
     def popularity(self, searcher, docnums: Iterable[int]) -> np.ndarray:
         """The popularity column's values (× 100) of the given global documents."""

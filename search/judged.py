@@ -63,12 +63,13 @@ e. Topics ("topic"). A subject, a further tag (area words such as 老年教育 i
    the summary do; 0 otherwise.
 
 Containment is a substring test for Chinese and a whole-word, case-insensitive test for
-English. Contradictory pages (`contradictions`): "count_vs_nothing" — relaxed to popular
-courses while the total is above zero (the page says "N courses found" and "nothing
-matched"); "asks_and_asserts" — a did-you-mean together with relaxed "corrected" (the page
-asks "did you mean X?" and says it already shows X's results); "dead_suggestion" — a
-did-you-mean while the results are the popular fallback (the suggested spelling found
-nothing).
+English. Contradictory pages (`contradictions`), judged on what the results page shows
+(`SearchResults.matched` is the count in its heading; webapp/templates/search.html shows one
+notice per page): "count_vs_nothing" — relaxed to popular courses while the heading counts
+matches above zero (the page says "N courses found" and "nothing matched");
+"asks_and_asserts" — results of a correction that does not name it, or a did-you-mean that
+suggests the very words typed; "dead_suggestion" — a did-you-mean while the results are the
+popular fallback and the suggestion is the text that found nothing.
 """
 
 from __future__ import annotations
@@ -606,13 +607,15 @@ def corrected(
     return contains(first_hit.title, query.target)
 
 
-def contradictions(total: int, relaxed: str | None, did_you_mean: str | None) -> tuple[str, ...]:
+def contradictions(
+    matched: int, relaxed: str | None, did_you_mean: str | None, typed: str = ""
+) -> tuple[str, ...]:
     """The contradictory messages a result page would show (see the module docstring)."""
     found = []
-    if relaxed == "popular" and total > 0:
+    if relaxed == "popular" and matched > 0:
         found.append("count_vs_nothing")
-    if did_you_mean and relaxed == "corrected":
+    if (relaxed == "corrected" and not did_you_mean) or (did_you_mean and did_you_mean == typed):
         found.append("asks_and_asserts")
-    if did_you_mean and relaxed == "popular":
+    if did_you_mean and relaxed == "popular" and did_you_mean == typed:
         found.append("dead_suggestion")
     return tuple(found)

@@ -188,7 +188,9 @@ def run_query(store: IndexStore, query: JudgedQuery, rows: dict[int, CourseRow])
         did_you_mean=results.did_you_mean,
         partial=results.partial,
         ndcg=ndcg_at_k(ids, query.gains, PAGE),
-        contradictions=contradictions(results.total, results.relaxed, results.did_you_mean),
+        contradictions=contradictions(
+            results.matched, results.relaxed, results.did_you_mean, query.text
+        ),
     )
     if query.kind == "title":
         # A title shown only among the popular fallback courses was not found by the search.

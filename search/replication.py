@@ -49,7 +49,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
 from search.area_guess import FILE_NAME as AREAS_FILE
-from search.store import IndexStore
+from search.store import ANALYSIS_FILE, IndexStore
 
 log = logging.getLogger(__name__)
 
@@ -170,8 +170,8 @@ def _copy_hashing(
 
 def committed_files(folder: Path) -> tuple[int, list[str], int]:
     """(TOC generation, file names, live documents) of the last commit of the index in a
-    folder: its TOC, its segments' files and the area model; nothing else (no lock files,
-    no files of segments a merge replaced)."""
+    folder: its TOC, its segments' files, the area model and the analysis fingerprint;
+    nothing else (no lock files, no files of segments a merge replaced)."""
     storage = FileStorage(str(folder))
     generation = TOC._latest_generation(storage, INDEX_NAME)
     if generation < 0:
@@ -182,8 +182,9 @@ def committed_files(folder: Path) -> tuple[int, list[str], int]:
     for segment in toc.segments:
         prefix = f"{segment.segment_id()}."
         names += [name for name in listing if name.startswith(prefix)]
-    if (folder / AREAS_FILE).exists():
-        names.append(AREAS_FILE)
+    for extra in (AREAS_FILE, ANALYSIS_FILE):
+        if (folder / extra).exists():
+            names.append(extra)
     documents = sum(segment.doc_count() for segment in toc.segments)
     return generation, names, documents
 

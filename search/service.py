@@ -10,6 +10,7 @@ import dataclasses
 import math
 import re
 import time
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -17,14 +18,14 @@ import jieba
 import numpy as np
 from markupsafe import Markup
 
-from search import feedback
+from search import correction, feedback
 from search.analysis import analyze, ensure_jieba
 from search.documents import normalise_title
 from search.engine import Clause, Engine, OutOfTime, TextQuery, total
 from search.facets import FacetCache
 from search.highlight import highlight
 from search.pinyin import full_pinyin, has_han, looks_like_pinyin, split_syllables
-from search.ranking import MAX_TERMS, term_groups
+from search.ranking import MAX_TERMS, is_question, term_groups
 from search.schema import FACETS, TEXT_FIELDS, WORD_FIELDS
 from search.store import IndexMissing, IndexStore
 
@@ -40,6 +41,9 @@ MAX_QUERY_TERMS = 16
 # unknown words a did-you-mean corrects (each costs a walk of the word graph).
 SUGGESTION_RESERVE = 0.2
 MAX_CORRECTIONS = 4
+# A search that finds fewer courses than this is checked for typos (and so is one that
+# finds none): its corrected words are searched, and shown when they find more.
+POOR_RESULTS = 3
 # Deep pages cost a top-N collection of page × per_page documents: only the first 2,000
 # results can be paged through (narrow the search to see others).
 MAX_RESULT_WINDOW = 2000
@@ -97,6 +101,12 @@ class SearchResults:
     area_guessed: bool = False
     partial: bool = False
     took_ms: float = 0.0
+
+    @property
+    def matched(self) -> int:
+        """How many courses matched what was typed (or its correction): 0 when the results are
+        the popular fallback, which the page heads "no course matched", not with a count."""
+        return 0 if self.relaxed == "popular" else self.total
 
     @property
     def pages(self) -> int:
@@ -194,9 +204,22 @@ def build_query(
         # course is about.
         clauses = (_group([t for g in groups for t in g], RELAXED_FIELDS),) if groups else ()
     pinyin = _pinyin_clause(text)
-    if not clauses and pinyin is None:
+    exact = exact_clauses(text)
+    if not clauses and pinyin is None and not exact:
         return None
-    return TextQuery(clauses, require_all, (pinyin,) if pinyin else ())
+    return TextQuery(clauses, require_all, (pinyin,) if pinyin else (), exact)
+
+
+def exact_clauses(text: str) -> tuple[Clause, ...]:
+    """A whole title typed as characters, as its pinyin run together or as its initials (of
+    any length): the title keys the index keeps for autocomplete (search.documents)."""
+    key = normalise_title(text)
+    if not key:
+        return ()
+    clauses = [Clause("complete_title", key)]
+    if key.isascii() and key.isalpha():
+        clauses += [Clause("complete_pinyin", key), Clause("complete_initials", key)]
+    return tuple(clauses)
 
 
 _SORT_COLUMNS = {
@@ -221,8 +244,14 @@ def warm(store: IndexStore) -> bool:
     return True
 
 
-def _ranked(searcher, matches: list, request: SearchRequest, limit: int) -> list[int]:
-    """Document numbers of the first `limit` matches in the requested order."""
+def _ranked(
+    searcher, matches: list, request: SearchRequest, limit: int, text: str = ""
+) -> list[int]:
+    """Document numbers of the first `limit` matches in the requested order.
+
+    By relevance: courses whose whole title is what was typed come first, then those whose
+    title holds the typed words side by side (`phrase_in_title`, among the first
+    PHRASE_DEPTH), then the rest; within each tier the text score with a popularity prior."""
     if request.sort in _SORT_COLUMNS:
         column, descending = _SORT_COLUMNS[request.sort]
         docs, _scores = _ENGINE.top(matches, limit, column=column, descending=descending)
@@ -230,8 +259,36 @@ def _ranked(searcher, matches: list, request: SearchRequest, limit: int) -> list
     docs, scores = _ENGINE.top(matches, limit)
     # Fold a popularity prior into the text score: log-damped so text relevance leads.
     prior = scores * (1 + POPULARITY_WEIGHT * np.log1p(_ENGINE.popularity(searcher, docs) / 100))
-    order = np.argsort(-prior, kind="stable")
+    tier = _ENGINE.exact_flags(matches, docs).astype(np.int8) * 2
+    if text and phrase_applies(text):
+        for i, docnum in enumerate(docs[:PHRASE_DEPTH]):
+            if phrase_in_title(searcher.stored_fields(int(docnum)).get("title", ""), text):
+                tier[i] += 1
+    order = np.lexsort((-prior, -tier))
     return [int(d) for d in docs[order]]
+
+
+# Candidates whose titles are read for the phrase tier (a stored-field read is ~20 µs).
+PHRASE_DEPTH = 100
+
+
+def phrase_applies(text: str) -> bool:
+    """Whether word order can tell matches apart: Chinese of two characters or more (its
+    words have no spaces between them), or two words or more."""
+    key = normalise_title(text)
+    return (has_han(key) and len(key) >= 2) or len(text.split()) >= 2
+
+
+def phrase_in_title(title: str, text: str) -> bool:
+    """Whether the title holds the typed words side by side and in order: "智能手机" in
+    智能手机入门 but not in 智能家居与手机; "video calls" in "Video calls with family"."""
+    if has_han(text):
+        return normalise_title(text) in normalise_title(title)
+    words = re.findall(r"\w+", text.casefold())
+    if len(words) < 2:
+        return False
+    pattern = r"\b" + r"\W+".join(re.escape(w) for w in words) + r"\b"
+    return re.search(pattern, unicodedata.normalize("NFKC", title).casefold()) is not None
 
 
 def _hit(searcher, docnum: int, terms: set[str]) -> Hit:
@@ -255,9 +312,31 @@ def _indexed(searcher, word: str) -> bool:
     return any(searcher.doc_frequency(field, word) for field in fields)
 
 
-def _did_you_mean(searcher, text: str, ranked: list[int], deadline: float = math.inf) -> str | None:
+def _correction(searcher, text: str, *, nothing: bool, deadline: float) -> str | None:
+    """The query with its typos corrected (Chinese: `search.correction`; English: the
+    spelling lists), or None. Chinese look-alike characters are tried only when `nothing`
+    matched. Raises OutOfTime."""
+    if has_han(text):
+        return correction.correct(searcher, text, look_alike=nothing, deadline=deadline)
+    letters = text.replace(" ", "").lower()
+    if not text.isascii() or split_syllables(letters) or _pinyin_key(searcher, letters):
+        return None
+    return _spelling(searcher, text, deadline)
+
+
+def _pinyin_key(searcher, letters: str) -> bool:
+    """Whether letters are a title's (or a title word's) pinyin or initials in the index."""
+    return bool(searcher.doc_frequency("pinyin", letters)) or bool(
+        searcher.doc_frequency("complete_initials", letters)
+    )
+
+
+def _did_you_mean(
+    searcher, text: str, ranked: list[int], deadline: float = math.inf, *, spelling: bool = True
+) -> str | None:
     """Characters for typed pinyin (found in the titles of the first results, `ranked` being
-    document numbers), or a spelling correction for English words. Raises OutOfTime."""
+    document numbers), or (with `spelling`) a spelling correction for English words. Raises
+    OutOfTime."""
     letters = text.replace(" ", "").lower()
     if looks_like_pinyin(letters) and ranked:
         ensure_jieba()
@@ -266,8 +345,15 @@ def _did_you_mean(searcher, text: str, ranked: list[int], deadline: float = math
                 if has_han(word) and full_pinyin(word) == letters:
                     return word
         return None
-    if not text.isascii() or split_syllables(letters):
+    if not spelling or not text.isascii() or split_syllables(letters):
         return None
+    if _pinyin_key(searcher, letters):
+        return None
+    return _spelling(searcher, text, deadline)
+
+
+def _spelling(searcher, text: str, deadline: float) -> str | None:
+    """English words corrected from the titles' spelling list, or None. Raises OutOfTime."""
     words = text.lower().split()
     # Unknown words worth a suggestion: stop words are never indexed and never misspelt.
     unknown = {
@@ -400,32 +486,49 @@ def _search(
         query = TextQuery(())  # only stop words: matches nothing, then relaxes
     text_matches = run(query) or []
     matches = _ENGINE.filtered(text_matches, filters)
-    if text and not total(matches) and left() > 0:
-        any_query = built(text, require_all=False)
+    did_you_mean = None
+    # The text the results are for: what was typed, or its correction.
+    shown = text
+    checked = False
+    if text and total(matches) < POOR_RESULTS and left() > SUGGESTION_RESERVE:
+        checked = True
+        # A typo: the corrected words are searched before any relaxing of what was typed.
+        try:
+            did_you_mean = _correction(
+                searcher, text, nothing=not total(matches), deadline=deadline
+            )
+        except OutOfTime:
+            partial = True
+        if did_you_mean:
+            fixed = built(did_you_mean, require_all=True)
+            found = run(fixed) if fixed is not None else None
+            if found is not None and total(_ENGINE.filtered(found, filters)) > total(matches):
+                query, relaxed, text_matches, shown = fixed, "corrected", found, did_you_mean
+                matches = _ENGINE.filtered(text_matches, filters)
+            elif not total(matches):
+                shown = did_you_mean  # neither finds every word: relax the corrected ones
+    # Nothing matched every word, or a question's content words matched too few courses
+    # together (老年人 in a description, 商务 in a title): courses matching most of them serve
+    # it better. Keywords that find a course or two stand as they are.
+    # A correction's few results stand: they are what the learner meant.
+    few = relaxed is None and total(matches) < POOR_RESULTS and is_question(text)
+    if text and (not total(matches) or few) and left() > 0:
+        any_query = built(shown, require_all=False)
         found = run(any_query) if any_query is not None else None
         if found is not None:
             query, relaxed, text_matches = any_query, "any_term", found
             matches = _ENGINE.filtered(text_matches, filters)
     if query is not None and request.sort == "relevance" and left() > 0:
         matches, complete = _with_feedback(
-            searcher, query, matches, len(term_groups(text)), deadline
+            searcher, query, matches, len(term_groups(shown)), deadline
         )
         partial = partial or not complete
-    ranked = _ranked(searcher, matches, request, limit)
-    did_you_mean = None
-    if text and left() > 0:
+    ranked = _ranked(searcher, matches, request, limit, shown)
+    if text and did_you_mean is None and left() > 0:
         try:
-            did_you_mean = _did_you_mean(searcher, text, ranked, deadline)
+            did_you_mean = _did_you_mean(searcher, text, ranked, deadline, spelling=not checked)
         except OutOfTime:
             partial = True
-    if text and not ranked and did_you_mean and left() > 0:
-        # A misspelling: show what the corrected words find rather than nothing.
-        fixed = built(did_you_mean, require_all=False, with_reader=False)
-        found = run(fixed) if fixed is not None else None
-        if found is not None:
-            query, relaxed, text_matches = fixed, "corrected", found
-            matches = _ENGINE.filtered(text_matches, filters)
-            ranked = _ranked(searcher, matches, request, limit)
     popular_areas: tuple[str, ...] = ()
     area_guessed = False
     if text and not ranked and left() > 0:

@@ -27,10 +27,14 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from search import dictionary
 from search.area_guess import FILE_NAME as AREA_FILE
 from search.area_guess import AreaModel
 from search.ranking import weighting
 from search.schema import WORD_FIELDS, build_schema
+
+# Beside each generation: the fingerprint of the words its text was cut with.
+ANALYSIS_FILE = "analysis-fingerprint"
 
 
 class LRUCache:
@@ -137,6 +141,10 @@ class IndexStore:
         """Whether the live index was built with today's schema (an upgrade may add fields)."""
         if not self.exists():
             return False
+        name = self.current_generation()
+        fingerprint = self.generation_dir(name) / ANALYSIS_FILE
+        if not fingerprint.is_file() or fingerprint.read_text().strip() != dictionary.FINGERPRINT:
+            return False  # cut with other words than queries are (search.dictionary)
         live = self.open_index().schema
         wanted = build_schema()
         return sorted(live.names()) == sorted(wanted.names()) and all(
@@ -156,6 +164,7 @@ class IndexStore:
         name = f"gen-{time.time_ns():020d}"
         path = self.generation_dir(name)
         path.mkdir()
+        (path / ANALYSIS_FILE).write_text(dictionary.FINGERPRINT + "\n")
         return name, whoosh_index.create_in(str(path), build_schema())
 
     def publish(self, name: str, *, prune: bool = True) -> None:

@@ -236,7 +236,9 @@ def test_a_typo_is_corrected_by_the_suggestion_or_by_the_first_hit():
 def test_contradictions_are_named():
     assert contradictions(2524, "popular", None) == ("count_vs_nothing",)
     assert contradictions(0, "popular", None) == ()
-    assert contradictions(3, "corrected", "python") == ("asks_and_asserts",)
-    assert contradictions(0, "popular", "python") == ("dead_suggestion",)
+    assert contradictions(3, "corrected", "python", "pyhton") == ()
+    assert contradictions(3, "corrected", None, "pyhton") == ("asks_and_asserts",)
+    assert contradictions(3, None, "pyhton", "pyhton") == ("asks_and_asserts",)
+    assert contradictions(0, "popular", "火星", "火星") == ("asks_and_asserts", "dead_suggestion")
     assert contradictions(12, None, "太极拳") == ()
     assert contradictions(12, "any_term", None) == ()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -51,6 +53,26 @@ def test_pinyin_and_facet_filter(client, indexed):
     assert "Excel for the office" not in elderly and elderly.count('class="hit"') == 2
 
 
+def _notices(html: str) -> list[str]:
+    return re.findall(r'<p class="(?:notice|did-you-mean)[^"]*">(.*?)</p>', html, re.S)
+
+
+def test_each_results_page_shows_one_message_that_agrees_with_its_heading(client, indexed):
+    corrected = client.get("/search?q=太级拳").get_data(as_text=True)
+    assert f'href="/courses/{indexed["taiji"].id}"' in corrected
+    [notice] = _notices(corrected)
+    assert "太极拳" in notice and "太级拳" in notice and "您是不是要找" not in corrected
+    english = client.get("/search?q=excell").get_data(as_text=True)
+    assert len(_notices(english)) == 1 and f'/courses/{indexed["excel"].id}"' in english
+    nothing = client.get("/search?q=火星移民").get_data(as_text=True)
+    # Popular courses instead: the heading says nothing matched, never "found N courses".
+    assert "没有与“火星移民”匹配的课程" in nothing and "找到" not in nothing
+    assert len(_notices(nothing)) == 1
+    # The typed words are escaped inside the message, the suggestion's link is markup.
+    hostile = client.get("/search?q=<b>太级拳</b>").get_data(as_text=True)
+    assert "<b>太级拳" not in hostile and '<a href="/search?q=' in hostile
+
+
 def test_api_search_and_suggest(client, indexed):
     body = client.get("/api/v1/search?q=excel").get_json()
     assert body["total"] == 1 and body["hits"][0]["title"] == "Excel for the office"
@@ -87,7 +109,7 @@ def test_queries_are_logged_without_personal_data(client, session, indexed):
     client.get("/search?q=火星移民")
     client.get("/search?q=taijiquan&page=2")  # later pages are not new searches
     rows = session.scalars(select(SearchQuery).order_by(SearchQuery.id)).all()
-    assert [(r.text, r.results > 0) for r in rows] == [("taijiquan", True), ("火星移民", True)]
+    assert [(r.text, r.results > 0) for r in rows] == [("taijiquan", True), ("火星移民", False)]
     assert rows[1].relaxed == "popular"
     assert not hasattr(SearchQuery, "user_id")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -15,11 +16,30 @@ from catalogue.errors import Collector, NotFound
 from catalogue.models import SearchQuery, SynonymGroup, utcnow
 from catalogue.services.validation import clean_text
 
+# A search with fewer results than this is "poor" in the editors' report.
+FEW_RESULTS = 3
+# What the search did when the words as typed were not enough (search.service.SearchResults).
+RELAXED = ("corrected", "any_term", "popular")
+
+
+@dataclass(frozen=True)
+class PoorQuery:
+    """A query learners typed that found little: how often, and what the search did."""
+
+    text: str
+    searches: int
+    # "corrected", "any_term", "popular" (nothing matched: popular courses shown), or "few".
+    outcome: str
+    results: int
+
 
 def log_query(
     session: Session, text: str, filters: Mapping[str, str], results: int, relaxed: str | None
 ) -> None:
-    """Record a search (the words and filters only, never who searched)."""
+    """Record a search (the words and filters only, never who searched); a search that fell
+    back to popular courses is recorded as finding nothing."""
+    if relaxed == "popular":
+        results = 0
     normal = " ".join((clean_text(text) or "").lower().split())[:200]
     session.add(SearchQuery(text=normal, filters=dict(filters), results=results, relaxed=relaxed))
     session.flush()
@@ -57,6 +77,39 @@ def top_queries(
     if zero_results:
         stmt = stmt.where(SearchQuery.results == 0)
     return [(text, n) for text, n in session.execute(stmt)]
+
+
+def poor_queries(session: Session, *, days: int = 7, limit: int = 50) -> list[PoorQuery]:
+    """The most frequent queries of the last days that found few courses, or that the
+    search had to correct, relax to some of their words or answer with popular courses."""
+    since = utcnow() - timedelta(days=days)
+    outcome = case(
+        (SearchQuery.relaxed == "popular", 3),
+        (SearchQuery.relaxed == "any_term", 2),
+        (SearchQuery.relaxed == "corrected", 1),
+        else_=0,
+    )
+    stmt = (
+        select(
+            SearchQuery.text,
+            func.count().label("n"),
+            func.max(outcome).label("worst"),
+            func.min(SearchQuery.results).label("fewest"),
+        )
+        .where(
+            SearchQuery.created_at >= since,
+            SearchQuery.text != "",
+            or_(SearchQuery.relaxed.in_(RELAXED), SearchQuery.results < FEW_RESULTS),
+        )
+        .group_by(SearchQuery.text)
+        .order_by(func.count().desc(), SearchQuery.text)
+        .limit(limit)
+    )
+    names = {0: "few", 1: "corrected", 2: "any_term", 3: "popular"}
+    return [
+        PoorQuery(text, n, names[int(worst)], int(fewest))
+        for text, n, worst, fewest in session.execute(stmt)
+    ]
 
 
 def _clean_terms(terms: Sequence[str]) -> list[str]:

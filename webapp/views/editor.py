@@ -6,6 +6,7 @@ import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from catalogue.errors import NotFound, ValidationError
 from catalogue.services import search_admin
@@ -18,11 +19,19 @@ from webapp.urls import int_arg
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 editor_required = roles_required("editor", "admin")
 
+# What the search did with a poor query (catalogue.services.search_admin.PoorQuery.outcome).
+POOR_OUTCOMES = {
+    "few": _l("Found few courses"),
+    "corrected": _l("Corrected a typo"),
+    "any_term": _l("Matched only some words"),
+    "popular": _l("Nothing matched: showed popular courses"),
+}
+
 
 @bp.route("/search")
 @editor_required
 def search_overview():
-    """Top queries and zero-result queries of the last days, and the synonyms."""
+    """Top queries, zero-result and poor queries of the last days, and the synonyms."""
     days = min(int_arg("days", 7, 1), 365)
     db = get_session()
     return render_template(
@@ -30,6 +39,9 @@ def search_overview():
         days=days,
         top=search_admin.top_queries(db, days=days),
         zero=search_admin.top_queries(db, days=days, zero_results=True),
+        poor=search_admin.poor_queries(db, days=days),
+        POOR_OUTCOMES=POOR_OUTCOMES,
+        FEW_RESULTS=search_admin.FEW_RESULTS,
         synonyms=search_admin.list_synonyms(db),
         form=PlainForm(),
     )
