@@ -27,6 +27,7 @@ from catalogue.ingest.mapping import (
     apply_mapping,
     auto_mapping,
     bare_duration_unit,
+    clashes,
     normalise_header,
     validate_mapping,
 )
@@ -362,15 +363,19 @@ def test_csv_short_rows_are_padded_and_long_rows_are_row_errors(tmp_path):
 
 def test_csv_headers_are_stripped_and_blank_ones_named(tmp_path):
     headers, rows = _read(_write(tmp_path, "f.csv", " title ,,area,\nA,1,b,2\n"), "csv")
-    assert headers == ["title", "column_2", "area", "column_4"]
-    assert rows[0].values["column_2"] == "1"
+    assert headers == ["title", "Column 2", "area", "Column 4"]
+    assert rows[0].values["Column 2"] == "1"
 
 
-def test_duplicate_headers_are_refused(tmp_path):
-    with pytest.raises(FileRejected) as excinfo:
-        _read(_write(tmp_path, "f.csv", "title,area,title \nA,b,c\n"), "csv")
-    assert _code(excinfo) == "DUPLICATE_COLUMN"
-    assert "title" in excinfo.value.message
+def test_repeated_headers_are_numbered_by_position_not_refused(tmp_path):
+    headers, rows = _read(_write(tmp_path, "f.csv", "title,area,title \nA,b,c\n"), "csv")
+    assert headers == ["title", "area", "title (2)"]
+    assert rows[0].values == {"title": "A", "area": "b", "title (2)": "c"}
+
+
+def test_numbered_names_never_collide_with_real_headers(tmp_path):
+    headers, _rows = _read(_write(tmp_path, "f.csv", "id,id (2),id,,Column 4\n1,2,3,4,5\n"))
+    assert headers == ["id", "id (2)", "id (3)", "Column 4", "Column 4 (2)"]
 
 
 def test_header_only_file_has_no_rows_and_blank_file_no_header(tmp_path):
@@ -464,19 +469,19 @@ def test_xlsx_values_headers_and_row_numbers(tmp_path):
         start_row=2,
     )
     headers, rows = _read(path)
-    assert headers == ["课程名称", "column_2", "学生人数", "评分", "开课日期"]
+    assert headers == ["课程名称", "Column 2", "学生人数", "评分", "开课日期"]
     assert [r.number for r in rows] == [3, 5, 6]
     first = rows[0].values
     assert first == {
         "课程名称": "书法",
-        "column_2": "x",
+        "Column 2": "x",
         "学生人数": 12,
         "评分": 4.6,
         "开课日期": "2024-05-01",
     }
     assert type(first["学生人数"]) is int
     assert rows[1].values["开课日期"] == "2024-05-01T08:30:00"
-    assert rows[1].values["column_2"] is None
+    assert rows[1].values["Column 2"] is None
     assert rows[1].error is None  # a value under an unnamed-but-present column is fine
     assert rows[2].error is not None
     assert rows[2].error.code == "EXTRA_FIELDS"
@@ -773,7 +778,7 @@ SHARED_HEADERS = {
         "course_url",
     ],
     "coursera": [
-        "column_1",
+        "Column 1",
         "course_title",
         "course_organization",
         "course_certificate_type",
@@ -913,10 +918,11 @@ def test_validate_mapping_keeps_known_headers_and_fields():
     assert validate_mapping(headers, {"备注": "no_such_field"}) == {}
 
 
-def test_validate_mapping_refuses_two_columns_for_one_field():
-    with pytest.raises(FileRejected) as excinfo:
-        validate_mapping(["名称", "标题"], {"名称": "title", "标题": "title"})
-    assert _code(excinfo) == "BAD_MAPPING"
+def test_validate_mapping_keeps_the_first_of_two_columns_for_one_field():
+    headers = ["名称", "标题", "简介"]
+    chosen = {"标题": "title", "名称": "title", "简介": "description"}
+    assert validate_mapping(headers, chosen) == {"名称": "title", "简介": "description"}
+    assert clashes(headers, chosen) == {"标题": ("title", "名称")}
 
 
 def test_apply_mapping():

@@ -69,6 +69,12 @@ def test_values_are_read_as_the_partner_meant(engine, session, shared_data, tmp_
     assert banking.title == "Ultimate Investment Banking Course"
     assert (banking.duration_minutes, banking.lesson_count) == (90, 51)  # 1.5 hours, 51 lectures
     assert (banking.is_free, banking.price_cents, banking.level) == (False, 20000, Level.ALL)
+    # Udemy's file has no language column: the language is told from the title, not assumed.
+    assert banking.language == "en"
+    languages = Counter(
+        session.scalars(select(Course.language).where(Course.provider_id == udemy.id))
+    )
+    assert languages["en"] / sum(languages.values()) >= 0.9 and languages["zh"] < 10
     online = session.scalar(select(Course).where(Course.title == "How to Learn Online"))
     # "2 Weeks" at "2–3 hours per week"; the verified certificate is optional, the course free.
     assert (online.duration_minutes, online.is_free, online.level) == (300, True, Level.BEGINNER)

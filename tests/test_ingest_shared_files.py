@@ -124,8 +124,8 @@ def test_icourse163_null_titles_are_missing_in_both_files(shared_data):
 
 def test_coursera_multiline_fields_and_skill_lists(shared_data):
     read = _read(_file(shared_data, "coursera"))
-    assert read.headers[0] == "column_1"  # the unnamed first column
-    assert "column_1" not in read.mapping
+    assert read.headers[0] == "Column 1"  # the unnamed first column
+    assert "Column 1" not in read.mapping
     descriptions = read.column("description")
     assert sum(1 for d in descriptions if "\n" in d) > 900
     skills = [v.parse_list(s) for s in read.column("subjects")]

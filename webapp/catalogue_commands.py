@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from catalogue.errors import NotFound
+from catalogue.errors import NotFound, ValidationError
 from catalogue.ingest import service as ingest
 from catalogue.ingest.problems import FileRejected
 from catalogue.models import Area, Role, UploadPolicy, UploadStatus
@@ -42,6 +42,16 @@ def _summary(upload, report: Path | None) -> dict:
 @click.option("--encoding", help="The file's text encoding, when detection cannot tell.")
 @click.option("--mapping", "mapping_json", help='JSON object: {"your column": "field", …}')
 @click.option(
+    "--language",
+    help="The language of every course in FILE (zh, en, …); default: detected per course.",
+)
+@click.option(
+    "--no-infer-area",
+    is_flag=True,
+    help="Give rows without an area the default area instead of inferring one.",
+)
+@click.option("--json-path", help="Where a JSON file's course list is (e.g. data.list).")
+@click.option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -55,6 +65,9 @@ def import_command(
     default_area: str | None,
     encoding: str | None,
     mapping_json: str | None,
+    language: str | None,
+    no_infer_area: bool,
+    json_path: str | None,
     report_path: Path | None,
 ) -> None:
     """Import FILE into a provider's catalogue and print the summary as JSON."""
@@ -65,6 +78,9 @@ def import_command(
         full_sync=full_sync,
         default_area=Area(default_area) if default_area else None,
         encoding=encoding,
+        language=language,
+        infer_area=not no_infer_area,
+        json_path=json_path,
     )
     operator = ingest.Actor(user_id=None, role=Role.ADMIN)
     limits = settings.upload_limits()
@@ -78,17 +94,20 @@ def import_command(
         except NotFound as exc:
             raise click.UsageError(exc.message) from None
         with file.open("rb") as stream:
-            upload = ingest.receive_upload(
-                session,
-                operator,
-                provider.id,
-                file.name,
-                stream,
-                settings.upload_dir,
-                channel="cli",
-                options=options,
-                limits=limits,
-            )
+            try:
+                upload = ingest.receive_upload(
+                    session,
+                    operator,
+                    provider.id,
+                    file.name,
+                    stream,
+                    settings.upload_dir,
+                    channel="cli",
+                    options=options,
+                    limits=limits,
+                )
+            except ValidationError as exc:
+                raise click.UsageError(exc.message) from None
         try:
             if upload.status == UploadStatus.RECEIVED:
                 if mapping is not None:

@@ -114,6 +114,20 @@ ENCODING_CHOICES = [
 ]
 
 
+# Languages a partner may state for a whole file, each named in itself.
+FILE_LANGUAGES = {
+    "zh": "中文",
+    "en": "English",
+    "ja": "日本語",
+    "ko": "한국어",
+    "fr": "Français",
+    "de": "Deutsch",
+    "es": "Español",
+    "pt": "Português",
+    "ru": "Русский",
+}
+
+
 def _area_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("None: every row names its area"))] + [
         SelectChoice(a.value, AREA_LABELS[a]) for a in Area
@@ -133,6 +147,26 @@ class UploadOptionsForm(FlaskForm):
     )
     full_sync = BooleanField(_l("Full catalogue: withdraw my courses that are not in this file"))
     default_area = SelectField(_l("Area for rows without one"), choices=_area_choices())
+    area_rule = SelectField(
+        _l("Rows without an area"),
+        choices=[
+            SelectChoice(
+                "infer", _l("Infer it from its subjects and title (the default area if unsure)")
+            ),
+            SelectChoice("default", _l("Use the default area, without inferring")),
+        ],
+        default="infer",
+    )
+    language = SelectField(
+        _l("Language of every course in this file"),
+        choices=[SelectChoice("", _l("Detect it from each course's text"))]
+        + [SelectChoice(code, name) for code, name in FILE_LANGUAGES.items()],
+        default="",
+    )
+    json_path = StringField(
+        _l("JSON only: where the list of courses is (e.g. data.list)"),
+        validators=[Optional(), Length(max=300)],
+    )
     provider_id = HiddenField()
 
 

@@ -26,7 +26,6 @@ FILE_PROBLEMS = {
     "ARCHIVE_TOO_LARGE": _l("The Excel file unpacks to far more data than it holds; refused."),
     "UNSUPPORTED_FORMAT": _l("Old .xls files are not accepted. Save as .xlsx or CSV."),
     "EMPTY_FILE": _l("The file is empty."),
-    "DUPLICATE_COLUMN": _l("Two columns have the same name. Rename one."),
     "ROWS_REJECTED": _l("Some rows have errors, so nothing was applied (all or nothing)."),
     "INTERRUPTED": _l("The server stopped before this upload finished. Nothing was applied."),
     "INTERNAL_ERROR": _l("Something went wrong on our side. Nothing was applied."),
@@ -34,6 +33,7 @@ FILE_PROBLEMS = {
     "BAD_CSV": _l("The CSV file cannot be read (a broken quote or line). Save it again."),
     "BAD_JSON": _l("The JSON file is not valid JSON."),
     "NOT_AN_ARRAY": _l("The JSON file holds no list of courses."),
+    "JSON_PATH_NOT_FOUND": _l("The JSON file has no list of courses at that place."),
     "BAD_XLSX": _l("The Excel file is damaged or not a real .xlsx file. Save it again."),
     "NO_TITLE_COLUMN": _l("Map one column to the course title first."),
     "BAD_MAPPING": _l("Each course field can come from one column only."),
@@ -109,6 +109,14 @@ ROW_PROBLEMS = {
     "MISSING_TITLE": _l("The course has no title."),
     "MISSING_ID": _l("The course has no id."),
     "MISSING_AREA": _l("No learning area, and no default area was chosen."),
+    "AREA_UNCERTAIN": _l(
+        "No learning area, and its subjects and title do not tell it surely: add an area "
+        "column, or choose a default area for the file."
+    ),
+    "LANGUAGE_UNKNOWN": _l(
+        "The language cannot be told from the text: add a language column, or choose the "
+        "language of every course in the file."
+    ),
     "TOO_LONG": _l("The text is too long for this field."),
     "BAD_DURATION": _l("The length is not understood (e.g. 90, 1.5 hours, 01:30:00, 12 weeks)."),
     "UNKNOWN_AREA": _l("The learning area is not one of the six areas."),
@@ -267,4 +275,13 @@ OPERATOR_PROBLEMS = {
         "account's role instead."
     ),
     "NOT_A_PARTNER": _l("This account is not a partner account."),
+}
+
+# Where the preview's language and area of a row came from.
+READING_SOURCES = {
+    "file": _l("chosen for the file"),
+    "column": _l("from the file"),
+    "detected": _l("detected from the text"),
+    "inferred": _l("inferred"),
+    "default": _l("the file's default area"),
 }

@@ -27,6 +27,8 @@ LESSON_NAMES: dict[str, tuple[str, ...]] = {
         "时长",
         "时长秒",
     ),
+    # Media APIs often give lengths in milliseconds under a name that says so.
+    "duration_ms": ("duration_ms", "durationms", "length_ms", "lengthms", "时长毫秒"),
     "url": ("url", "link", "src", "media_url", "video_url", "地址", "链接", "播放地址"),
     "captions_url": ("captions_url", "captions", "subtitles", "subtitle_url", "vtt", "字幕"),
     "body": ("body", "text", "content", "markdown", "html", "正文", "内容"),
@@ -194,9 +196,12 @@ def _lesson(fields: dict[str, Any], where: str) -> tuple[LessonData, list[Lesson
             media_type = found
     seconds = 0
     duration = fields.get("duration")
+    scale = 1.0
+    if v.is_missing(duration) and not v.is_missing(fields.get("duration_ms")):
+        duration, scale = fields.get("duration_ms"), 0.001
     if not v.is_missing(duration):
         try:
-            seconds = lesson_seconds(duration)
+            seconds = round(lesson_seconds(duration) * scale)
         except ValueError as exc:
             problems.append(LessonProblem(f"{where}.duration", "BAD_DURATION", duration, str(exc)))
     body_format = fields.get("body_format")

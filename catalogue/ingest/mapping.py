@@ -16,11 +16,10 @@ subtitle languages, not a subtitle.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
-
-from catalogue.ingest.problems import FileRejected
 
 FIELDS: tuple[str, ...] = (
     "external_id",
@@ -115,6 +114,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "关键词",
         "学科",
         "课程标签",
+        "discipline",
+        "disciplines",
+        "subject_area",
+        "学科门类",
+        "所属学科",
+        "一级学科",
+        "专业",
+        "专业类别",
     ),
     "format": ("format", "type", "media", "media_type", "形式", "课程形式", "类型", "课程类型"),
     "level": ("level", "difficulty", "course_difficulty", "难度", "级别", "层次", "难度等级"),
@@ -126,6 +133,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "course_time",
         "content_duration",
         "duration_minutes",
+        "duration_ms",
+        "duration_seconds",
+        "duration_hours",
+        "total_duration",
+        "video_duration",
         "时长",
         "课程时长",
         "学时",
@@ -150,6 +162,22 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "image",
         "image_url",
         "thumbnail",
+        "thumbnail_url",
+        "thumb",
+        "pic",
+        "pic_url",
+        "picture",
+        "img",
+        "img_url",
+        "cover_image",
+        "cover_img",
+        "cover_pic",
+        "poster",
+        "banner",
+        "图片",
+        "课程图片",
+        "封面图片",
+        "缩略图",
         "封面",
         "封面图",
         "封面URL",
@@ -262,9 +290,16 @@ def _index() -> tuple[dict[str, str], dict[str, str]]:
 _EXACT, _WEAK = _index()
 
 
+_OCCURRENCE = re.compile(r"\s*\(\d+\)$")
+
+
 def match_header(header: str) -> tuple[str, int] | None:
-    """The field a header names and how strongly (0 exact, 1 weaker), or None."""
-    key = normalise_header(header)
+    """The field a header names and how strongly (0 exact, 1 weaker), or None.
+
+    A repeated column's occurrence number ("Course ID (2)", see readers) is ignored, so the
+    second copy names the same field as the first (and is then left out: the first wins).
+    """
+    key = normalise_header(_OCCURRENCE.sub("", str(header)) or str(header))
     if key in _EXACT:
         return _EXACT[key], 0
     for prefix in _PREFIXES:
@@ -275,7 +310,8 @@ def match_header(header: str) -> tuple[str, int] | None:
 
 
 def auto_mapping(headers: Sequence[str]) -> dict[str, str]:
-    """Header → field for recognised headers; each field at most once, exact matches first."""
+    """Header → field for recognised headers; each field at most once, exact matches first
+    (then the leftmost column)."""
     candidates = []
     for position, header in enumerate(headers):
         found = match_header(header)
@@ -291,26 +327,46 @@ def auto_mapping(headers: Sequence[str]) -> dict[str, str]:
 
 
 def validate_mapping(headers: Sequence[str], mapping: Mapping[str, str]) -> dict[str, str]:
-    """A chosen mapping restricted to existing headers and known fields; BAD_MAPPING on clashes."""
+    """A chosen mapping restricted to existing headers and known fields; when several
+    columns are mapped to one field, the leftmost wins (`clashes` names the others)."""
     present = set(headers)
-    kept = {
-        header: field
-        for header, field in mapping.items()
-        if header in present and field and field in FIELDS
-    }
-    by_field: dict[str, list[str]] = {}
-    for header, field in kept.items():
-        by_field.setdefault(field, []).append(header)
-    clashes = {field: names for field, names in by_field.items() if len(names) > 1}
-    if clashes:
-        listed = "; ".join(
-            f"{field} ← " + ", ".join(f"“{n}”" for n in names) for field, names in clashes.items()
-        )
-        raise FileRejected(
-            f"Several columns are mapped to the same field ({listed}); map each field once.",
-            code="BAD_MAPPING",
-        )
-    return {h: kept[h] for h in headers if h in kept}
+    kept: dict[str, str] = {}
+    taken: set[str] = set()
+    for header in headers:
+        field = mapping.get(header)
+        if header in present and field and field in FIELDS and field not in taken:
+            kept[header] = field
+            taken.add(field)
+    return kept
+
+
+def clashes(headers: Sequence[str], mapping: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Columns a chosen mapping gives a field that an earlier column already has:
+    header → (field, the header used for it)."""
+    used: dict[str, str] = {}
+    dropped: dict[str, tuple[str, str]] = {}
+    for header in headers:
+        field = mapping.get(header)
+        if not field or field not in FIELDS:
+            continue
+        if field in used:
+            dropped[header] = (field, used[field])
+        else:
+            used[field] = header
+    return dropped
+
+
+def ignored_columns(headers: Sequence[str], mapping: Mapping[str, str]) -> dict[str, str | None]:
+    """Each column the mapping leaves out → the header that gives the field it names instead
+    ("Course ID (2)" → "Course ID"), or None when its name is not a field's."""
+    by_field = {field: header for header, field in mapping.items()}
+    ignored: dict[str, str | None] = {}
+    for header in headers:
+        if header in mapping:
+            continue
+        found = match_header(header)
+        ignored[header] = by_field.get(found[0]) if found else None
+    return ignored
 
 
 def apply_mapping(values: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str, Any]:
@@ -318,13 +374,20 @@ def apply_mapping(values: Mapping[str, Any], mapping: Mapping[str, str]) -> dict
     return {field: values.get(header) for header, field in mapping.items()}
 
 
-def bare_duration_unit(header: str) -> Literal["minutes", "hours", "class_hours"]:
+def bare_duration_unit(
+    header: str,
+) -> Literal["minutes", "hours", "class_hours", "seconds", "milliseconds"]:
     """What a bare number in a duration column counts, judged by the column's name.
 
     Udemy's "content_duration" and names ending in hours/小时 hold hours, names ending in
-    学时 hold class hours (45 minutes); anything else holds minutes.
+    学时 hold class hours (45 minutes), in ms/毫秒 milliseconds ("durationMs"), in
+    seconds/秒 seconds; anything else holds minutes.
     """
     key = normalise_header(header).translate(_PARENTHESES)
+    if key.endswith(("ms", "millis", "milliseconds", "毫秒")):
+        return "milliseconds"
+    if key.endswith(("seconds", "secs", "sec", "秒", "秒数")):
+        return "seconds"
     if key in _HOURS_HEADERS or key.endswith(("hours", "hrs", "小时", "小时数")):
         return "hours"
     if key.endswith(("学时", "学时数")):

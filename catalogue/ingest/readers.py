@@ -11,10 +11,15 @@ a row that cannot be read is yielded with `values={}` and a `RowError`, never ra
   it is the row Excel shows (the header is row 1 unless blank rows precede it). XLSX: the
   worksheet row. JSON array: the 1-based index of the element. JSON Lines: the line number.
 * CSV is streamed record by record. JSON arrays are streamed element by element too (a
-  first pass collects the union of keys for the headers, a second yields the rows), so memory
-  is bounded by the largest element, not the file. A JSON file may also be one object holding
-  the array under a key named in `JSON_ENVELOPE_KEYS` (``{"courses": [...]}``). JSON Lines is
-  streamed line by line; its headers are the keys of the first `JSONL_HEADER_ROWS` objects.
+  first pass finds the arrays of objects and collects the union of their keys for the
+  headers, a second yields the rows), so memory is bounded by the largest element, not the
+  file. A JSON file may also be an object holding the course array at any depth, under any
+  name (an API's ``{"code": 0, "result": {"list": [...]}}``): the one array of objects it
+  holds, or the path the partner names (`choose_json_array`). JSON Lines is streamed line by
+  line; its headers are the keys of the first `JSONL_HEADER_ROWS` objects.
+* Header names are unique: a blank header cell is named by its position ("Column 7"), a
+  repeated name gets its occurrence ("Course ID (2)"); the mapping then uses or ignores
+  each like any other column.
 * XLSX is read with openpyxl in read-only mode after the zip's declared sizes and
   compression ratios were checked (zipfile enforces the declared sizes when extracting).
   openpyxl parses the XML with defusedxml when that is installed, which refuses entity tricks.
@@ -31,7 +36,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePath
 from typing import IO, Any, Literal
@@ -49,8 +54,10 @@ CSV_DELIMITERS = (",", ";", "\t", "|")
 CSV_SNIFF_CHARS = 64 * 1024
 CSV_SNIFFER_CHARS = 4 * 1024
 JSONL_HEADER_ROWS = 1000
+BLANK_HEADER = "Column"  # a blank header cell is named "Column <position>"
 JSON_ENVELOPE_KEYS = ("courses", "items", "data", "records", "rows", "results", "catalogue")
 JSON_MAX_VALUE_CHARS = 32 * 1024 * 1024
+JSON_MAX_DEPTH = 20  # how deep a course array is looked for inside objects
 SNIFF_LINE_BYTES = 1024 * 1024
 
 _READ_CHARS = 256 * 1024
@@ -90,6 +97,10 @@ class Table:
     encoding: str | None
     format: FileFormat
     delimiter: str | None
+    # JSON: where the course array is ("" for a top-level array, "data.list" inside objects)
+    # and every array of objects the file holds, with how many objects each has.
+    json_path: str | None = None
+    json_arrays: list[tuple[str, int]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------
@@ -179,7 +190,7 @@ def _sniff_object(path: Path, offset: int, filename: str | None) -> FileFormat:
         if line.rstrip().endswith(b"}"):
             return "jsonl"
         return "jsonl" if suffix in (".jsonl", ".ndjson") else "json"
-    if only_line and isinstance(obj, dict) and _envelope_key(obj) is not None:
+    if only_line and isinstance(obj, dict) and _holds_object_array(obj):
         return "json"
     return "jsonl"
 
@@ -191,15 +202,15 @@ def _rest_is_blank(fh: IO[bytes]) -> bool:
     return True
 
 
-def _envelope_key(obj: dict[str, Any]) -> str | None:
-    for key, value in obj.items():
-        if (
-            isinstance(key, str)
-            and key.casefold() in JSON_ENVELOPE_KEYS
-            and isinstance(value, list)
-        ):
-            return key
-    return None
+def _holds_object_array(value: Any, depth: int = 0) -> bool:
+    """Whether a parsed JSON object holds, at some depth, an array of objects."""
+    if depth > JSON_MAX_DEPTH:
+        return False
+    if isinstance(value, list):
+        return any(isinstance(item, dict) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_object_array(item, depth + 1) for item in value.values())
+    return False
 
 
 # ---------------------------------------------------------------------------------------
@@ -213,14 +224,22 @@ def open_table(
     *,
     encoding: str | None = None,
     max_rows: int | None = None,
+    json_path: str | None = None,
 ) -> contextlib.AbstractContextManager[Table]:
-    """Open a file as a Table, in a context manager that closes the file; FileRejected if bad."""
-    return _open_table(path, fmt, encoding, max_rows)
+    """Open a file as a Table, in a context manager that closes the file; FileRejected if bad.
+
+    `json_path` names where a JSON file's course array is ("data.list"); without it, the
+    file's one array of objects (see `choose_json_array`)."""
+    return _open_table(path, fmt, encoding, max_rows, json_path)
 
 
 @contextlib.contextmanager
 def _open_table(
-    path: Path, fmt: FileFormat, encoding: str | None, max_rows: int | None
+    path: Path,
+    fmt: FileFormat,
+    encoding: str | None,
+    max_rows: int | None,
+    json_path: str | None = None,
 ) -> Iterator[Table]:
     with contextlib.ExitStack() as stack:
         if fmt == "xlsx":
@@ -230,7 +249,7 @@ def _open_table(
             codec = _text_encoding(path, encoding)
             fh = stack.enter_context(path.open(encoding=codec, newline="", errors="strict"))
             try:
-                table = _open_text(fh, fmt, codec)
+                table = _open_text(fh, fmt, codec, json_path)
             except UnicodeDecodeError as exc:
                 raise _undecodable(exc) from exc
         else:
@@ -245,6 +264,7 @@ def count_rows(
     *,
     encoding: str | None = None,
     max_rows: int | None = None,
+    json_path: str | None = None,
 ) -> int:
     """Number of data rows (blank ones skipped); TOO_MANY_ROWS as soon as it passes max_rows."""
     if fmt == "xlsx":  # openpyxl's XML parsing dominates: counting costs about a read
@@ -252,6 +272,14 @@ def count_rows(
             return sum(1 for _ in table.rows)
     codec = _text_encoding(path, encoding)
     with path.open(encoding=codec, newline="", errors="strict") as fh:
+        if fmt == "json":
+            try:
+                chosen = choose_json_array(_json_survey(fh), json_path)
+            except UnicodeDecodeError as exc:
+                raise _undecodable(exc) from exc
+            fh.seek(0)
+            records = (e for e in _json_elements(fh, _path_keys(chosen)) if not _blank_object(e))
+            return sum(1 for _ in _limited(_guarded(records, fmt), max_rows))
         return sum(1 for _ in _limited(_guarded(_text_records(fh, fmt), fmt), max_rows))
 
 
@@ -262,8 +290,6 @@ def _text_records(fh: IO[str], fmt: FileFormat) -> Iterator[Any]:
         yield from (r for r in records if not _blank_record(r))
     elif fmt == "jsonl":
         yield from (item for item in _jsonl_rows(fh) if not _blank_object(item[1]))
-    elif fmt == "json":
-        yield from (e for e in _json_elements(fh) if not _blank_object(e))
     else:
         raise FileRejected(f"Unknown file format {fmt!r}.", code="UNSUPPORTED_FORMAT")
 
@@ -280,15 +306,19 @@ def _text_encoding(path: Path, encoding: str | None) -> str:
     return codec
 
 
-def _open_text(fh: IO[str], fmt: FileFormat, codec: str) -> Table:
+def _open_text(fh: IO[str], fmt: FileFormat, codec: str, json_path: str | None = None) -> Table:
     if fmt == "csv":
         reader, header, number, delimiter = _csv_start(fh)
         headers = _clean_headers(header)
         return Table(headers, _csv_rows(reader, headers, number), codec, fmt, delimiter)
     if fmt == "json":
-        headers = _json_headers(fh)
+        arrays = _json_survey(fh)
+        chosen = choose_json_array(arrays, json_path)
+        headers = list(arrays[chosen].keys)
         fh.seek(0)
-        return Table(headers, _json_rows(fh, headers), codec, fmt, None)
+        rows = _json_rows(fh, headers, _path_keys(chosen))
+        counts = [(p, a.objects) for p, a in arrays.items()]
+        return Table(headers, rows, codec, fmt, None, chosen, counts)
     headers, rows = _jsonl_table(fh)
     return Table(headers, rows, codec, fmt, None)
 
@@ -345,20 +375,27 @@ def _xlsx_failure(exc: BaseException) -> FileRejected:
 
 
 def _clean_headers(raw: Iterable[Any]) -> list[str]:
-    """Stripped header names; blank ones become column_N; duplicates are refused."""
-    headers = []
+    """Stripped header names, each one unique: a blank one is named by its position
+    ("Column 7"), a repeated one gets its occurrence number ("Course ID (2)")."""
+    names = []
     for index, name in enumerate(raw, start=1):
         text = "" if name is None else str(name).replace("\ufeff", "").strip()
-        headers.append(text or f"column_{index}")
-    seen: set[str] = set()
-    duplicates = [h for h in headers if h in seen or seen.add(h)]
-    if duplicates:
-        names = ", ".join(f"“{d}”" for d in dict.fromkeys(duplicates))
-        raise FileRejected(
-            f"The header row names a column more than once: {names}. Give each column its "
-            "own name.",
-            code="DUPLICATE_COLUMN",
-        )
+        names.append(text or f"{BLANK_HEADER} {index}")
+    taken = set(names)
+    seen: dict[str, int] = {}
+    headers = []
+    for name in names:
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        if count == 1:
+            headers.append(name)
+            continue
+        candidate = f"{name} ({count})"
+        while candidate in taken:
+            count += 1
+            candidate = f"{name} ({count})"
+        taken.add(candidate)
+        headers.append(candidate)
     return headers
 
 
@@ -618,71 +655,143 @@ def _json_kind(value: Any) -> str:
     return kinds.get(type(value), "a number")
 
 
-def _keys_in_order(objects: Iterable[Any], headers: dict[str, None]) -> None:
-    for element in objects:
-        if isinstance(element, dict):
-            headers.update(dict.fromkeys(element))
+@dataclass
+class _JsonArray:
+    """An array of objects found in a JSON file: how many objects, the union of their keys."""
+
+    objects: int = 0
+    elements: int = 0
+    keys: dict[str, None] = field(default_factory=dict)
 
 
-def _json_headers(fh: IO[str]) -> list[str]:
-    """The union of the keys of all elements, in first-seen order (a first streaming pass)."""
-    headers: dict[str, None] = {}
-    _keys_in_order(_json_elements(fh), headers)
-    return list(headers)
+def _json_survey(fh: IO[str]) -> dict[str, _JsonArray]:
+    """Every array of objects in a JSON file by path ("" the top level, "data.list"), in a
+    first streaming pass; arrays inside the objects of such an array (lessons) are not
+    counted. A top-level array is always listed, even when it holds no object."""
+    stream = _JsonStream(fh)
+    found: dict[str, _JsonArray] = {}
+    first = stream.peek()
+    if first not in ("[", "{"):
+        stream.fail("a JSON catalogue must be an array of objects, starting with [")
+    _survey(stream, (), found, 0)
+    if stream.peek() != "":
+        stream.fail("unexpected data after the end of the JSON value")
+    return found
 
 
-def _json_rows(fh: IO[str], headers: list[str]) -> Iterator[RawRow]:
-    for number, element in enumerate(_json_elements(fh), start=1):
+def _survey(stream: _JsonStream, path: tuple[str, ...], found: dict[str, _JsonArray], depth: int):
+    if depth > JSON_MAX_DEPTH:
+        stream.value()
+        return
+    char = stream.peek()
+    if char == "{":
+        for key in _object_keys(stream):
+            _survey(stream, (*path, key), found, depth + 1)
+    elif char == "[":
+        array = _JsonArray()
+        for element in stream.elements():
+            array.elements += 1
+            if isinstance(element, dict):
+                array.objects += 1
+                array.keys.update(dict.fromkeys(element))
+        if array.objects or not path:
+            found[_path_text(path)] = array
+    else:
+        stream.value()
+
+
+def _object_keys(stream: _JsonStream) -> Iterator[str]:
+    """The keys of the object at the current position; the caller consumes each value."""
+    stream.expect("{")
+    if stream.peek() == "}":
+        stream.expect("}")
+        return
+    while True:
+        key = stream.value()
+        stream.expect(":")
+        yield str(key)
+        if stream.peek() == ",":
+            stream.expect(",")
+            continue
+        stream.expect("}")
+        return
+
+
+def _path_text(path: tuple[str, ...]) -> str:
+    return ".".join(path)
+
+
+def _path_keys(path: str) -> tuple[str, ...]:
+    text = path.strip().strip(".").removeprefix("$").strip(".")
+    return tuple(part for part in text.split(".")) if text else ()
+
+
+def choose_json_array(arrays: dict[str, _JsonArray] | dict[str, int], wanted: str | None) -> str:
+    """The path of the course array: the one the partner named, else the file's only array of
+    objects; among several, the one under a usual name ("courses", "items", "data" …) if
+    exactly one is, else the one with the most objects (the preview lists the others)."""
+    counts = {p: (a if isinstance(a, int) else a.objects) for p, a in arrays.items()}
+    listed = ", ".join(f"“{p or '(top level)'}” ({n})" for p, n in counts.items() if n)
+    if wanted is not None and wanted.strip():
+        key = _path_text(_path_keys(wanted))
+        if key not in counts or (key and not counts[key]):
+            raise FileRejected(
+                f"The JSON file has no array of objects at “{wanted.strip()}”. "
+                + (f"Arrays of objects found: {listed}." if listed else ""),
+                code="JSON_PATH_NOT_FOUND",
+            )
+        return key
+    if "" in counts:
+        return ""
+    candidates = [p for p, n in counts.items() if n]
+    if not candidates:
+        names = ", ".join(f'"{k}"' for k in JSON_ENVELOPE_KEYS)
+        raise FileRejected(
+            "The JSON file is one object without an array of courses in it. Upload an array "
+            f"of objects ([{{...}}, {{...}}]), an object holding one (under {names} or any "
+            "other name), or JSON Lines.",
+            code="NOT_AN_ARRAY",
+        )
+    usual = [p for p in candidates if p.rsplit(".", 1)[-1].casefold() in JSON_ENVELOPE_KEYS]
+    if len(usual) == 1:
+        return usual[0]
+    return max(candidates, key=lambda p: counts[p])
+
+
+def _json_rows(fh: IO[str], headers: list[str], path: tuple[str, ...] = ()) -> Iterator[RawRow]:
+    for number, element in enumerate(_json_elements(fh, path), start=1):
         row = _object_row(number, element, headers)
         if row is not None:
             yield row
 
 
-def _json_elements(fh: IO[str]) -> Iterator[Any]:
-    """The elements of a top-level array, or of the array under an envelope key, streamed."""
+def _json_elements(fh: IO[str], path: tuple[str, ...] = ()) -> Iterator[Any]:
+    """The elements of the array at `path` (the top-level array for ()), streamed."""
     stream = _JsonStream(fh)
     first = stream.peek()
-    if first == "[":
-        yield from stream.elements()
-    elif first == "{":
-        yield from _envelope_elements(stream)
-    else:
+    if first not in ("[", "{"):
         stream.fail("a JSON catalogue must be an array of objects, starting with [")
+    yield from _elements_at(stream, path)
     if stream.peek() != "":
         stream.fail("unexpected data after the end of the JSON value")
 
 
-def _envelope_elements(stream: _JsonStream) -> Iterator[Any]:
-    stream.expect("{")
+def _elements_at(stream: _JsonStream, path: tuple[str, ...]) -> Iterator[Any]:
+    if not path:
+        if stream.peek() != "[":
+            stream.fail("expected an array")
+        yield from stream.elements()
+        return
+    if stream.peek() != "{":
+        stream.value()
+        return
     found = False
-    if stream.peek() == "}":
-        stream.expect("}")
-    else:
-        while True:
-            key = stream.value()
-            stream.expect(":")
-            if (
-                not found
-                and isinstance(key, str)
-                and key.casefold() in JSON_ENVELOPE_KEYS
-                and stream.peek() == "["
-            ):
-                found = True
-                yield from stream.elements()
-            else:
-                stream.value()
-            if stream.peek() == ",":
-                stream.expect(",")
-                continue
-            stream.expect("}")
-            break
-    if not found:
-        keys = ", ".join(f'"{k}"' for k in JSON_ENVELOPE_KEYS)
-        raise FileRejected(
-            "The JSON file is one object without a course array. Upload an array of objects "
-            f"([{{...}}, {{...}}]), an object with the array under one of {keys}, or JSON Lines.",
-            code="NOT_AN_ARRAY",
-        )
+    for key in _object_keys(stream):
+        if not found and key == path[0]:
+            found = True
+            yield from _elements_at(stream, path[1:])
+        else:
+            stream.value()
 
 
 class _JsonStream:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from catalogue.errors import ValidationError
 from catalogue.ingest import values as v
+from catalogue.ingest.area_rules import THRESHOLD as AREA_THRESHOLD
+from catalogue.ingest.area_rules import guess_area
+from catalogue.ingest.language import detect_language
 from catalogue.ingest.lessons import GROUPED, ROW, flat_column, nested_lessons, read_lessons
 from catalogue.ingest.mapping import LESSON_FIELDS as LESSON_COLUMNS
-from catalogue.ingest.mapping import bare_duration_unit
+from catalogue.ingest.mapping import bare_duration_unit, ignored_columns
 from catalogue.ingest.problems import RowError
 from catalogue.ingest.readers import RawRow
 from catalogue.models import Area, CourseStatus
@@ -39,10 +42,32 @@ _SOURCE_FIELD = {
 
 @dataclass(frozen=True)
 class RowDefaults:
-    """What an upload supplies for values its file leaves out."""
+    """What an upload supplies for values its file leaves out.
+
+    `language`: the language of every course in the file, when the partner states it (else
+    a row's language column, else the language detected from its text). `area`: the area of
+    rows without one; with `infer_area`, only of rows whose area cannot be inferred surely.
+    """
 
     area: Area | None = None
-    language: str = "zh"
+    language: str | None = None
+    infer_area: bool = True
+
+
+@dataclass(frozen=True)
+class RowReading:
+    """Where a row's language and area came from, for the preview.
+
+    Sources: "file" (the partner's choice for the file), "column", "detected"/"inferred",
+    "default" (the file's default area); area_confidence is the inference's (0–1).
+    """
+
+    language: str | None = None
+    language_source: str | None = None
+    area: str | None = None
+    area_source: str | None = None
+    area_confidence: float | None = None
+    area_evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,18 +107,137 @@ def derived_key(title: str | None, source_url: str | None, institution: str | No
 class RowParser:
     """Validates mapped rows of one file and remembers keys to catch duplicates."""
 
-    def __init__(self, mapping: Mapping[str, str], defaults: RowDefaults) -> None:
+    def __init__(
+        self,
+        mapping: Mapping[str, str],
+        defaults: RowDefaults,
+        headers: Sequence[str] | None = None,
+    ) -> None:
         self.column_of = {field: header for header, field in mapping.items()}
         self.mapping = dict(mapping)
+        # Columns left out because an earlier one gives their field ("image" beside "cover",
+        # "Course ID (2)"): they fill a row's blank value of that field, in file order.
+        self.fallbacks: dict[str, list[str]] = {}
+        for header, used in ignored_columns(headers or (), mapping).items():
+            if used is not None:
+                self.fallbacks.setdefault(mapping[used], []).append(header)
         self.defaults = defaults
         self.has_id_column = "external_id" in self.column_of
         self.seen: dict[str, int] = {}
+        self.sources: dict[str, str] = dict(self.column_of)
+        # How the last parsed row's language and area were decided (for the preview).
+        self.last_reading = RowReading()
+
+    def fields(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Field → raw value of a row: the mapped column's, or a fallback column's if blank.
+
+        A duration that is a point in time (an API's "courseTime": 1598918400000, epoch
+        milliseconds) is not a length: it counts as blank. `self.sources` records the
+        column each value came from.
+        """
+        fields = {f: values.get(h) for h, f in self.mapping.items()}
+        self.sources = dict(self.column_of)
+        if v.epoch_time(fields.get("duration")) is not None:
+            fields["duration"] = None
+        for name, headers in self.fallbacks.items():
+            if not v.is_missing(fields.get(name)):
+                continue
+            for header in headers:
+                value = values.get(header)
+                if v.is_missing(value) or (name == "duration" and v.epoch_time(value)):
+                    continue
+                fields[name], self.sources[name] = value, header
+                break
+        return fields
+
+    def _language(
+        self, number: int, fields: Mapping[str, Any], title: str | None, errors: list[RowError]
+    ) -> tuple[str | None, str | None]:
+        """The row's language and where it came from: the file's, the column's, or detected."""
+        if self.defaults.language:
+            return self.defaults.language, "file"
+        given = fields.get("language")
+        if not v.is_missing(given):
+            try:
+                return v.parse_language(given), "column"
+            except ValueError as exc:
+                errors.append(self._error(number, "BAD_LANGUAGE", "language", given, str(exc)))
+                return None, "column"
+        texts = (title, _optional_text(fields.get("subtitle")), _prose(fields.get("description")))
+        detected = detect_language(texts)
+        if detected is None and title is None:
+            return None, None  # the row is rejected for its missing title already
+        if detected is None:
+            errors.append(
+                self._error(
+                    number,
+                    "LANGUAGE_UNKNOWN",
+                    "language",
+                    None,
+                    "the title and description have no letters to tell the language from; "
+                    "add a language column or choose the language of every course in the file",
+                )
+            )
+            return None, None
+        return detected, "detected"
+
+    def _area(
+        self,
+        number: int,
+        fields: Mapping[str, Any],
+        title: str | None,
+        subjects: list[str],
+        errors: list[RowError],
+    ) -> tuple[Area | None, dict[str, Any]]:
+        """The row's area and how it was decided (column, inferred, the file's default)."""
+        given = fields.get("area")
+        if not v.is_missing(given):
+            try:
+                area = v.parse_area(given)
+                return area, {"area": area.value, "area_source": "column"}
+            except ValueError as exc:
+                errors.append(self._error(number, "UNKNOWN_AREA", "area", given, str(exc)))
+                return None, {}
+        default = self.defaults.area
+        if not self.defaults.infer_area:
+            if default is None:
+                errors.append(
+                    self._error(number, "MISSING_AREA", "area", None, "no area and no default")
+                )
+                return None, {}
+            return Area(default), {"area": Area(default).value, "area_source": "default"}
+        guess = guess_area(subjects, title)
+        reading = {
+            "area": guess.area.value if guess.area else None,
+            "area_source": "inferred",
+            "area_confidence": guess.confidence,
+            "area_evidence": guess.evidence,
+        }
+        if guess.certain:
+            return guess.area, reading
+        if default is not None:
+            return Area(default), {**reading, "area": Area(default).value, "area_source": "default"}
+        if guess.area is None:
+            message = (
+                "no area given, and nothing in the subjects or title points to one: add an "
+                "area column or choose a default area for the file"
+            )
+        else:
+            message = (
+                f"no area given; the subjects and title suggest {guess.area.value} only with "
+                f"confidence {guess.confidence:.2f} (below {AREA_THRESHOLD}): add an area "
+                "column or choose a default area for the file"
+            )
+        shown = guess.area.value if guess.area else None
+        errors.append(self._error(number, "AREA_UNCERTAIN", "area", shown, message))
+        return None, reading
 
     def parse(self, raw: RawRow) -> tuple[ParsedRow | None, list[RowError]]:
         """Validate one row; returns the parsed row, or None and the reasons."""
+        self.last_reading = RowReading()
         if raw.error is not None:
             return None, [raw.error]
-        fields = {f: raw.values.get(h) for h, f in self.mapping.items()}
+        fields = self.fields(raw.values)
         errors: list[RowError] = []
 
         def field(name: str, parser: Callable[[Any], Any], code: str, default: Any = None):
@@ -122,11 +266,9 @@ class RowParser:
                 _optional_text(fields.get("provider")),
             )
 
-        area = field("area", v.parse_area, "UNKNOWN_AREA", self.defaults.area)
-        if area is None and v.is_missing(fields.get("area")):
-            errors.append(
-                self._error(raw.number, "MISSING_AREA", "area", None, "no area and no default")
-            )
+        subjects = field("subjects", v.parse_list, "BAD_LIST", [])
+        area, area_reading = self._area(raw.number, fields, title, subjects, errors)
+        language, language_source = self._language(raw.number, fields, title, errors)
         is_free, price = field("price", v.parse_price, "BAD_PRICE", (True, None))
         if "is_free" in fields and not v.is_missing(fields.get("is_free")):
             free_flag = field("is_free", v.parse_bool, "BAD_BOOLEAN", None)
@@ -143,7 +285,7 @@ class RowParser:
                     )
                 )
         effort = fields.get("effort")
-        unit = bare_duration_unit(self.column_of.get("duration", ""))
+        unit = bare_duration_unit(self.sources.get("duration", ""))
         duration = field(
             "duration",
             lambda x: v.parse_duration_minutes(x, effort, unit=unit),
@@ -175,9 +317,11 @@ class RowParser:
             format=field("format", v.parse_format, "UNKNOWN_FORMAT", "video"),
             subtitle=_prose(fields.get("subtitle")),
             description=_prose(fields.get("description")),
-            subjects=field("subjects", v.parse_list, "BAD_LIST", []),
+            subjects=subjects,
             level=field("level", v.parse_level, "UNKNOWN_LEVEL", "all"),
-            language=field("language", v.parse_language, "BAD_LANGUAGE", self.defaults.language),
+            # Without a language the row is rejected already (the value only lets the rest
+            # of the row be checked).
+            language=language or "zh",
             # Without a stated length, a course whose lessons are given is their total.
             duration_minutes=duration if duration is not None else (None if given else 0),
             cover_url=_optional_text(fields.get("cover_url")),
@@ -232,6 +376,11 @@ class RowParser:
                 )
             else:
                 self.seen[key] = raw.number
+        self.last_reading = RowReading(
+            language=language,
+            language_source=language_source,
+            **area_reading,
+        )
         if errors:
             return None, _unique(errors)
         checked_lessons = values.pop("lessons", None)

@@ -22,14 +22,15 @@ from typing import Any, BinaryIO, TextIO
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalogue.errors import NotFound, PermissionDenied
+from catalogue.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from catalogue.ingest import mapping as mapping_rules
 from catalogue.ingest.apply import clear_staged, stage_rows, switch
 from catalogue.ingest.decoding import detect_encoding
 from catalogue.ingest.lessons import GROUPED, group_lesson_rows
 from catalogue.ingest.problems import FileRejected, RowError
-from catalogue.ingest.readers import count_rows, open_table, sniff_format
-from catalogue.ingest.rows import ParsedRow, RowDefaults, RowParser
+from catalogue.ingest.readers import Table, count_rows, open_table, sniff_format
+from catalogue.ingest.rows import ParsedRow, RowDefaults, RowParser, RowReading
+from catalogue.ingest.values import parse_language
 from catalogue.models import (
     Area,
     ColumnMapping,
@@ -85,6 +86,13 @@ class UploadOptions:
     full_sync: bool = False
     default_area: Area | None = None
     encoding: str | None = None
+    # The language of every course in the file (an ISO 639-1 code); None: per row, from the
+    # language column or detected from the text.
+    language: str | None = None
+    # Rows without an area get one inferred from their subjects and title (else the default).
+    infer_area: bool = True
+    # Where a JSON file's course array is ("result.list"); None: found in the file.
+    json_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,7 @@ class PreviewRow:
     number: int
     fields: dict[str, Any]
     errors: list[RowError]
+    reading: RowReading = field(default_factory=RowReading)
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,11 @@ class Preview:
     rows: list[PreviewRow]
     ignored: list[str] = field(default_factory=list)
     first_values: dict[str, Any] = field(default_factory=dict)
+    # Each ignored column → the column used for the field it names (None: not a field name).
+    ignored_for: dict[str, str | None] = field(default_factory=dict)
+    # JSON: the path of the course array read, and every array of objects found.
+    json_path: str | None = None
+    json_arrays: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _check_actor(actor: Actor, provider_id: int) -> None:
@@ -175,6 +189,9 @@ def receive_upload(
         policy=options.policy,
         full_sync=options.full_sync,
         default_area=options.default_area,
+        language=_language_option(options.language),
+        infer_area=options.infer_area,
+        json_path=_json_path_option(options.json_path),
         status=UploadStatus.RECEIVED,
     )
     session.add(upload)
@@ -193,17 +210,44 @@ def receive_upload(
     return upload
 
 
+def _language_option(value: str | None) -> str | None:
+    """A file's stated language as an ISO 639-1 code; None for auto-detection."""
+    if value is None or not str(value).strip() or str(value).strip().casefold() == "auto":
+        return None
+    try:
+        return parse_language(value)
+    except ValueError as exc:
+        raise ValidationError(
+            [FieldError("language", "BAD_LANGUAGE", f"unknown language {value!r}")]
+        ) from exc
+
+
+def _json_path_option(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if len(text) > 300:
+        raise ValidationError([FieldError("json_path", "TOO_LONG", "at most 300 characters")])
+    return text or None
+
+
 def _inspect(
     session: Session, upload: Upload, path: Path, declared: str | None, limits: Limits
 ) -> None:
     upload.format = sniff_format(path, upload.filename)
     if upload.format != "xlsx":
         upload.encoding = detect_encoding(path, declared)
+    if upload.format != "json":
+        upload.json_path = None
     upload.total_rows = count_rows(
-        path, upload.format, encoding=upload.encoding, max_rows=limits.max_rows
+        path,
+        upload.format,
+        encoding=upload.encoding,
+        max_rows=limits.max_rows,
+        json_path=upload.json_path,
     )
-    with open_table(path, upload.format, encoding=upload.encoding) as table:
+    with _open(upload, path) as table:
         headers = table.headers
+        if upload.format == "json":
+            upload.json_path = table.json_path
     saved = saved_mapping(session, upload.provider_id)
     chosen = mapping_rules.validate_mapping(headers, saved) if saved else {}
     upload.mapping = chosen or mapping_rules.auto_mapping(headers)
@@ -253,28 +297,47 @@ def _path(upload: Upload, upload_dir: Path) -> Path:
 
 
 def _defaults(upload: Upload) -> RowDefaults:
-    return RowDefaults(area=upload.default_area)
+    return RowDefaults(
+        area=upload.default_area,
+        language=upload.language,
+        infer_area=True if upload.infer_area is None else upload.infer_area,
+    )
+
+
+def _open(upload: Upload, path: Path) -> contextlib.AbstractContextManager[Table]:
+    """The upload's file as a table, read as the upload says (encoding, JSON path)."""
+    return open_table(path, upload.format, encoding=upload.encoding, json_path=upload.json_path)
 
 
 def preview_upload(session: Session, upload: Upload, upload_dir: Path, rows: int = 10) -> Preview:
     """The first rows with the upload's mapping applied and their problems."""
     mapping = dict(upload.mapping or {})
-    parser = RowParser(mapping, _defaults(upload))
     sample: list[PreviewRow] = []
-    with open_table(_path(upload, upload_dir), upload.format, encoding=upload.encoding) as table:
+    with _open(upload, _path(upload, upload_dir)) as table:
         headers = list(table.headers)
+        parser = RowParser(mapping, _defaults(upload), headers)
         first_values: dict[str, Any] = {}
         for raw in group_lesson_rows(table.rows, mapping):
             _parsed, errors = parser.parse(raw)
-            fields = {f: raw.values.get(h) for h, f in mapping.items()}
+            fields = parser.fields(raw.values)
             if GROUPED in raw.values:
                 fields["lesson_count"] = raw.values[GROUPED]
-            sample.append(PreviewRow(raw.number, fields, errors))
+            sample.append(PreviewRow(raw.number, fields, errors, parser.last_reading))
             first_values = first_values or dict(raw.values)
             if len(sample) >= rows:
                 break
-    ignored = [h for h in headers if h not in mapping]
-    return Preview(headers, mapping, sample, ignored, first_values)
+        json_path, json_arrays = table.json_path, list(table.json_arrays)
+    ignored_for = mapping_rules.ignored_columns(headers, mapping)
+    return Preview(
+        headers,
+        mapping,
+        sample,
+        list(ignored_for),
+        first_values,
+        ignored_for,
+        json_path,
+        json_arrays,
+    )
 
 
 def configure_upload(
@@ -289,19 +352,37 @@ def configure_upload(
     """Change an upload's mapping or options before it runs."""
     if upload.status != UploadStatus.RECEIVED:
         raise FileRejected("this upload has already been applied", code="ALREADY_APPLIED")
-    if mapping is not None:
-        with open_table(
-            _path(upload, upload_dir), upload.format, encoding=upload.encoding
-        ) as table:
-            upload.mapping = mapping_rules.validate_mapping(table.headers, mapping)
-        if save_for_provider:
-            save_mapping(session, upload.provider_id, upload.mapping)
     if options is not None:
         upload.policy = options.policy
         upload.full_sync = options.full_sync
         upload.default_area = options.default_area
+        upload.language = _language_option(options.language)
+        upload.infer_area = options.infer_area
+        wanted = _json_path_option(options.json_path) if upload.format == "json" else None
+        if wanted is not None and wanted != upload.json_path:
+            path = _path(upload, upload_dir)
+            with _open_path(upload, path, wanted) as table:
+                headers = table.headers
+            upload.json_path = wanted
+            upload.total_rows = count_rows(
+                path, upload.format, encoding=upload.encoding, json_path=wanted
+            )
+            # The columns are those of the other array: the posted mapping named the old ones.
+            upload.mapping = mapping_rules.auto_mapping(headers)
+            mapping = None
+    if mapping is not None:
+        with _open(upload, _path(upload, upload_dir)) as table:
+            upload.mapping = mapping_rules.validate_mapping(table.headers, mapping)
+        if save_for_provider:
+            save_mapping(session, upload.provider_id, upload.mapping)
     session.flush()
     return upload
+
+
+def _open_path(
+    upload: Upload, path: Path, json_path: str
+) -> contextlib.AbstractContextManager[Table]:
+    return open_table(path, upload.format, encoding=upload.encoding, json_path=json_path)
 
 
 def queue_upload(session: Session, upload: Upload, actor: Actor | None = None) -> Upload:
@@ -330,11 +411,11 @@ class _Rows:
         self.rejected_rows = 0
 
     def __iter__(self) -> Iterator[ParsedRow]:
-        parser = RowParser(dict(self.upload.mapping or {}), _defaults(self.upload))
         total = self.upload.total_rows or 0
         done = 0
         mapping = dict(self.upload.mapping or {})
-        with open_table(self.path, self.upload.format, encoding=self.upload.encoding) as table:
+        with _open(self.upload, self.path) as table:
+            parser = RowParser(mapping, _defaults(self.upload), table.headers)
             for raw in group_lesson_rows(table.rows, mapping):
                 parsed, errors = parser.parse(raw)
                 done += max(1, len(raw.values.get(GROUPED) or ()))

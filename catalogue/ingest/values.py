@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -167,6 +167,23 @@ def parse_list(value: Any) -> list[str]:
     return _clean_items(items)
 
 
+# Keys that hold a tag's name when an API gives tags as objects ([{"name": "Python"}]).
+TAG_NAME_KEYS = ("name", "title", "label", "tag", "tag_name", "tagname", "value", "text")
+
+
+def _named(item: dict[Any, Any]) -> Any:
+    """The name of a tag given as an object ({"id": 3, "name": "Python"}); ValueError if none."""
+    by_key = {_key(k): v for k, v in item.items() if isinstance(k, str)}
+    for key in TAG_NAME_KEYS:
+        value = by_key.get(_key(key))
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return value
+    for key in ("名称", "标签", "名字"):
+        if isinstance(by_key.get(key), str):
+            return by_key[key]
+    raise ValueError("a tag object without a name")
+
+
 def _split_list(text: str) -> list[Any]:
     if text.startswith("[") and text.endswith("]"):
         literal = _list_literal(text)
@@ -195,6 +212,8 @@ def _clean_items(items: Iterable[Any]) -> list[str]:
     seen: set[str] = set()
     result = []
     for item in items:
+        if isinstance(item, dict):
+            item = _named(item)
         if isinstance(item, list | tuple | dict | set):
             raise ValueError("nested values in a list")
         if is_missing(item):
@@ -533,8 +552,38 @@ def parse_price(value: Any) -> tuple[bool, int | None]:
 # Durations
 # ---------------------------------------------------------------------------------------
 
-DurationUnit = Literal["minutes", "hours", "class_hours"]
-_BARE_MINUTES: dict[str, float] = {"minutes": 1, "hours": 60, "class_hours": CLASS_HOUR_MINUTES}
+DurationUnit = Literal["minutes", "hours", "class_hours", "seconds", "milliseconds"]
+_BARE_MINUTES: dict[str, float] = {
+    "minutes": 1,
+    "hours": 60,
+    "class_hours": CLASS_HOUR_MINUTES,
+    "seconds": 1 / 60,
+    "milliseconds": 1 / 60_000,
+}
+# A number in these ranges is a point in time (2001–2128), not a length: epoch seconds or
+# milliseconds, as APIs give times ("startTime": 1598918400000).
+EPOCH_SECONDS = (1_000_000_000, 5_000_000_000)
+EPOCH_MILLISECONDS = (1_000_000_000_000, 5_000_000_000_000)
+
+
+def epoch_time(value: Any) -> datetime | None:
+    """The UTC time an epoch number (seconds or milliseconds, or their digits) stands for."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"\d{10}(?:\.\d+)?|\d{13}", text):
+            return None
+        value = float(text)
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    if EPOCH_MILLISECONDS[0] <= value < EPOCH_MILLISECONDS[1]:
+        value = value / 1000
+    elif not EPOCH_SECONDS[0] <= value < EPOCH_SECONDS[1]:
+        return None
+    return datetime.fromtimestamp(value, tz=UTC)
+
+
 _NUMBER = r"\d+(?:\.\d+)?|\.\d+"
 _AMOUNT = rf"(?P<low>{_NUMBER})(?:\s*-\s*(?P<high>{_NUMBER}))?"
 # Unit spellings, longest first; the value is the unit's kind.

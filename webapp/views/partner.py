@@ -19,7 +19,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from catalogue.errors import NotFound, PermissionDenied, ValidationError
+from catalogue.ingest import mapping as mapping_rules
 from catalogue.ingest import service as ingest
+from catalogue.ingest.area_rules import THRESHOLD as AREA_THRESHOLD
 from catalogue.ingest.mapping import FIELDS
 from catalogue.ingest.problems import FileRejected
 from catalogue.models import Area, CourseStatus, Role, UploadPolicy, UploadStatus
@@ -30,7 +32,14 @@ from catalogue.services import tokens as token_service
 from webapp import messages
 from webapp.access import current_actor, partner_required
 from webapp.db import get_session
-from webapp.forms import PlainForm, TokenForm, UploadForm, UploadOptionsForm, require_plain_form
+from webapp.forms import (
+    FILE_LANGUAGES,
+    PlainForm,
+    TokenForm,
+    UploadForm,
+    UploadOptionsForm,
+    require_plain_form,
+)
 from webapp.uploads import get_uploads
 from webapp.urls import page_arg, parse_id, parse_int
 
@@ -44,8 +53,11 @@ def _labels() -> dict:
         "FILE_PROBLEMS": messages.FILE_PROBLEMS,
         "FIELD_LABELS": messages.FIELD_LABELS,
         "ROW_PROBLEMS": messages.ROW_PROBLEMS,
+        "READING_SOURCES": messages.READING_SOURCES,
         "COURSE_STATUS": messages.COURSE_STATUS,
         "max_upload_mb": get_uploads().max_upload_mb,
+        "FILE_LANGUAGES": FILE_LANGUAGES,
+        "area_threshold": AREA_THRESHOLD,
     }
 
 
@@ -80,6 +92,9 @@ def _options(form: UploadOptionsForm) -> ingest.UploadOptions:
         full_sync=bool(form.full_sync.data),
         default_area=Area(form.default_area.data) if form.default_area.data else None,
         encoding=(getattr(form, "encoding", None) and form.encoding.data) or None,
+        language=form.language.data or None,
+        infer_area=form.area_rule.data != "default",
+        json_path=(form.json_path.data or "").strip() or None,
     )
 
 
@@ -184,6 +199,9 @@ def upload(upload_id: int):
         policy=found.policy.value,
         full_sync=found.full_sync,
         default_area=found.default_area.value if found.default_area else "",
+        language=found.language or "",
+        area_rule="infer" if found.infer_area else "default",
+        json_path=found.json_path or "",
     )
     return render_template(
         "partner/upload.html",
@@ -219,11 +237,12 @@ def configure(upload_id: int):
     count = parse_int(request.form.get("header-count", "0"))
     if count is None:
         abort(400)
+    posted = _posted_mapping(min(count, 500))
     try:
         ingest.configure_upload(
             db,
             found,
-            mapping=_posted_mapping(min(count, 500)),
+            mapping=posted,
             options=_options(form),
             save_for_provider=request.form.get("save_mapping") == "1",
             upload_dir=get_uploads().upload_dir,
@@ -233,6 +252,17 @@ def configure(upload_id: int):
         flash(_upload_problem(exc), "error")
         return redirect(url_for("partner.upload", upload_id=upload_id))
     db.commit()
+    for header, (field, used) in mapping_rules.clashes(list(posted), posted).items():
+        flash(
+            _(
+                "“%(used)s” and “%(header)s” were both chosen for %(field)s: “%(used)s” (the "
+                "first) is used, “%(header)s” is ignored.",
+                used=used,
+                header=header,
+                field=messages.FIELD_LABELS.get(field, field),
+            ),
+            "warning",
+        )
     flash(_("The mapping was updated. Check the preview again."), "success")
     return redirect(url_for("partner.upload", upload_id=upload_id))
 
@@ -379,8 +409,10 @@ def _upload_problem(exc: FileRejected) -> str:
         "NO_TITLE_COLUMN": _("Map one column to the course title first."),
         "BAD_MAPPING": _("Each course field can come from one column only."),
         "FILE_GONE": _("The file is no longer stored. Please upload it again."),
+        "JSON_PATH_NOT_FOUND": _("The JSON file has no list of courses at that place."),
     }
-    return messages.get(exc.code, exc.message)
+    text = messages.get(exc.code, exc.message)
+    return text if exc.code != "JSON_PATH_NOT_FOUND" else f"{text} {exc.message}"
 
 
 def _feedback_page(

@@ -10,6 +10,7 @@ from flask import Blueprint, g, jsonify, request, url_for
 from catalogue.errors import NotFound
 from catalogue.ingest import service as ingest
 from catalogue.ingest.problems import FileRejected
+from catalogue.ingest.values import parse_language
 from catalogue.models import Area, Role, UploadPolicy, UploadStatus
 from catalogue.services.providers import is_suspended
 from catalogue.services.tokens import authenticate_token, note_token_use
@@ -54,11 +55,16 @@ def _options() -> ingest.UploadOptions:
     """The upload options in the form; raises ValueError for an unknown policy or area."""
     policy = UploadPolicy(request.form.get("policy", UploadPolicy.VALID_ROWS.value))
     area = request.form.get("default_area") or None
+    language = (request.form.get("language") or "").strip()
+    infer = request.form.get("infer_area", "1").strip().lower()
     return ingest.UploadOptions(
         policy=policy,
         full_sync=_flag("full_sync"),
         default_area=Area(area) if area else None,
         encoding=request.form.get("encoding") or None,
+        language=parse_language(language) if language and language != "auto" else None,
+        infer_area=infer not in ("0", "false", "no", "off"),
+        json_path=(request.form.get("json_path") or "").strip()[:300] or None,
     )
 
 
@@ -80,7 +86,9 @@ def create_upload():
     try:
         options = _options()
     except ValueError:
-        return api_error(400, "BAD_OPTION", "policy, default_area or encoding is not valid")
+        return api_error(
+            400, "BAD_OPTION", "policy, default_area, language or encoding is not valid"
+        )
     mapping = None
     if request.form.get("mapping"):
         try:
@@ -129,11 +137,22 @@ def _preview_json(preview: ingest.Preview) -> dict:
         "headers": preview.headers,
         "mapping": preview.mapping,
         "ignored": preview.ignored,
+        # Each ignored column → the column used for the field its name gives (or null).
+        "ignored_for": preview.ignored_for,
+        "json_path": preview.json_path,
+        "json_arrays": [{"path": p, "objects": n} for p, n in preview.json_arrays],
         "rows": [
             {
                 "row": r.number,
                 "fields": {k: (None if v is None else str(v)) for k, v in r.fields.items()},
                 "errors": [e.__dict__ for e in r.errors],
+                "language": {"value": r.reading.language, "source": r.reading.language_source},
+                "area": {
+                    "value": r.reading.area,
+                    "source": r.reading.area_source,
+                    "confidence": r.reading.area_confidence,
+                    "evidence": list(r.reading.area_evidence),
+                },
             }
             for r in preview.rows
         ],
