@@ -114,17 +114,17 @@ ENCODING_CHOICES = [
 ]
 
 
-# Languages a partner may state for a whole file, each named in itself.
+# Languages a partner may state for a whole file (and the preview names), in the page's language.
 FILE_LANGUAGES = {
-    "zh": "中文",
-    "en": "English",
-    "ja": "日本語",
-    "ko": "한국어",
-    "fr": "Français",
-    "de": "Deutsch",
-    "es": "Español",
-    "pt": "Português",
-    "ru": "Русский",
+    "zh": _l("Chinese"),
+    "en": _l("English"),
+    "ja": _l("Japanese"),
+    "ko": _l("Korean"),
+    "fr": _l("French"),
+    "de": _l("German"),
+    "es": _l("Spanish"),
+    "pt": _l("Portuguese"),
+    "ru": _l("Russian"),
 }
 
 
@@ -164,8 +164,9 @@ class UploadOptionsForm(FlaskForm):
         default="",
     )
     json_path = StringField(
-        _l("JSON only: where the list of courses is (e.g. data.list)"),
+        _l("JSON only: where the list of courses is (keys joined by dots)"),
         validators=[Optional(), Length(max=300)],
+        render_kw={"placeholder": "result.list"},
     )
     provider_id = HiddenField()
 
