@@ -534,3 +534,15 @@ def test_the_api_preview_gives_the_reading_of_each_row(client, session, partner)
         content_type="multipart/form-data",
     )
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "BAD_OPTION"
+
+
+def test_one_course_with_lessons_is_not_taken_for_an_envelope(tmp_path):
+    course = {"title": "智能手机入门", "area": "生活技能", "lessons": [{"title": "认识手机"}]}
+    line = tmp_path / "one.jsonl"
+    line.write_text(json.dumps(course, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert sniff_format(line, "one.jsonl") == "jsonl"  # one course per line, lessons inside
+    pretty = tmp_path / "one.json"
+    pretty.write_text(json.dumps(course, ensure_ascii=False, indent=2), encoding="utf-8")
+    with pytest.raises(ingest.FileRejected) as excinfo, open_table(pretty, "json"):
+        pass
+    assert excinfo.value.code == "NOT_AN_ARRAY" and "one course" in excinfo.value.message

@@ -42,6 +42,7 @@ from pathlib import Path, PurePath
 from typing import IO, Any, Literal
 
 from catalogue.ingest.decoding import detect_encoding, normalise_encoding
+from catalogue.ingest.mapping import match_header
 from catalogue.ingest.problems import FileRejected, RowError
 
 FileFormat = Literal["csv", "xlsx", "json", "jsonl"]
@@ -190,7 +191,12 @@ def _sniff_object(path: Path, offset: int, filename: str | None) -> FileFormat:
         if line.rstrip().endswith(b"}"):
             return "jsonl"
         return "jsonl" if suffix in (".jsonl", ".ndjson") else "json"
-    if only_line and isinstance(obj, dict) and _holds_object_array(obj):
+    if (
+        only_line
+        and isinstance(obj, dict)
+        and _holds_object_array(obj)
+        and not any(_names_title(k) for k, v in obj.items() if not isinstance(v, list | dict))
+    ):
         return "json"
     return "jsonl"
 
@@ -317,7 +323,7 @@ def _open_text(fh: IO[str], fmt: FileFormat, codec: str, json_path: str | None =
         headers = list(arrays[chosen].keys)
         fh.seek(0)
         rows = _json_rows(fh, headers, _path_keys(chosen))
-        counts = [(p, a.objects) for p, a in arrays.items()]
+        counts = [(p, a.objects) for p, a in arrays.items() if p != ONE_COURSE]
         return Table(headers, rows, codec, fmt, None, chosen, counts)
     headers, rows = _jsonl_table(fh)
     return Table(headers, rows, codec, fmt, None)
@@ -686,6 +692,10 @@ def _survey(stream: _JsonStream, path: tuple[str, ...], found: dict[str, _JsonAr
     char = stream.peek()
     if char == "{":
         for key in _object_keys(stream):
+            if depth == 0 and stream.peek() not in ("[", "{") and _names_title(key):
+                # The file is one course ({"title": …, "lessons": [...]}), not an envelope:
+                # its lessons are no course list.
+                found[ONE_COURSE] = _JsonArray()
             _survey(stream, (*path, key), found, depth + 1)
     elif char == "[":
         array = _JsonArray()
@@ -717,6 +727,14 @@ def _object_keys(stream: _JsonStream) -> Iterator[str]:
         return
 
 
+ONE_COURSE = "\x00one course"  # marks a survey whose top-level object is a course
+
+
+def _names_title(key: str) -> bool:
+    found = match_header(key)
+    return found is not None and found[0] == "title"
+
+
 def _path_text(path: tuple[str, ...]) -> str:
     return ".".join(path)
 
@@ -730,7 +748,15 @@ def choose_json_array(arrays: dict[str, _JsonArray] | dict[str, int], wanted: st
     """The path of the course array: the one the partner named, else the file's only array of
     objects; among several, the one under a usual name ("courses", "items", "data" …) if
     exactly one is, else the one with the most objects (the preview lists the others)."""
-    counts = {p: (a if isinstance(a, int) else a.objects) for p, a in arrays.items()}
+    if ONE_COURSE in arrays and not (wanted or "").strip():
+        raise FileRejected(
+            "The JSON file is one course object. Put the courses in an array "
+            "([{...}, {...}]) or upload JSON Lines (one course per line).",
+            code="NOT_AN_ARRAY",
+        )
+    counts = {
+        p: (a if isinstance(a, int) else a.objects) for p, a in arrays.items() if p != ONE_COURSE
+    }
     listed = ", ".join(f"“{p or '(top level)'}” ({n})" for p, n in counts.items() if n)
     if wanted is not None and wanted.strip():
         key = _path_text(_path_keys(wanted))
