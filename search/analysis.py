@@ -149,7 +149,7 @@ def mixed_analyzer() -> Analyzer:
         | LowercaseFilter()
         | PossessiveFilter()
         | StopFilter(stoplist=STOP, minsize=1)
-        | StemFilter(cachesize=100_000)
+        | StemFilter(lang="en", cachesize=100_000)
     )
 
 

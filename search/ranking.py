@@ -84,7 +84,8 @@ def weighted_query(weights: Mapping[str, float], fields: Mapping[str, float]) ->
 # query's Chinese runs before they are cut (怎么用微信发语音 → 微信, 发, 语音). Queries only:
 # titles such as 如何带孩子 keep every word in the index.
 _QUESTION_TEXT = """
-    怎么样 怎么办 怎么 怎样 如何 为什么 为何 什么是 什么 哪些 哪个 哪里 哪儿 请问 有没有
+    怎么入门 如何入门 怎样入门 怎么开始 怎么样 怎么办 怎么 怎样 如何 为什么 为何 什么是 什么
+    哪些 哪个 哪里 哪儿 请问 有没有
     有什么 是否 能不能 可不可以 可以 应该 需要 我想要 我想 我要 想要 想学 教我 一下 吗 呢 吧
     呀 啊
 """

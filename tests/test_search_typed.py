@@ -13,10 +13,14 @@ from itertools import count
 
 import pytest
 
+from catalogue.db import make_session_factory
+from catalogue.models import CourseStats
 from search.documents import build_document
+from search.indexer import rebuild, sync_all
 from search.pinyin import full_pinyin, initials
 from search.service import SearchRequest, phrase_in_title, search
 from search.store import IndexStore
+from tests.helpers import make_course, make_provider
 
 _ids = count(1)
 
@@ -180,3 +184,22 @@ def test_english_typo_shows_the_corrected_results_once(typos):
     results = search(typos, SearchRequest("pyhton"), use_cache=False)
     assert results.relaxed == "corrected" and results.did_you_mean == "python"
     assert results.hits[0].fields["title"].startswith("Python")
+
+
+def test_a_partners_new_course_is_first_for_its_exact_title(engine, session, tmp_path):
+    """The evaluator's partner course came 13th behind popular courses with longer titles."""
+    provider = make_provider(session)
+    for i, suffix in enumerate(["微课", "实用技巧", "基础教程", "一本通", "精讲", "进阶"] * 3):
+        course = make_course(session, provider.id, title=f"家庭理财{suffix}")
+        session.add(CourseStats(course_id=course.id, popularity=50.0 + i))
+    session.commit()
+    sessions = make_session_factory(engine)
+    store = IndexStore(tmp_path / "index")
+    rebuild(sessions, store)
+    partner = make_provider(session, "新合作机构")
+    new = make_course(session, partner.id, title="家庭理财")
+    session.commit()
+    sync_all(sessions, store)  # the outbox path a new upload takes, not a rebuild
+    results = search(store, SearchRequest("家庭理财"), use_cache=False)
+    assert results.hits[0].id == new.id
+    assert search(store, SearchRequest("jiatinglicai"), use_cache=False).hits[0].id == new.id
