@@ -50,14 +50,21 @@ def fold_in(
     return LearnerFactors(vector.astype(np.float32), inverse, np.asarray(rows), confidence)
 
 
+def contributions(learner: LearnerFactors, item_factors: np.ndarray, item_row: int) -> np.ndarray:
+    """Each history item's term cⱼ · yᵢᵀ W yⱼ of an item's score (parallel to `learner.rows`)."""
+    if not len(learner.rows):
+        return np.zeros(0)
+    y = item_factors[learner.rows].astype(np.float64)
+    target = learner.inverse @ item_factors[item_row].astype(np.float64)
+    return learner.confidences * (y @ target)
+
+
 def explain(
     learner: LearnerFactors, item_factors: np.ndarray, item_row: int
 ) -> tuple[int | None, float]:
     """The history item row contributing most to an item's score, and its contribution."""
-    if not len(learner.rows):
+    terms = contributions(learner, item_factors, item_row)
+    if not len(terms):
         return None, 0.0
-    y = item_factors[learner.rows].astype(np.float64)
-    target = learner.inverse @ item_factors[item_row].astype(np.float64)
-    contributions = learner.confidences * (y @ target)
-    best = int(np.argmax(contributions))
-    return int(learner.rows[best]), float(contributions[best])
+    best = int(np.argmax(terms))
+    return int(learner.rows[best]), float(terms[best])

@@ -4,7 +4,10 @@ A feed is: the model's best courses for the learner (ALS factors recomputed from
 events on every request, so today's activity counts), minus what the learner already engaged
 with, completed or dismissed, minus anything not published; boosted for caring mode; spread
 across areas; each with a reason. Learners the model cannot serve (new, or no model yet) get
-popular and new courses of their interest areas.
+popular and new courses of their interest areas. Learners with few courses yet are served from
+their areas (interest areas, the areas of their courses) while the model takes over place by
+place. Feeds are in the learner's languages (`languages.py`), and a reason names one of the
+learner's courses only when it is similar to the course shown (`reasons.py`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,8 +30,10 @@ from catalogue.services.courses import newest_courses, popular_courses
 from recommender.artefacts import Model
 from recommender.config import ONCE_PER_DAY, TrainingConfig
 from recommender.content import course_text, most_similar
-from recommender.foldin import LearnerFactors, explain, fold_in, gram
+from recommender.foldin import LearnerFactors, contributions, fold_in, gram
 from recommender.interactions import DAY_SECONDS, epoch_seconds
+from recommender.languages import LanguageMix, language_mix, prefer, shelf
+from recommender.reasons import Thresholds, best_source, centred_cosines, content_cosines
 
 # The action a reason names, strongest first.
 ACTIONS = (
@@ -58,6 +63,15 @@ class ServingConfig:
     new_history: int = 30
     min_similarity: float = 0.2
     max_new_share: float = 0.2
+    # A learner with fewer courses than this is served from their areas; the model gets
+    # limit × courses / warm_courses places of the feed (all of it from warm_courses on).
+    warm_courses: int = 5
+    # How similar a course named in a reason must be (recommender/reasons.py).
+    reasons: Thresholds = field(default_factory=Thresholds)
+    # Of the learner's courses, the ones contributing most that a reason may name.
+    reason_sources: int = 30
+    # The learner's courses (strongest first) whose areas and languages are read.
+    profile_courses: int = 500
 
 
 @dataclass(frozen=True)
@@ -67,12 +81,15 @@ class Learner:
     user_id: int | None = None
     interest_areas: tuple[str, ...] = ()
     caring_mode: bool = False
+    # The interface's language ("zh" or "en"): the feed's own language.
+    language: str = "zh"
 
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a course is in a feed: `because` (of one of the learner's courses), `also_liked`,
-    `popular_in_area`, `new_in_area` or `popular`."""
+    """Why a course is in a feed: `because` (of one of the learner's courses, similar to it),
+    `also_liked`, `in_your_areas` (an area the learner chose), `popular_in_area`,
+    `new_in_area`, `popular` or `new`."""
 
     kind: str
     course_id: int | None = None
@@ -91,12 +108,19 @@ class FeedItem:
     duration_minutes: int
     score: float
     reason: Reason
+    language: str = "zh"
 
     @classmethod
     def of(cls, course: Course, score: float, reason: Reason) -> FeedItem:
         """The item of a loaded course."""
         return cls(
-            course.id, course.title, str(course.area), course.duration_minutes or 0, score, reason
+            course.id,
+            course.title,
+            str(course.area),
+            course.duration_minutes or 0,
+            score,
+            reason,
+            course.language,
         )
 
 
@@ -107,6 +131,8 @@ class Feed:
     items: list[FeedItem]
     model_version: str | None
     personalised: bool
+    # The languages it was chosen in (the home page's shelves use the same).
+    languages: LanguageMix = field(default_factory=LanguageMix)
 
 
 @dataclass
@@ -208,16 +234,35 @@ def _learner_factors(
     return LearnerFactors(model.user_factors[row], np.eye(1), empty, np.zeros(0))
 
 
-def _published(session: Session, course_ids: Sequence[int]) -> dict[int, tuple[str, str, int]]:
-    """id → (title, area, minutes) of those courses that are published."""
+def _published(session: Session, course_ids: Sequence[int]) -> dict[int, tuple[str, str, int, str]]:
+    """id → (title, area, minutes, language) of those courses that are published."""
     if not course_ids:
         return {}
     rows = session.execute(
-        select(Course.id, Course.title, Course.area, Course.duration_minutes).where(
-            Course.id.in_(list(course_ids)), Course.status == CourseStatus.PUBLISHED
-        )
+        select(
+            Course.id, Course.title, Course.area, Course.duration_minutes, Course.language
+        ).where(Course.id.in_(list(course_ids)), Course.status == CourseStatus.PUBLISHED)
     )
-    return {cid: (title, str(area), minutes or 0) for cid, title, area, minutes in rows}
+    return {
+        cid: (title, str(area), minutes or 0, language)
+        for cid, title, area, minutes, language in rows
+    }
+
+
+def _profile(session: Session, history: History, size: int) -> dict[int, tuple[str, str]]:
+    """id → (area, language) of the learner's strongest `size` courses (published or not)."""
+    liked = sorted((c for c, w in history.weights.items() if w > 0), key=history.weights.get)
+    liked = liked[::-1][:size]
+    if not liked:
+        return {}
+    rows = session.execute(
+        select(Course.id, Course.area, Course.language).where(Course.id.in_(liked))
+    )
+    return {cid: (str(area), language) for cid, area, language in rows}
+
+
+def _language(item: FeedItem) -> str:
+    return item.language
 
 
 def _caring(score: float, area: str, minutes: int, config: ServingConfig) -> float:
@@ -257,41 +302,70 @@ def feed(
     config: ServingConfig = ServingConfig(),
     now: datetime | None = None,
 ) -> Feed:
-    """The learner's feed: personal where the model can serve them, else popular and new."""
+    """The learner's feed: personal where the model can serve them (all of it once they have
+    `warm_courses` courses, fewer places and only their areas before), the rest popular and
+    new courses of their areas; in their languages."""
     training = TrainingConfig.from_dict(model.meta.get("config", {})) if model else TrainingConfig()
     history = (
         learner_history(session, learner.user_id, training, now)
         if learner.user_id is not None
         else History()
     )
+    profile = _profile(session, history, config.profile_courses)
+    mix = language_mix(learner.language, Counter(lang for _area, lang in profile.values()))
+    courses = sum(1 for w in history.weights.values() if w > 0)
+    warming = courses < config.warm_courses
+    areas = _learner_areas(learner, profile, config) if warming else None
+    places = limit if not warming else math.ceil(limit * courses / config.warm_courses)
     excluded = history.engaged | history.dismissed
     items: list[FeedItem] = []
+    spare: list[FeedItem] = []
     factors = (
         _learner_factors(model, training, history, learner.user_id)
-        if model is not None and learner.user_id is not None
+        if model is not None and learner.user_id is not None and places
         else None
     )
     if factors is not None:
-        items = _personal(session, model, factors, history, excluded, learner, config)
+        candidates = _personal(session, model, factors, excluded, learner, config)
+        if areas:
+            candidates = [i for i in candidates if i.area in areas]
+        preferred, spare = prefer(candidates, limit, mix, _language)
+        items = diversify(preferred, places, config.max_area_share)
+        items = _explained(session, model, factors, history, items, learner, config)
     personal = bool(items)
-    items = diversify(items, limit, config.max_area_share)
-    if personal:
-        items = _explained(session, model, factors, history, items)
-    if model is not None and model.content is not None and history.weights:
+    if model is not None and model.content is not None and history.weights and places:
         fresh = _new_by_content(session, model, history, excluded, config)
-        items = _interleave(items, fresh, limit, config.max_new_share)
+        if areas:
+            fresh = [i for i in fresh if i.area in areas]
+        fresh, _over = prefer(fresh, limit, mix, _language)
+        items = _interleave(items, fresh, places, config.max_new_share)[:places]
         personal = personal or bool(fresh)
     if len(items) < limit:
         taken = excluded | {i.course_id for i in items}
-        items += _cold_start(session, learner, limit - len(items), taken, config)
-    return Feed(items[:limit], model.version if model else None, personal)
+        cold_areas = tuple(learner.interest_areas) or tuple(sorted(areas or ()))
+        learner_areas = dataclasses.replace(learner, interest_areas=cold_areas)
+        items += _cold_start(session, learner_areas, limit - len(items), taken, config, mix)
+    if len(items) < limit:
+        taken = {i.course_id for i in items}
+        items += [i for i in spare if i.course_id not in taken][: limit - len(items)]
+    return Feed(items[:limit], model.version if model else None, personal, mix)
+
+
+def _learner_areas(
+    learner: Learner, profile: dict[int, tuple[str, str]], config: ServingConfig
+) -> set[str] | None:
+    """The areas a learner with few courses is served from: those they chose, those of their
+    courses, and elderly learning in caring mode (None: no area known, every area)."""
+    areas = set(learner.interest_areas) | {area for area, _lang in profile.values()}
+    if learner.caring_mode:
+        areas.add(config.caring_area)
+    return areas or None
 
 
 def _personal(
     session: Session,
     model: Model,
     factors: LearnerFactors,
-    history: History,
     excluded: set[int],
     learner: Learner,
     config: ServingConfig,
@@ -310,14 +384,22 @@ def _personal(
         course_id = int(model.item_ids[row])
         if course_id not in info:
             continue
-        title, area, minutes = info[course_id]
+        title, area, minutes, language = info[course_id]
         score = float(scores[row])
         if learner.caring_mode:
             score = _caring(score, area, minutes, config)
         # The reason is worked out for the items finally shown (`_explained`).
-        items.append(FeedItem(course_id, title, area, minutes, score, Reason("also_liked")))
+        reason = Reason("also_liked")
+        items.append(FeedItem(course_id, title, area, minutes, score, reason, language))
     items.sort(key=lambda item: -item.score)
     return items
+
+
+def _plain(item: FeedItem, learner: Learner) -> Reason:
+    """The reason of a personal item no course of the learner's is similar enough to."""
+    if item.area in learner.interest_areas:
+        return Reason("in_your_areas", area=item.area)
+    return Reason("also_liked")
 
 
 def _explained(
@@ -326,24 +408,62 @@ def _explained(
     factors: LearnerFactors,
     history: History,
     items: list[FeedItem],
+    learner: Learner,
+    config: ServingConfig,
 ) -> list[FeedItem]:
-    """Personal items with their reason: the learner's course that contributes most to each
-    (`because`), else `also_liked`."""
-    sources: dict[int, int] = {}
+    """Personal items with their reason: of the learner's courses that add to an item's score
+    (all of them for BPR), the most similar to it if one is similar enough (`because`,
+    `reasons.py`), else a plain reason. Factors are compared first (cheap); only the courses
+    similar enough by them are turned into text vectors (cached per model version)."""
+    if not items or model.content is None:
+        return [dataclasses.replace(i, reason=_plain(i, learner)) for i in items]
+    if len(factors.rows):
+        history_rows = np.asarray(factors.rows, dtype=np.int64)
+    else:
+        _ids, history_rows = _rows(model, [c for c, w in history.weights.items() if w > 0])
+    # course → (candidate source rows, their centred factor cosines)
+    candidates: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for item in items:
         row = model.item_row(item.course_id)
-        source_row = explain(factors, model.item_factors, row)[0] if row is not None else None
-        if source_row is not None:
-            sources[item.course_id] = int(model.item_ids[source_row])
-    titles = _published(session, sorted(set(sources.values())))
+        if row is None or not len(history_rows):
+            continue
+        if len(factors.rows):
+            terms = contributions(factors, model.item_factors, row)
+            order = np.argsort(-terms, kind="stable")[: config.reason_sources]
+            order = order[terms[order] > 0]
+        else:
+            order = np.arange(min(len(history_rows), config.reason_sources))
+        rows = history_rows[order]
+        cosines = centred_cosines(model, rows, row)
+        close = cosines >= config.reasons.min_factors
+        if close.any():
+            candidates[item.course_id] = (rows[close], cosines[close])
+    sources = {int(model.item_ids[r]) for rows, _c in candidates.values() for r in rows}
+    texts = (
+        _texts(
+            session,
+            select(*_TEXT_COLUMNS).where(Course.id.in_(sorted(sources | set(candidates)))),
+        )
+        if candidates
+        else {}
+    )
+    known = list(texts)
+    vectors = _vectors.rows(model, {c: texts[c][0] for c in known}) if known else None
+    position = {c: n for n, c in enumerate(known)}
     out = []
     for item in items:
-        source = sources.get(item.course_id)
-        if source is None:
-            out.append(item)
-            continue
-        title = titles.get(source, ("", "", 0))[0] or None
-        reason = Reason("because", source, title, history.actions.get(source))
+        reason = _plain(item, learner)
+        rows, cosines = candidates.get(item.course_id, ((), ()))
+        keep = [n for n, r in enumerate(rows) if int(model.item_ids[r]) in position]
+        if keep and item.course_id in position:
+            ids = [int(model.item_ids[rows[n]]) for n in keep]
+            content = content_cosines(
+                vectors[[position[c] for c in ids]], vectors[position[item.course_id]]
+            )
+            best = best_source(content, np.asarray(cosines)[keep], config.reasons)
+            if best is not None:
+                source = ids[best]
+                reason = Reason("because", source, texts[source][1], history.actions.get(source))
         out.append(dataclasses.replace(item, reason=reason))
     return out
 
@@ -383,16 +503,25 @@ class _VectorCache:
                 if len(self._rows) + len(missing) > self.size:
                     self._rows.clear()
                 self._rows.update({keys[n]: rows[n] for n in missing})
-        return sp.vstack(rows).tocsr() if rows else model.content.vectors([])
+        return _stack(rows) if rows else model.content.vectors([])
+
+
+def _stack(rows: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """One-row CSR matrices stacked (scipy's vstack costs ~50 µs a matrix; this a fraction)."""
+    data = np.concatenate([r.data for r in rows])
+    indices = np.concatenate([r.indices for r in rows])
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([r.nnz for r in rows], out=indptr[1:])
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), rows[0].shape[1]))
 
 
 _vectors = _VectorCache()
 
 
-def _texts(session: Session, stmt) -> dict[int, tuple[str, str, str, int]]:
+def _texts(session: Session, stmt) -> dict[int, tuple[str, str, str, int, str]]:
     return {
-        cid: (course_text(title, subtitle, description), title, str(area), minutes or 0)
-        for cid, title, subtitle, description, area, minutes in session.execute(stmt)
+        cid: (course_text(title, subtitle, description), title, str(area), minutes or 0, lang)
+        for cid, title, subtitle, description, area, minutes, lang in session.execute(stmt)
     }
 
 
@@ -403,6 +532,7 @@ _TEXT_COLUMNS = (
     Course.description,
     Course.area,
     Course.duration_minutes,
+    Course.language,
 )
 
 
@@ -413,7 +543,8 @@ def _new_by_content(
     excluded: set[int],
     config: ServingConfig,
 ) -> list[FeedItem]:
-    """Courses newer than the model, most similar in content to the learner's courses."""
+    """Courses newer than the model, most similar in content to the learner's courses; the
+    reason names the closest of them only when it is similar enough (`reasons.py`)."""
     trained = model.meta.get("figures", {}).get("window_end")
     if not trained:
         return []
@@ -441,19 +572,29 @@ def _new_by_content(
     for n, course in enumerate(new):
         if similarity[n] < config.min_similarity:
             continue
-        _text, title, area, minutes = new[course]
+        _text, title, area, minutes, language = new[course]
         source = own_ids[int(best[n])]
-        reason = Reason("because", source, own[source][1], history.actions.get(source))
-        items.append(FeedItem(course, title, area, minutes, float(similarity[n]), reason))
+        if best_source(similarity[n : n + 1], None, config.reasons) is not None:
+            reason = Reason("because", source, own[source][1], history.actions.get(source))
+        else:
+            reason = Reason("new_in_area", area=area)
+        score = float(similarity[n])
+        items.append(FeedItem(course, title, area, minutes, score, reason, language))
     items.sort(key=lambda item: -item.score)
     return items
 
 
 def _cold_start(
-    session: Session, learner: Learner, count: int, taken: set[int], config: ServingConfig
+    session: Session,
+    learner: Learner,
+    count: int,
+    taken: set[int],
+    config: ServingConfig,
+    mix: LanguageMix | None = None,
 ) -> list[FeedItem]:
     """Popular and new courses of the learner's areas (the caring area first in caring mode;
-    every area for a learner who chose none), alternating."""
+    every area for a learner who chose none), alternating; in the learner's languages."""
+    mix = mix or LanguageMix(learner.language)
     areas: list[str | None] = list(learner.interest_areas)
     if learner.caring_mode and config.caring_area not in areas:
         areas.insert(0, config.caring_area)
@@ -463,9 +604,14 @@ def _cold_start(
     sources = []
     for area in areas:
         sources.append(
-            ("popular_in_area" if area else "popular", popular_courses(session, per_area, area))
+            (
+                "popular_in_area" if area else "popular",
+                shelf(session, "popular", per_area, mix, area),
+            )
         )
-        sources.append(("new_in_area" if area else "new", newest_courses(session, per_area, area)))
+        sources.append(
+            ("new_in_area" if area else "new", shelf(session, "newest", per_area, mix, area))
+        )
     items: list[FeedItem] = []
     seen = set(taken)
     for position in range(per_area):
@@ -497,10 +643,9 @@ def similar(
     for r, score in zip(top, scores, strict=True):
         cid = int(model.item_ids[r])
         if cid in info:
-            title, area, minutes = info[cid]
-            items.append(
-                FeedItem(cid, title, area, minutes, float(score), Reason("also_liked", course_id))
-            )
+            title, area, minutes, language = info[cid]
+            reason = Reason("also_liked", course_id)
+            items.append(FeedItem(cid, title, area, minutes, float(score), reason, language))
     return items[:limit]
 
 

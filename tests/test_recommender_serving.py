@@ -63,9 +63,14 @@ def test_a_learners_feed_follows_their_taste_with_reasons(session, trained):
     assert result.personalised and result.model_version == model.version
     assert len(ids) == 10 and not set(ids) & engaged(session, user)
     assert len(set(ids) & halves[0]) >= 8, "the learner's own taste fills the feed"
-    reason = result.items[0].reason
-    assert reason.kind == "because" and reason.action == "like"
-    assert reason.course_id in engaged(session, user) and reason.course_title
+    # A reason names one of the learner's courses only when it is similar to the course shown
+    # (tests/test_recommendation_trust.py); the demo's titles here are random, so mostly plain.
+    for item in result.items:
+        reason = item.reason
+        assert reason.kind in ("because", "also_liked", "in_your_areas"), reason
+        if reason.kind == "because":
+            assert reason.action == "like" and reason.course_title
+            assert reason.course_id in engaged(session, user)
 
 
 def test_todays_activity_counts_without_retraining(session, trained):

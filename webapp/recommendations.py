@@ -6,12 +6,13 @@ import logging
 from pathlib import Path
 
 from flask import Flask, current_app
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from recommender.artefacts import ArtefactError, Model, ModelStore
+from recommender.languages import LanguageMix
 from recommender.serving import Learner, Reason
-from webapp.i18n import AREA_LABELS
+from webapp.i18n import AREA_LABELS, LANGUAGES
 
 EXTENSION = "lifelong.models"
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ def reason_text(reason: Reason) -> str:
         return actions[reason.action]
     if reason.kind == "because" and title:
         return gettext("Because you looked at “%(title)s”", title=title)
+    if reason.kind == "in_your_areas" and area:
+        return gettext("In an area you follow: %(area)s", area=area)
     if reason.kind == "popular_in_area":
         return gettext("Popular in %(area)s", area=area)
     if reason.kind == "new_in_area":
@@ -65,8 +68,25 @@ def reason_text(reason: Reason) -> str:
     return gettext("Learners with your interests liked this")
 
 
+def interface_language() -> str:
+    """The language the page is shown in ("zh" or "en")."""
+    locale = str(get_locale() or "zh").split("_")[0]
+    return locale if locale in LANGUAGES else "zh"
+
+
 def current_learner() -> Learner:
-    """The feed's learner: the signed-in account, or a visitor."""
+    """The feed's learner: the signed-in account, or a visitor; in the page's language."""
+    language = interface_language()
     if current_user.is_authenticated:
-        return Learner(current_user.id, current_user.interest_areas, current_user.caring_mode)
-    return Learner()
+        return Learner(
+            current_user.id,
+            tuple(current_user.interest_areas or ()),
+            current_user.caring_mode,
+            language,
+        )
+    return Learner(language=language)
+
+
+def visitor_languages() -> LanguageMix:
+    """The languages of shelves shown without a learner's history: the page's."""
+    return LanguageMix(interface_language())

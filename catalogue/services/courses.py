@@ -451,20 +451,29 @@ def area_course_page(
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
-def newest_courses(session: Session, limit: int = 12, area: Area | None = None) -> list[Course]:
-    """The most recently published courses."""
+def newest_courses(
+    session: Session, limit: int = 12, area: Area | None = None, language: str | None = None
+) -> list[Course]:
+    """The most recently published courses (of one area, in one language, if given)."""
     stmt = _published().order_by(Course.published_at.desc(), Course.id.desc()).limit(limit)
-    if area is not None:
-        stmt = stmt.where(Course.area == area)
-    return list(session.scalars(stmt))
+    return list(session.scalars(_of(stmt, area, language)))
 
 
-def popular_courses(session: Session, limit: int = 12, area: Area | None = None) -> list[Course]:
-    """The published courses with the highest popularity score."""
+def popular_courses(
+    session: Session, limit: int = 12, area: Area | None = None, language: str | None = None
+) -> list[Course]:
+    """The published courses with the highest popularity score (of one area, in one language,
+    if given)."""
     stmt = _published().order_by(Course.popularity.desc(), Course.id.desc()).limit(limit)
+    return list(session.scalars(_of(stmt, area, language)))
+
+
+def _of(stmt: Select, area: Area | None, language: str | None) -> Select:
     if area is not None:
         stmt = stmt.where(Course.area == area)
-    return list(session.scalars(stmt))
+    if language is not None:
+        stmt = stmt.where(Course.language == language)
+    return stmt
 
 
 def area_counts(session: Session) -> Mapping[Area, int]:

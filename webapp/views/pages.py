@@ -14,13 +14,14 @@ from catalogue.models import Area
 from catalogue.services import columns as column_service
 from catalogue.services import courses as course_service
 from catalogue.services import engagement, playback, social
+from recommender.languages import shelf
 from recommender.serving import feed, similar
 from search.service import SearchRequest, search
 from search.store import IndexMissing
 from webapp.caring import caring_on
 from webapp.db import get_session
 from webapp.forms import CommentForm, FeedbackForm, NoteForm, PlainForm, ReportForm
-from webapp.recommendations import current_learner, current_model
+from webapp.recommendations import current_learner, current_model, visitor_languages
 from webapp.search_index import get_search
 from webapp.snapshots import area_counts as snapshot_area_counts
 from webapp.urls import int_arg, page_arg
@@ -40,11 +41,13 @@ SORTS = ("newest", "popular")
 
 @bp.route("/")
 def home():
-    """A signed-in learner's feed, areas, thematic columns, newest and most popular courses."""
+    """A signed-in learner's feed, areas, thematic columns, newest and most popular courses
+    (those two in the page's language and the learner's: recommender/languages.py)."""
     db = get_session()
-    for_you, in_progress = None, []
+    for_you, in_progress, languages = None, [], visitor_languages()
     if current_user.is_authenticated:
-        for_you = feed(db, current_model(), current_learner(), limit=FEED_ITEMS).items
+        result = feed(db, current_model(), current_learner(), limit=FEED_ITEMS)
+        for_you, languages = result.items, result.languages
         in_progress = engagement.in_progress(db, current_user.id, IN_PROGRESS_ITEMS)
     return render_template(
         "home.html",
@@ -53,8 +56,8 @@ def home():
         micro=_micro_courses(),
         area_counts=snapshot_area_counts(db),
         columns=column_service.current_columns(db, limit=4),
-        newest=course_service.newest_courses(db, limit=12),
-        popular=course_service.popular_courses(db, limit=12),
+        newest=shelf(db, "newest", 12, languages),
+        popular=shelf(db, "popular", 12, languages),
     )
 
 

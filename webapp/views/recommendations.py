@@ -35,6 +35,7 @@ def _item(item: FeedItem) -> dict:
         "title": item.title,
         "area": item.area,
         "duration_minutes": item.duration_minutes,
+        "language": item.language,
         "reason": {
             "kind": reason.kind,
             "course_id": reason.course_id,
