@@ -100,6 +100,8 @@ def recommender_train(context: JobContext) -> dict[str, Any]:
         "reason": data["reason"],
         "ndcg": (data["metrics"] or {}).get("ndcg"),
         "baseline_ndcg": (data["baseline"] or {}).get("ndcg"),
+        # The promotion gate's decision and its figures, explained on the admin jobs page.
+        "gate": data["figures"].get("gate"),
         **{k: v for k, v in data["figures"].items() if isinstance(v, int | float)},
     }
 

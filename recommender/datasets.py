@@ -50,10 +50,9 @@ def mooccubex(folder: Path | str) -> Split:
 def movielens_100k(folder: Path | str) -> Split:
     """MovieLens 100k as implicit feedback (every rating is a positive), each user's most
     recent rating held out."""
-    data = np.loadtxt(Path(folder) / "u.data", dtype=np.int64)
-    users, items, times = data[:, 0], data[:, 1], data[:, 3]
+    users, items, times = movielens_events(folder)
     order = np.lexsort((times, users))
-    users, items = users[order], items[order]
+    users, items, times = users[order], items[order], times[order]
     last = np.flatnonzero(np.r_[users[1:] != users[:-1], True])
     shape = (int(users.max()) + 1, int(items.max()) + 1)
     held_mask = np.zeros(len(users), dtype=bool)
@@ -66,4 +65,14 @@ def movielens_100k(folder: Path | str) -> Split:
         (np.ones(held_mask.sum(), dtype=np.float32), (users[held_mask], items[held_mask])),
         shape=shape,
     )
-    return Split(train, np.unique(users[held_mask]), held)
+    stamps = sp.csr_matrix(
+        (times[~held_mask].astype(np.float64), (users[~held_mask], items[~held_mask])),
+        shape=shape,
+    )
+    return Split(train, np.unique(users[held_mask]), held, times=stamps)
+
+
+def movielens_events(folder: Path | str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """MovieLens 100k ratings as (user ids, item ids, epoch seconds), in file order."""
+    data = np.loadtxt(Path(folder) / "u.data", dtype=np.int64)
+    return data[:, 0], data[:, 1], data[:, 3]

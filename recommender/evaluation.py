@@ -28,6 +28,9 @@ class Split:
     train: sp.csr_matrix
     users: np.ndarray  # learner rows with held-out courses
     held_out: sp.csr_matrix  # same shape as train: the held-out courses
+    # Same pattern as train: when each pair's latest event happened (seconds since 1970), for
+    # data sets that tell; recency decay is tuned on it (recommender/tuning.py).
+    times: sp.csr_matrix | None = None
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,6 @@ def read_interactions(
         seconds = block[:, 3]
         known = codes >= 0
         weight = np.where(known, kind_weight[np.maximum(codes, 0)], 0.0)
-        weight = weight * config.decay(now.timestamp() - seconds)
         users.append(block[known, 0].astype(np.int64))
         items.append(block[known, 1].astype(np.int64))
         weights.append(weight[known])
@@ -181,13 +180,13 @@ def read_interactions(
         empty = sp.csr_matrix((0, 0), dtype=np.float32)
         none = np.zeros(0, dtype=np.int64)
         return Interactions(empty, none, none, 0, since, now, time.perf_counter() - started)
-    interactions = from_arrays(
-        np.concatenate(users),
-        np.concatenate(items),
-        np.concatenate(weights),
-        np.concatenate(times),
-        np.concatenate(daily),
+    all_users, all_items, all_times = (np.concatenate(a) for a in (users, items, times))
+    # Decay once every event is read: a learner's latest event and the order of their courses
+    # (`config.recency`) may span chunks.
+    all_weights = np.concatenate(weights) * config.recency(
+        all_users, all_items, all_times, now.timestamp()
     )
+    interactions = from_arrays(all_users, all_items, all_weights, all_times, np.concatenate(daily))
     interactions.events = events
     interactions.window_start = since or datetime.fromtimestamp(oldest or 0, UTC)
     interactions.window_end = now

@@ -54,25 +54,98 @@ class RunReport:
         }
 
 
+@dataclass(frozen=True)
+class Gate:
+    """The promotion gate's decision and what it was made on (stored with the run: the
+    artefact's meta.json and the job run's figures, shown on the admin jobs page)."""
+
+    promoted: bool
+    # "promoted", "below_popularity" or "below_current": which check decided.
+    outcome: str
+    ndcg: float
+    popularity_ndcg: float
+    hit_rate: float
+    popularity_hit_rate: float
+    learners: int
+    keep_share: float
+    current_version: str | None = None
+    current_ndcg: float | None = None
+
+    @property
+    def current_threshold(self) -> float | None:
+        """The nDCG@10 the new model must reach to keep up with the current one."""
+        return None if self.current_ndcg is None else self.keep_share * self.current_ndcg
+
+    def reason(self) -> str:
+        """One English sentence (for logs, the CLI and `recommender status`)."""
+        if self.outcome == "below_popularity":
+            return (
+                f"nDCG@10 {self.ndcg:.4f} does not beat the popularity baseline "
+                f"({self.popularity_ndcg:.4f})"
+            )
+        if self.outcome == "below_current":
+            return (
+                f"nDCG@10 {self.ndcg:.4f} is below {self.keep_share:.0%} of the current model's "
+                f"({self.current_ndcg:.4f})"
+            )
+        return f"nDCG@10 {self.ndcg:.4f} beats popularity ({self.popularity_ndcg:.4f})" + (
+            f" and keeps up with the current model ({self.current_ndcg:.4f})"
+            if self.current_ndcg
+            else ""
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, with the threshold each check used."""
+        return {
+            "promoted": self.promoted,
+            "outcome": self.outcome,
+            "metric": "ndcg@10",
+            "ndcg": round(self.ndcg, 4),
+            "popularity_ndcg": round(self.popularity_ndcg, 4),
+            "hit_rate": round(self.hit_rate, 4),
+            "popularity_hit_rate": round(self.popularity_hit_rate, 4),
+            "learners": self.learners,
+            "keep_share": self.keep_share,
+            "current_version": self.current_version,
+            "current_ndcg": None if self.current_ndcg is None else round(self.current_ndcg, 4),
+            "current_threshold": (
+                None if self.current_threshold is None else round(self.current_threshold, 4)
+            ),
+        }
+
+
+def gate(
+    metrics: Metrics, baseline: Metrics, current: dict[str, Any] | None, keep: float = KEEP_SHARE
+) -> Gate:
+    """The promotion gate: a new model must beat popularity on nDCG@10 (both measured on the
+    same held-out courses) and reach `keep` × the current model's recorded nDCG@10."""
+    current_ndcg = (current or {}).get("metrics", {}).get("ndcg")
+    if metrics.ndcg <= baseline.ndcg:
+        outcome = "below_popularity"
+    elif current_ndcg is not None and metrics.ndcg < keep * current_ndcg:
+        outcome = "below_current"
+    else:
+        outcome = "promoted"
+    return Gate(
+        promoted=outcome == "promoted",
+        outcome=outcome,
+        ndcg=metrics.ndcg,
+        popularity_ndcg=baseline.ndcg,
+        hit_rate=metrics.hit_rate,
+        popularity_hit_rate=baseline.hit_rate,
+        learners=metrics.learners,
+        keep_share=keep,
+        current_version=(current or {}).get("version"),
+        current_ndcg=current_ndcg,
+    )
+
+
 def decide(
     metrics: Metrics, baseline: Metrics, current: dict[str, Any] | None, keep: float = KEEP_SHARE
 ) -> tuple[bool, str]:
     """Whether a new model may replace the current one, and why (or why not)."""
-    if metrics.ndcg <= baseline.ndcg:
-        return False, (
-            f"nDCG@10 {metrics.ndcg:.4f} does not beat the popularity baseline "
-            f"({baseline.ndcg:.4f})"
-        )
-    current_ndcg = (current or {}).get("metrics", {}).get("ndcg")
-    if current_ndcg is not None and metrics.ndcg < keep * current_ndcg:
-        return False, (
-            f"nDCG@10 {metrics.ndcg:.4f} is below {keep:.0%} of the current model's "
-            f"({current_ndcg:.4f})"
-        )
-    return True, (
-        f"nDCG@10 {metrics.ndcg:.4f} beats popularity ({baseline.ndcg:.4f})"
-        + (f" and keeps up with the current model ({current_ndcg:.4f})" if current_ndcg else "")
-    )
+    decision = gate(metrics, baseline, current, keep)
+    return decision.promoted, decision.reason()
 
 
 def train_and_publish(
@@ -151,7 +224,9 @@ def train_on(
     baseline = evaluate(popularity_scorer(split.train), split.train, split.users, split.held_out)
     figures["evaluate_seconds"] = round(time.perf_counter() - started, 2)
     current = store.current()
-    promoted, reason = decide(metrics, baseline, store.meta(current) if current else None)
+    decision = gate(metrics, baseline, store.meta(current) if current else None)
+    promoted, reason = decision.promoted, decision.reason()
+    figures["gate"] = decision.to_dict()
     version = store.write(
         factors.users,
         factors.items,

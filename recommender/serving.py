@@ -163,8 +163,10 @@ def learner_history(
     rows = session.execute(stmt.order_by(events.c.id)).all()
     if not rows:
         return history
-    ages = now.timestamp() - np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
-    decays = config.decay(ages).tolist()
+    times = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+    courses = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    # Decayed as training decays (config.recency: by age and by the course's recency rank).
+    decays = config.recency(np.zeros(len(rows)), courses, times, now.timestamp()).tolist()
     weights = config.event_weights
     rank = {kind.value: n for n, kind in enumerate(ACTIONS)}
     counted: set[tuple[int, str, int]] = set()

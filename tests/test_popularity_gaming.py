@@ -131,9 +131,11 @@ def test_training_weighs_800_views_as_one_view_a_day(engine, session, catalogue,
     spammer, bought, _liked = catalogue
     flood(session, spammer, bought, "view", 800, days=days)
     session.commit()
-    flat = TrainingConfig(half_life_days=0)
+    flat = TrainingConfig(half_life_days=0, half_life_courses=0)
     assert matrix_weight(engine, spammer, bought, flat) == pytest.approx(1.0 * days)
-    decayed = TrainingConfig(half_life_days=90)
+    # Ages counted from the run's time, as this expectation computes them (the default counts
+    # from the learner's own latest event: tests/test_recommender_training.py).
+    decayed = TrainingConfig(half_life_days=90, decay_from="now", half_life_courses=0)
     expected = sum(decayed.decay((NOW - DAY).total_seconds() - d * 86_400) for d in range(days))
     assert matrix_weight(engine, spammer, bought, decayed) == pytest.approx(expected, rel=1e-4)
 
@@ -145,7 +147,7 @@ def test_training_counts_repeated_shares_once_a_day_and_toggles_net_out(engine, 
         kind = "like" if n % 2 == 0 else "unlike"
         once(session, spammer, liked[0], kind, DAY + timedelta(seconds=n))
     session.commit()
-    flat = TrainingConfig(half_life_days=0)
+    flat = TrainingConfig(half_life_days=0, half_life_courses=0)
     weights = flat.event_weights
     assert matrix_weight(engine, spammer, bought, flat) == pytest.approx(weights["share"])
     assert matrix_weight(engine, spammer, liked[0], flat) == pytest.approx(weights["like"])
@@ -156,7 +158,9 @@ def test_the_feed_folds_in_800_views_as_one_view_a_day(session, catalogue, days)
     spammer, bought, _liked = catalogue
     flood(session, spammer, bought, "view", 800, days=days)
     session.commit()
-    history = learner_history(session, spammer, TrainingConfig(half_life_days=0), now=NOW)
+    history = learner_history(
+        session, spammer, TrainingConfig(half_life_days=0, half_life_courses=0), now=NOW
+    )
     assert history.weights[bought] == pytest.approx(1.0 * days)
     assert bought in history.engaged
 

@@ -25,3 +25,23 @@ def test_train_status_and_rollback(runner, engine):
         json.loads(runner.invoke(args=["recommender", "status"]).output)["current"]
         == (first["version"])
     )
+
+
+def test_train_uses_the_production_defaults_and_refuses_bpr(runner, engine):
+    from recommender.config import TrainingConfig
+
+    clustered_activity(engine)
+    bpr = runner.invoke(args=["recommender", "train", "--model", "bpr"])
+    assert bpr.exit_code == 2 and "bpr is not trained in production" in bpr.output
+    done = runner.invoke(args=["recommender", "train"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.output)
+    stored = report["figures"]
+    assert stored["gate"]["outcome"] == "promoted"
+    defaults = TrainingConfig().to_dict()
+    status = json.loads(runner.invoke(args=["recommender", "status"]).output)
+    assert status["current"] == report["version"]
+    from webapp.recommendations import get_models
+
+    meta = get_models(runner.app).meta(report["version"])
+    assert meta["config"] == {**defaults, "backend": meta["config"]["backend"]}

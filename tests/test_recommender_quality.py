@@ -1,8 +1,11 @@
 """Recommendation quality on public data, with floors: a change that hurts it fails here.
 
-Measured 2026-11-27 with the default TrainingConfig (ALS, 64 factors, alpha 20, 15 iterations):
-MOOCCubeX HR@10 0.2696 / nDCG@10 0.1546 (popularity 0.0623 / 0.0337); MovieLens 100k
-HR@10 0.1304 / nDCG@10 0.0648 (popularity 0.0859 / 0.0445).
+Measured 2026-12-01 with the default TrainingConfig (ALS, 64 factors, alpha 5, regularisation
+10, 15 iterations, half-life 5 courses: chosen on validation, docs/recommender.md), fitted on
+the matrix as given (MOOCCubeX has no times, so no decay; `fit` does not decay): MOOCCubeX
+HR@10 0.2346 / nDCG@10 0.1368 (popularity 0.0623 / 0.0337). The default before (alpha 20,
+regularisation 0.01) gave 0.2696 / 0.1546 here but lost on both validation splits jointly.
+MovieLens with the production decay: tests/test_recommender_validation.py.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ def test_mooccubex_model_reaches_the_issue_floor_and_beats_popularity(shared_dat
     assert 0.05 < popular.hit_rate < 0.08
     model = fit(split.train, TrainingConfig())
     metrics = evaluate(model.scorer(), split.train, split.users, split.held_out)
-    assert metrics.hit_rate >= 0.25
-    assert metrics.ndcg >= 0.14 and metrics.ndcg > 3 * popular.ndcg
+    assert metrics.hit_rate >= 0.22
+    assert metrics.ndcg >= 0.13 and metrics.ndcg > 3.5 * popular.ndcg
 
 
 def test_movielens_model_beats_popularity(shared_data: Path):

@@ -8,18 +8,19 @@ import click
 from flask.cli import AppGroup
 
 from recommender.artefacts import ArtefactError
-from recommender.config import BACKENDS, MODELS, TrainingConfig
+from recommender.config import BACKENDS, MODELS, PRODUCTION_MODELS, TrainingConfig
 from recommender.pipeline import train_and_publish
 from recommender.spark_als import SparkOptions, SparkUnavailable
 from webapp.db import get_database
 from webapp.recommendations import get_models
 from webapp.settings import get_settings
 
+DEFAULTS = TrainingConfig()
 recommender_cli = AppGroup("recommender", help="The recommendation model.")
 
 
 @recommender_cli.command("train")
-@click.option("--model", type=click.Choice(MODELS), default="als", show_default=True)
+@click.option("--model", type=click.Choice(MODELS), default=DEFAULTS.model, show_default=True)
 @click.option(
     "--backend",
     type=click.Choice(BACKENDS),
@@ -31,11 +32,40 @@ recommender_cli = AppGroup("recommender", help="The recommendation model.")
     default=None,
     help="Spark master for --backend spark (default: RECOMMENDER_SPARK_MASTER, local[*]).",
 )
-@click.option("--factors", type=click.IntRange(1, 1024), default=64, show_default=True)
-@click.option("--iterations", type=click.IntRange(1, 1000), default=15, show_default=True)
-@click.option("--alpha", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True)
-@click.option("--regularization", type=click.FloatRange(0), default=0.01, show_default=True)
-@click.option("--window-days", type=click.IntRange(0), default=365, show_default=True)
+# The defaults are TrainingConfig's (chosen on validation splits: docs/recommender.md), so a
+# plain `lifelong recommender train` trains exactly what the nightly job trains.
+@click.option(
+    "--factors", type=click.IntRange(1, 1024), default=DEFAULTS.factors, show_default=True
+)
+@click.option(
+    "--iterations", type=click.IntRange(1, 1000), default=DEFAULTS.iterations, show_default=True
+)
+@click.option(
+    "--alpha", type=click.FloatRange(0, min_open=True), default=DEFAULTS.alpha, show_default=True
+)
+@click.option(
+    "--regularization",
+    type=click.FloatRange(0),
+    default=DEFAULTS.regularization,
+    show_default=True,
+)
+@click.option(
+    "--half-life-days",
+    type=click.FloatRange(0),
+    default=DEFAULTS.half_life_days,
+    show_default=True,
+    help="Recency decay by age, from each learner's latest event (0: none).",
+)
+@click.option(
+    "--half-life-courses",
+    type=click.FloatRange(0),
+    default=DEFAULTS.half_life_courses,
+    show_default=True,
+    help="Recency decay by rank among the learner's courses, most recent first (0: none).",
+)
+@click.option(
+    "--window-days", type=click.IntRange(0), default=DEFAULTS.window_days, show_default=True
+)
 @click.option("--keep", type=click.IntRange(2), default=5, show_default=True)
 def train_command(
     model: str,
@@ -45,6 +75,8 @@ def train_command(
     iterations: int,
     alpha: float,
     regularization: float,
+    half_life_days: float,
+    half_life_courses: float,
     window_days: int,
     keep: int,
 ) -> None:
@@ -58,10 +90,18 @@ def train_command(
             iterations=iterations,
             alpha=alpha,
             regularization=regularization,
+            half_life_days=half_life_days,
+            half_life_courses=half_life_courses,
             window_days=window_days,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+    if config.model not in PRODUCTION_MODELS:
+        raise click.UsageError(
+            f"{config.model} is not trained in production (only {', '.join(PRODUCTION_MODELS)}):"
+            " it lost to ALS on validation (docs/recommender.md, 'Validation'); benchmark it"
+            " with bench/recommender_validation.py"
+        )
     spark = SparkOptions(master=spark_master or settings.recommender_spark_master)
     try:
         with get_database().engine.connect() as connection:
