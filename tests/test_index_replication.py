@@ -37,7 +37,7 @@ from search.replication import (
     local_record,
 )
 from search.service import SearchRequest, search
-from search.store import IndexStore
+from search.store import ANALYSIS_FILE, IndexStore
 from tests.search_fixtures import SPECS, build_catalogue
 
 SMALL = tuple(s for s in SPECS if s.key in {"taiji_intro", "taiji_adv", "baduanjin", "wechat"})
@@ -92,6 +92,8 @@ def test_a_rebuild_publishes_the_committed_generation_by_content_hash(world):
     assert [entry.name for entry in manifest.files] == names
     assert (manifest.toc, manifest.documents) == (toc, documents) and documents == len(SMALL)
     assert f"_MAIN_{toc}.toc" in names and "areas.json" in names
+    # A replica must know which words its copy was cut with (search.dictionary).
+    assert ANALYSIS_FILE in names
     assert not {"MAIN_WRITELOCK", RECORD} & set(names)
     for entry in manifest.files:
         content = publication.object_path(entry.sha256).read_bytes()

@@ -8,10 +8,11 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
 from catalogue.db import make_session_factory
-from search.indexer import run_forever
+from search import dictionary
+from search.indexer import rebuild, run_forever
 from search.schema import build_schema
 from search.service import SearchRequest, search
-from search.store import IndexStore
+from search.store import ANALYSIS_FILE, IndexStore
 from tests.helpers import make_course
 
 
@@ -65,3 +66,36 @@ def test_a_field_that_changed_only_in_what_it_keeps_makes_the_schema_old(tmp_pat
     whoosh_index.create_in(str(store.generation_dir(name)), schema)
     store.publish(name)
     assert not store.is_current_schema()
+
+
+def test_an_index_cut_with_other_words_is_rebuilt(engine, session, tmp_path):
+    """A generation built before the domain words (or the stemmer) changed is old: the
+    indexer rebuilds it, and a question cut with today's words finds its course."""
+    make_course(session, title="微信视频通话入门")
+    session.commit()
+    sessions = make_session_factory(engine)
+    store = IndexStore(tmp_path / "index")
+    rebuild(sessions, store)
+    assert store.is_current_schema()
+    record = store.generation_dir(store.current_generation()) / ANALYSIS_FILE
+    assert record.read_text().strip() == dictionary.FINGERPRINT
+    record.write_text("cut-with-older-words\n")
+    assert not store.is_current_schema()
+    record.unlink()
+    assert not store.is_current_schema()  # built before generations recorded it
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=run_forever, args=(sessions, store), kwargs={"stop": stop, "interval": 0.05}
+    )
+    thread.start()
+    try:
+        for _ in range(200):
+            if store.is_current_schema():
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert store.is_current_schema()
+    hits = search(store, SearchRequest("怎么用微信视频通话"), use_cache=False).hits
+    assert [h.fields["title"] for h in hits] == ["微信视频通话入门"]
