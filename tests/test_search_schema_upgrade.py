@@ -27,14 +27,9 @@ def _old_index(store: IndexStore) -> None:
     store.publish(path.name)
 
 
-def test_indexer_rebuilds_an_index_of_an_older_schema(engine, session, tmp_path):
-    make_course(session, title="太极拳入门")
-    session.commit()
-    store = IndexStore(tmp_path / "index")
-    _old_index(store)
-    assert store.exists() and not store.is_current_schema()
+def _index_until_current(sessions, store: IndexStore) -> None:
+    """Run the indexer's loop in a thread until the live index is current (or 10 s pass)."""
     stop = threading.Event()
-    sessions = make_session_factory(engine)
     thread = threading.Thread(
         target=run_forever, args=(sessions, store), kwargs={"stop": stop, "interval": 0.05}
     )
@@ -47,6 +42,15 @@ def test_indexer_rebuilds_an_index_of_an_older_schema(engine, session, tmp_path)
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def test_indexer_rebuilds_an_index_of_an_older_schema(engine, session, tmp_path):
+    make_course(session, title="太极拳入门")
+    session.commit()
+    store = IndexStore(tmp_path / "index")
+    _old_index(store)
+    assert store.exists() and not store.is_current_schema()
+    _index_until_current(make_session_factory(engine), store)
     assert store.is_current_schema()
     assert [h.fields["title"] for h in search(store, SearchRequest("太极拳")).hits] == [
         "太极拳入门"
@@ -83,19 +87,7 @@ def test_an_index_cut_with_other_words_is_rebuilt(engine, session, tmp_path):
     assert not store.is_current_schema()
     record.unlink()
     assert not store.is_current_schema()  # built before generations recorded it
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=run_forever, args=(sessions, store), kwargs={"stop": stop, "interval": 0.05}
-    )
-    thread.start()
-    try:
-        for _ in range(200):
-            if store.is_current_schema():
-                break
-            stop.wait(0.05)
-    finally:
-        stop.set()
-        thread.join(timeout=10)
+    _index_until_current(sessions, store)
     assert store.is_current_schema()
     hits = search(store, SearchRequest("怎么用微信视频通话"), use_cache=False).hits
     assert [h.fields["title"] for h in hits] == ["微信视频通话入门"]
