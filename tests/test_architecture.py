@@ -1,4 +1,5 @@
-"""The dependency direction of the design brief: webapp → jobs → search, recommender → catalogue."""
+"""The dependency direction of the design brief:
+webapp → jobs → assistant, search, recommender → catalogue (siblings do not import each other)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("catalogue", "search", "recommender", "jobs", "webapp")
+PACKAGES = ("catalogue", "search", "recommender", "assistant", "jobs", "webapp")
 ALLOWED = {
     "catalogue": set(),
     "search": {"catalogue"},
     "recommender": {"catalogue"},
-    "jobs": {"catalogue", "search", "recommender"},
-    "webapp": {"catalogue", "search", "recommender", "jobs"},
+    "assistant": {"catalogue"},
+    "jobs": {"catalogue", "search", "recommender", "assistant"},
+    "webapp": {"catalogue", "search", "recommender", "assistant", "jobs"},
 }
 
 
