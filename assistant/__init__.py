@@ -1,1 +1,1 @@
-"""The service desk: help articles, the question matcher, conversations and the hand-off to people."""
+"""The service desk: help articles, the question matcher, conversations, the hand-off to people."""
