@@ -8,6 +8,7 @@ from itertools import count
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+import assistant.models  # noqa: F401  (the desk's tables join Base.metadata)
 from catalogue.models import Area, Base, Course
 from catalogue.services.courses import CourseData, LessonData, create_course
 from catalogue.services.providers import create_provider

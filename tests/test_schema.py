@@ -8,6 +8,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+import assistant.models  # noqa: F401  (the desk's tables are in the one history)
 from catalogue.db import alembic_config, current_revision, make_engine
 from catalogue.models import Base
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+
 from alembic import context
 
 from catalogue.db import make_engine
 from catalogue.models import Base
+
+# The one history holds the tables of the packages above catalogue too (they use its Base);
+# imported by name so that catalogue itself never depends on them.
+for _module in ("assistant.models",):
+    importlib.import_module(_module)
 
 config = context.config
 target_metadata = Base.metadata
