@@ -17,6 +17,7 @@ from recommender.config import BACKENDS
 
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_ROWS = 1_000_000
+DEFAULT_DESK_HOURS = "mon-fri 09:00-18:00, sat-sun 10:00-16:00"
 # Failed log-ins and sign-ups; a successful log-in does not count (webapp/limits.py).
 DEFAULT_LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
 DEFAULT_LOGIN_LIMIT_PER_IP = "20 per 15 minutes"
@@ -82,6 +83,8 @@ class Settings:
     # training process, or Spark MLlib's ALS on this Spark master.
     recommender_backend: str = "implicit"
     recommender_spark_master: str = "local[*]"
+    # When people answer the service desk, in the jobs' time zone (assistant/hours.py).
+    desk_hours: str = DEFAULT_DESK_HOURS
 
     @classmethod
     def load(
@@ -148,6 +151,7 @@ class Settings:
                 "RECOMMENDER_BACKEND", pick("RECOMMENDER_BACKEND") or "implicit", BACKENDS
             ),
             recommender_spark_master=str(pick("RECOMMENDER_SPARK_MASTER") or "local[*]"),
+            desk_hours=str(pick("DESK_HOURS", DEFAULT_DESK_HOURS)),
         )
 
     def job_context(self) -> JobContext:
