@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from assistant.clusters import Cluster, cluster_questions, trend
 from assistant.desk import DeskError, _add
 from assistant.models import (
     Author,
@@ -19,7 +20,9 @@ from assistant.models import (
     Outcome,
     Question,
     SavedReply,
+    StaffArticle,
 )
+from catalogue.mail_texts import DESK_REPLY
 from catalogue.models import Role, User
 from catalogue.models.base import utcnow
 from catalogue.services.mail import queue_mail
@@ -30,7 +33,6 @@ MAX_REPLY = 5000
 # A learner who has not looked at the conversation for this long has left: a reply is also
 # sent as a notification and a mail.
 AWAY_AFTER = timedelta(minutes=2)
-DESK_REPLY = "desk_reply"
 QUEUE_PAGE = 100
 
 
@@ -262,7 +264,7 @@ def desk_figures(session: Session, since: datetime) -> dict[str, Any]:
             select(Question.outcome, func.count())
             .where(Question.created_at >= since)
             .group_by(Question.outcome)
-        ).tuples()
+        ).all()
     )
     rated = session.execute(
         select(func.count(), func.avg(Conversation.rating)).where(
@@ -349,3 +351,112 @@ def _tell_learner(session: Session, conversation: Conversation, text: str) -> No
             queue_mail(session, learner.email, subject, body, DESK_REPLY)
     elif conversation.contact_email:
         queue_mail(session, conversation.contact_email, subject, body, DESK_REPLY)
+
+
+# -- added for the support console's pages (webapp/views/support.py) ------------------------
+
+RECURRING_DAYS = 30
+# The newest questions of each period that are grouped: grouping takes about a second for
+# 4,000 short questions on one core, and the page is computed on request.
+RECURRING_SAMPLE = 2000
+RECURRING_SHOWN = 30
+UNANSWERED = (Outcome.HANDED_OFF, Outcome.NOT_HELPFUL)
+
+
+def questions_between(
+    session: Session, since: datetime, until: datetime, limit: int = RECURRING_SAMPLE
+) -> list[tuple[str, datetime, Outcome]]:
+    """(redacted text, asked at, outcome) of the questions asked in [since, until), newest
+    first, at most `limit`."""
+    return list(
+        session.execute(
+            select(Question.text, Question.created_at, Question.outcome)
+            .where(Question.created_at >= since, Question.created_at < until)
+            .order_by(Question.created_at.desc(), Question.id.desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class RecurringProblem:
+    """A group of similar questions: how often it was asked now and in the period before."""
+
+    representative: str
+    count: int
+    previous: int
+    unanswered: int
+    trend: str
+    top_terms: tuple[str, ...]
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecurringReport:
+    """The recurring problems of a period and whether only a sample of it was grouped."""
+
+    problems: list[RecurringProblem]
+    days: int
+    sampled: bool
+
+
+def recurring_problems(
+    session: Session,
+    now: datetime | None = None,
+    days: int = RECURRING_DAYS,
+    sample: int = RECURRING_SAMPLE,
+    min_count: int = 2,
+    shown: int = RECURRING_SHOWN,
+) -> RecurringReport:
+    """The questions of the last `days` grouped by wording, each group with its count, the
+    count of the `days` before (its trend), and how many went unanswered (handed off or not
+    helpful); groups asked at least `min_count` times, most asked first."""
+    now = now or utcnow()
+    start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
+    current = questions_between(session, start, now, sample)
+    previous = questions_between(session, before, start, sample)
+    rows = current + previous
+    if not rows:
+        return RecurringReport([], days, False)
+    grouped = cluster_questions([text for text, _at, _outcome in rows])
+    this_period: dict[int, int] = {}
+    last_period: dict[int, int] = {}
+    found: list[tuple[int, Cluster]] = []
+    for number, group in enumerate(grouped):
+        this_period[number] = sum(1 for i in group.members if i < len(current))
+        last_period[number] = group.size - this_period[number]
+        if this_period[number] >= min_count:
+            found.append((number, group))
+    trends = trend(this_period, last_period)
+    problems = []
+    for number, group in sorted(found, key=lambda pair: (-this_period[pair[0]], pair[0]))[:shown]:
+        mine = [i for i in group.members if i < len(current)]
+        examples = list(
+            dict.fromkeys(current[i][0] for i in mine if current[i][0] != group.representative)
+        )
+        problems.append(
+            RecurringProblem(
+                representative=group.representative,
+                count=this_period[number],
+                previous=last_period[number],
+                unanswered=sum(1 for i in mine if current[i][2] in UNANSWERED),
+                trend=str(trends[number]),
+                top_terms=group.top_terms,
+                examples=tuple(examples[:3]),
+            )
+        )
+    return RecurringReport(problems, days, len(current) >= sample or len(previous) >= sample)
+
+
+def staff_articles(session: Session) -> list[StaffArticle]:
+    """Every article support staff wrote, the latest changed first."""
+    return list(
+        session.scalars(
+            select(StaffArticle).order_by(StaffArticle.updated_at.desc(), StaffArticle.id.desc())
+        )
+    )
+
+
+def staff_article(session: Session, article_id: int) -> StaffArticle | None:
+    """One staff article, or None."""
+    return session.get(StaffArticle, article_id)

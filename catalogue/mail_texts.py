@@ -24,6 +24,7 @@ Translate = Callable[[str], str]
 # is listed with a general line, so a kind added later is never left out of the mail.
 REPLY, UPLOAD_DONE, COLUMN_COURSE = "reply", "upload_done", "column_course"
 FEEDBACK_REPLY, REVIEW_DECIDED = "feedback_reply", "review_decided"
+DESK_REPLY = "desk_reply"
 
 
 @cache
@@ -115,6 +116,10 @@ def notification_text(_: Translate, kind: str, data: dict[str, Any]) -> str:
         if data.get("approved"):
             return _("“%(course)s” was approved by the editors and is live.") % values
         return _("“%(course)s” was not approved: %(reason)s") % values
+    if kind == DESK_REPLY:
+        return _("Support replied to your question: “%(excerpt)s”") % {
+            "excerpt": data.get("excerpt", "")
+        }
     return _("You have a new notification.")
 
 

@@ -72,6 +72,14 @@ JOBS: tuple[Job, ...] = (
         first_run=True,
     ),
     Job(
+        id="assistant-train",
+        func=tasks.assistant_train,
+        trigger={"cron": {"hour": 4, "minute": 0}},
+        timeout_seconds=1800,
+        description="Retrain the assistant's question matcher and promote it if it is better",
+        first_run=True,
+    ),
+    Job(
         id="mail-send",
         func=tasks.mail_send,
         trigger={"interval": {"seconds": 15}},

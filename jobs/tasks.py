@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from assistant.artefacts import MatcherStore
+from assistant.nightly import retrain
 from catalogue import mail_texts
 from catalogue.db import make_engine, make_session_factory
 from catalogue.ingest.service import UploadInterrupted, apply_queued_uploads
@@ -104,6 +106,14 @@ def recommender_train(context: JobContext) -> dict[str, Any]:
         "gate": data["figures"].get("gate"),
         **{k: v for k, v in data["figures"].items() if isinstance(v, int | float)},
     }
+
+
+def assistant_train(context: JobContext) -> dict[str, Any]:
+    """Retrain the assistant's question matcher on the shipped and staff-labelled questions and
+    promote it if it answers the held-out questions better (assistant/training.py)."""
+    with _sessions(context)() as session:
+        report = retrain(session, MatcherStore(context.model_dir / "assistant"))
+    return report.to_dict()
 
 
 def mail_send(context: JobContext) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from jobs.gc_gate import process_gate
 from webapp import (
+    assistant,
     auth,
     caching,
     caring,
@@ -51,7 +52,9 @@ from webapp.views import (
     partner_courses,
     search,
     smart_living,
+    support,
 )
+from webapp.views import assistant as assistant_views
 from webapp.views import recommendations as recommendations_views
 
 csrf = CSRFProtect()
@@ -97,8 +100,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     search_index.init_app(app, settings.index_dir, settings.index_publish_dir)
     recommendations.init_app(app, settings.model_dir)
     snapshots.init_app(app, settings.catalogue_counts_max_age)
+    assistant.init_app(app, settings.model_dir, settings.desk_hours, settings.jobs_timezone)
     app.register_blueprint(search.bp)
     app.register_blueprint(search.api)
+    # Visitors' clients ask without a session; the site's own widget proves itself with the
+    # CSRF token in a header (webapp/views/assistant.py), else it asks as a visitor.
+    csrf.exempt(assistant_views.api)
+    app.register_blueprint(assistant_views.api)
+    app.register_blueprint(assistant_views.bp)
     app.register_blueprint(recommendations_views.api)
     app.register_blueprint(editor.bp)
     app.register_blueprint(editor_columns.bp)
@@ -118,6 +127,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     uploads.init_app(app, settings)
     app.register_blueprint(partner.bp)
     app.register_blueprint(partner_courses.bp)
+    app.register_blueprint(support.bp)
     csrf.exempt(partner_api.bp)  # token-authenticated; no browser session involved
     app.register_blueprint(partner_api.bp)
     # Outermost, so the gate sees each request whole (jobs/gc_gate.py says why).

@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from assistant.nightly import retrain
 from catalogue.db import upgrade_database
 from catalogue.errors import ServiceError, ValidationError
 from catalogue.models import Course, Role
@@ -23,9 +24,10 @@ from catalogue.services.users import register_user
 from search.indexer import rebuild
 from search.replication import Publication, discard_partial, follow_once
 from search.store import IndexStore
+from webapp.assistant_commands import assistant_cli
 from webapp.backup_commands import backup_cli
 from webapp.catalogue_commands import catalogue_cli
-from webapp.db import get_database
+from webapp.db import get_database, get_session
 from webapp.index_commands import index_cli
 from webapp.jobs_commands import PARENT_ENV, jobs_cli, worker_command
 from webapp.provider_commands import command_line_operator, provider_cli
@@ -160,6 +162,9 @@ def start_command(host: str, port: int) -> None:
             click.echo("Building the search index…")
             count = rebuild(get_database().sessions, store)
             click.echo(f"Indexed {count:,} courses.")
+        if app.extensions["lifelong.assistant"].store.current() is None:
+            click.echo("Training the assistant's question matcher…")
+            retrain(get_session(), app.extensions["lifelong.assistant"].store)
     # Nothing of this process's app is used by the children: they build their own.
     get_database().engine.dispose()
     env = child_env()
@@ -259,6 +264,7 @@ def init_app(app: Flask) -> None:
         provider_cli,
         index_cli,
         recommender_cli,
+        assistant_cli,
         jobs_cli,
         worker_command,
         backup_cli,

@@ -176,6 +176,7 @@ JOB_DESCRIPTIONS = {
     "popularity-refresh": _l("Recounts course popularity; removes job runs older than 30 days"),
     "index-rebuild": _l("Rebuilds the search index beside the live one"),
     "recommender-train": _l("Trains, checks and publishes the recommendation model"),
+    "assistant-train": _l("Retrains the assistant's question matcher and publishes it if better"),
     "mail-send": _l("Sends queued mail over SMTP (when an SMTP server is set)"),
     "notification-digest": _l("Queues the daily e-mail digest of unread notifications"),
     "learning-reminders": _l("Queues learning reminders for courses started and left"),

@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from catalogue.errors import NotFound
-from catalogue.mail_texts import notification_text
+from catalogue.mail_texts import DESK_REPLY, notification_text
 from catalogue.models import Notification
 from catalogue.services import notifications as notification_service
 from webapp.db import get_session
@@ -47,6 +47,8 @@ def target(notification: Notification) -> str:
         if data.get("more"):  # several new courses: the column shows them all
             return url_for("pages.column", slug=data.get("column_slug") or "-")
         return url_for("pages.course", course_id=data.get("course_id", 0))
+    if notification.kind == DESK_REPLY:
+        return url_for("assistant.page", _anchor="latest")
     return url_for("notifications.overview")
 
 
