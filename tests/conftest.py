@@ -245,3 +245,30 @@ def spark():
 
     with shared_session() as session:
         yield session
+
+
+# -- the service desk ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def trained_matcher():
+    """The assistant's question matcher trained once on the shipped knowledge (C and the
+    threshold fixed at the values cross-validation chooses, so the fit runs once)."""
+    from assistant.knowledge import load_articles, load_questions
+    from assistant.matcher import MatcherSettings, train_matcher
+
+    return train_matcher(
+        load_articles(), load_questions(), settings=MatcherSettings(**FAST_MATCHER)
+    )
+
+
+# The values the nightly cross-validation chose on the shipped data (docs/assistant.md).
+FAST_MATCHER = {"c": 10.0, "threshold": 0.3}
+
+
+@pytest.fixture
+def desk_app(app, trained_matcher):
+    """The app with the trained matcher promoted in its model directory."""
+    store = app.extensions["lifelong.assistant"].store
+    store.promote(store.write(trained_matcher, {"metrics": {}, "trained_at": "test"}))
+    return app

@@ -21,7 +21,9 @@ COLUMN_COURSE = "column_course"
 FEEDBACK_REPLY = "feedback_reply"
 # An editor decided on a course a partner submitted for review.
 REVIEW_DECIDED = "review_decided"
-KINDS = (REPLY, UPLOAD_DONE, COLUMN_COURSE, FEEDBACK_REPLY, REVIEW_DECIDED)
+# A person of the service desk replied to a learner's question (assistant/support.py).
+DESK_REPLY = "desk_reply"
+KINDS = (REPLY, UPLOAD_DONE, COLUMN_COURSE, FEEDBACK_REPLY, REVIEW_DECIDED, DESK_REPLY)
 
 
 def notify(session: Session, user_id: int, kind: str, **data: Any) -> Notification:
