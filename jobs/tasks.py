@@ -113,7 +113,13 @@ def assistant_train(context: JobContext) -> dict[str, Any]:
     promote it if it answers the held-out questions better (assistant/training.py)."""
     with _sessions(context)() as session:
         report = retrain(session, MatcherStore(context.model_dir / "assistant"))
-    return report.to_dict()
+    metrics = {k: v for k, v in report.metrics.items() if isinstance(v, int | float)}
+    return {
+        "version": report.version,
+        "promoted": report.promoted,
+        "reason": report.reason,
+        **metrics,
+    }
 
 
 def mail_send(context: JobContext) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from assistant.artefacts import ArtefactError
 from catalogue.errors import (
     Conflict,
     NotFound,
@@ -38,6 +39,7 @@ from catalogue.services.job_runs import last_started, recent_runs
 from jobs.registry import JOBS
 from webapp import account_links, messages
 from webapp.access import current_operator, roles_required
+from webapp.assistant import get_assistant
 from webapp.db import get_session
 from webapp.forms import (
     AttachForm,
@@ -100,6 +102,17 @@ def jobs():
         JOB_FIGURES=messages.JOB_FIGURES,
         JOB_TRIGGERS=messages.JOB_TRIGGERS,
     )
+
+
+@bp.route("/assistant")
+@staff_required
+def assistant_matcher():
+    """The question matcher's versions over time: held-out figures and the gate's decisions."""
+    try:
+        history = get_assistant().store.history()
+    except ArtefactError:
+        history = []
+    return render_template("admin/assistant.html", history=list(reversed(history)))
 
 
 # -- providers ------------------------------------------------------------------------------
