@@ -252,3 +252,23 @@ def test_two_people_claiming_at_once_one_gets_it(desk_app, session):
         outcomes = sorted(pool.map(claim, [first.id, second.id]))
     assert outcomes == ["ALREADY_CLAIMED", "claimed"]
     assert body["handed_off"]
+
+
+def test_one_address_cannot_flood_the_assistant(engine, tmp_path, trained_matcher):
+    from webapp import create_app
+
+    app = create_app(
+        {
+            "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "TESTING": True,
+            "ASSISTANT_LIMIT_PER_IP": "3 per minute",
+        }
+    )
+    store = app.extensions["lifelong.assistant"].store
+    store.promote(store.write(trained_matcher, {"metrics": {}}))
+    client = app.test_client()
+    answers = [client.post(ASK, json={"question": "字太小怎么办"}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[-1].is_json and answers[-1].get_json()["error"]["code"]
+    get_database(app).engine.dispose()

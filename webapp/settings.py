@@ -62,6 +62,8 @@ class Settings:
     login_limit_per_ip: str = DEFAULT_LOGIN_LIMIT_PER_IP
     signup_limit_per_ip: str = DEFAULT_SIGNUP_LIMIT_PER_IP
     post_limit_per_ip: str = ""
+    # Questions to the assistant from one address (each may run a search).
+    assistant_limit_per_ip: str = "30 per minute"
     # Outgoing mail: without a host, mail stays queued in the outbox (/admin/mail).
     mail_smtp_host: str | None = None
     mail_smtp_port: int = 587
@@ -135,6 +137,7 @@ class Settings:
             login_limit_per_ip=str(pick("LOGIN_LIMIT_PER_IP", DEFAULT_LOGIN_LIMIT_PER_IP)),
             signup_limit_per_ip=str(pick("SIGNUP_LIMIT_PER_IP", DEFAULT_SIGNUP_LIMIT_PER_IP)),
             post_limit_per_ip=str(pick("POST_LIMIT_PER_IP", "") or ""),
+            assistant_limit_per_ip=str(pick("ASSISTANT_LIMIT_PER_IP", "30 per minute") or ""),
             mail_smtp_host=pick("MAIL_SMTP_HOST") or None,
             mail_smtp_port=int(pick("MAIL_SMTP_PORT", 587)),
             mail_smtp_user=pick("MAIL_SMTP_USER") or None,

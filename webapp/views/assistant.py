@@ -35,7 +35,7 @@ api = Blueprint("assistant_api", __name__, url_prefix="/api/v1/assistant")
 bp = Blueprint("assistant", __name__)
 
 # Each question may run a search: a visitor asks at a person's pace, a script does not.
-ASK_PER_IP = Rule("assistant-ask", "30 per minute", client_ip)
+ASK_PER_IP = Rule("assistant-ask", "assistant_limit_per_ip", client_ip)
 SESSION_KEY = "desk_conversation"
 COMMON_QUESTIONS = (
     ("字太小怎么办", "The text is too small"),
