@@ -151,3 +151,19 @@ class SavedReply(Base):
     language: Mapped[str] = mapped_column(String(8), default="zh")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RequestError(Base):
+    """A request of a signed-in person that failed (4xx/5xx): what support staff see as the
+    learner's recent errors. Only the newest few per account are kept."""
+
+    __tablename__ = "desk_request_errors"
+    __table_args__ = (Index("ix_desk_request_errors_user", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(300))
+    status: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

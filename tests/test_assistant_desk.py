@@ -272,3 +272,33 @@ def test_one_address_cannot_flood_the_assistant(engine, tmp_path, trained_matche
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert answers[-1].is_json and answers[-1].get_json()["error"]["code"]
     get_database(app).engine.dispose()
+
+
+def test_support_staff_see_a_learners_recent_failed_requests(desk_app, session):
+    from assistant.request_errors import KEEP_PER_ACCOUNT, recent
+
+    learner = _user(session, "errors@example.org", "出错的学员")
+    client = desk_app.test_client()
+    login(client, "errors@example.org", PASSWORD)
+    assert client.get("/courses/999999").status_code == 404
+    assert _ask(client, "", None, **{"X-CSRFToken": page_token(client)})[0] == 400
+    assert client.get("/static/missing.png").status_code == 404  # not the learner's trouble
+    failed = recent(session, learner.id)
+    assert [(e.path, e.status, e.code) for e in failed] == [
+        ("/api/v1/assistant/ask", 400, "EMPTY_QUESTION"),
+        ("/courses/999999", 404, None),
+    ]
+    for n in range(KEEP_PER_ACCOUNT + 5):
+        client.get(f"/courses/{900000 + n}")
+    session.expire_all()
+    assert len(recent(session, learner.id, limit=100)) == KEEP_PER_ACCOUNT
+    # The console shows them beside the learner's conversation.
+    _, body = _ask(client, "转人工", **{"X-CSRFToken": page_token(client)})
+    conversation = session.scalars(
+        sa.select(Conversation).where(Conversation.public_id == body["conversation_id"])
+    ).one()
+    _staff(session)
+    staff = desk_app.test_client()
+    login(staff, "helper@example.org", PASSWORD)
+    page = staff.get(f"/support/conversations/{conversation.id}").get_data(as_text=True)
+    assert f"/courses/{900000 + KEEP_PER_ACCOUNT + 4}" in page

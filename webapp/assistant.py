@@ -7,8 +7,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, Response, current_app, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
+from assistant import request_errors
 from assistant.artefacts import ArtefactError, MatcherStore
 from assistant.articles import all_articles
 from assistant.desk import Desk
@@ -17,7 +20,7 @@ from assistant.knowledge import HelpArticle, load_articles
 from assistant.matcher import OUT_OF_SCOPE, Match
 from search.service import SearchRequest, search
 from search.store import IndexMissing
-from webapp.db import get_session
+from webapp.db import get_session, rollback_session
 from webapp.search_index import get_search
 
 log = logging.getLogger(__name__)
@@ -49,7 +52,39 @@ def init_app(app: Flask, model_dir: Path, hours: str, zone: str) -> AssistantSub
         MatcherStore(model_dir / STORE_FOLDER), OfficeHours.parse(hours, zone), load_articles()
     )
     app.extensions[EXTENSION] = subsystem
+    app.after_request(_remember_failed_request)
     return subsystem
+
+
+# Requests whose failure says nothing about the person's trouble.
+_QUIET_PREFIXES = ("/static/", "/demo-media/", "/covers/", "/sw.js", "/favicon")
+
+
+def _remember_failed_request(response: Response) -> Response:
+    """A signed-in person's failed request is kept for support staff (the learner's context);
+    keeping it never changes or fails the answer."""
+    if response.status_code < 400 or request.path.startswith(_QUIET_PREFIXES):
+        return response
+    try:
+        user_id = int(current_user.id) if current_user.is_authenticated else None
+    except (AttributeError, TypeError, ValueError, SQLAlchemyError):
+        return response
+    if user_id is None:
+        return response
+    code = None
+    if response.is_json:
+        body = response.get_json(silent=True) or {}
+        error = body.get("error") if isinstance(body, dict) else None
+        code = error.get("code") if isinstance(error, dict) else None
+    try:
+        rollback_session()
+        request_errors.record(
+            get_session(), user_id, request.method, request.path, response.status_code, code
+        )
+    except SQLAlchemyError:
+        log.warning("a failed request of user %s was not kept: the database is busy", user_id)
+        rollback_session()
+    return response
 
 
 def get_assistant() -> AssistantSubsystem:

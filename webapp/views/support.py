@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from assistant import support
+from assistant import request_errors, support
 from assistant.articles import all_articles, write_article
 from assistant.desk import DeskError
 from assistant.knowledge import AUDIENCES, SPECIAL_LABELS
@@ -137,6 +137,11 @@ def _waited(since) -> str:
     return format_duration(minutes)
 
 
+def _form_text(name: str, limit: int) -> str:
+    """A posted text field with browsers' CRLF line ends as LF, cut at `limit` characters."""
+    return request.form.get(name, "").replace("\r\n", "\n")[:limit]
+
+
 def _desk_message(exc: DeskError) -> str:
     """The desk's message in the page's language (the desk writes "中文 / English")."""
     chinese, separator, english = exc.message.partition(" / ")
@@ -207,6 +212,7 @@ def _conversation_page(conversation_id: int, reply_text: str = "", status: int =
         open=conversation.status in (ConversationStatus.WAITING, ConversationStatus.CLAIMED),
         form=PlainForm(),
         max_reply=support.MAX_REPLY,
+        errors=request_errors.recent(db, conversation.user_id) if conversation.user_id else [],
     ), status
 
 
@@ -241,7 +247,7 @@ def reply(conversation_id: int):
     """Send a reply, or (the "insert" button, for browsers without JavaScript) show the form
     again with a saved reply added to the text."""
     require_plain_form()
-    text = request.form.get("text", "")[: support.MAX_REPLY * 2]
+    text = _form_text("text", support.MAX_REPLY * 2)
     if request.form.get("action") == "insert":
         chosen = parse_id(request.form.get("saved"))
         for saved in support.saved_replies(get_session()):
@@ -329,8 +335,8 @@ def add_reply():
     """Keep a reply for reuse."""
     require_plain_form()
     entered = {
-        "title": request.form.get("title", "")[:500],
-        "text": request.form.get("text", "")[: support.MAX_REPLY * 2],
+        "title": _form_text("title", 500),
+        "text": _form_text("text", support.MAX_REPLY * 2),
         "language": "en" if request.form.get("language") == "en" else "zh",
     }
     try:
@@ -457,7 +463,7 @@ def _article_page(
 
 
 def _entered() -> dict[str, str]:
-    return {name: request.form.get(name, "")[:20000] for name in ARTICLE_FIELDS}
+    return {name: _form_text(name, 20000) for name in ARTICLE_FIELDS}
 
 
 def _save_article(article_id: int | None):

@@ -1,5 +1,5 @@
 """The service desk: conversations, messages, the problem database (redacted questions), staff
-help articles and saved replies (issue 15)
+help articles, saved replies and signed-in people's recent failed requests (issue 15)
 
 Revision ID: 0024
 Revises: 0023
@@ -231,8 +231,36 @@ def upgrade() -> None:
         "ix_desk_questions_created", "desk_questions", ["created_at", "id"], unique=False
     )
 
+    op.create_table(
+        "desk_request_errors",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("method", sa.String(length=8), nullable=False),
+        sa.Column("path", sa.String(length=300), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_desk_request_errors_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_desk_request_errors")),
+    )
+    op.create_index(
+        "ix_desk_request_errors_user", "desk_request_errors", ["user_id", "id"], unique=False
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_desk_request_errors_user", table_name="desk_request_errors")
+    op.drop_table("desk_request_errors")
     op.drop_index("ix_desk_questions_created", table_name="desk_questions")
     op.drop_index("ix_desk_questions_cluster", table_name="desk_questions")
 
