@@ -20,6 +20,7 @@ from catalogue.models.base import utcnow
 from catalogue.services.mail import recent_mail
 from catalogue.services.notifications import recent as recent_notifications
 from catalogue.services.users import register_user
+from tests.browser_support import serving
 from tests.helpers import csrf_token, login, make_provider, page_token
 
 PASSWORD = "desk-Pass-4471-qz"
@@ -438,3 +439,54 @@ def test_forms_without_a_csrf_token_are_refused(session, desk_world):
     # The token the page carries works.
     token = csrf_token(_page(staff, url))
     assert staff.post(url + "/claim", data={"csrf_token": token}).status_code == 302
+
+
+def test_the_console_in_a_browser(browser, app, session):
+    """Every page passes axe-core; choosing a saved reply fills the reply box (support.js)."""
+    from tests.browser_support import (
+        DESKTOP,
+        WCAG_AA,
+        axe_violations,
+        log_in,
+        new_page,
+        screenshot,
+    )
+
+    register_user(session, "staff@desk.cn", PASSWORD, "客服小王", role=Role.SUPPORT)
+    learner = register_user(session, "mei@desk.cn", PASSWORD, "梅阿姨").id
+    session.commit()
+    conversation = _hand_over(session, "我的证书在哪里下载", learner, caring=True)
+    for wording in ("怎么下载证书", "证书怎么下载"):
+        _hand_over(session, wording, None)
+    with serving(app) as base:
+        context, page = new_page(browser, DESKTOP)
+        log_in(page, base, "staff@desk.cn", PASSWORD)
+        page.goto(f"{base}/support/replies")
+        page.get_by_label("回复标题").fill("证书下载")
+        page.get_by_label("内容").fill("证书在“我的学习”里下载。")
+        page.get_by_role("button", name="保存回复").click()
+        for path in (
+            "/support/",
+            "/support/replies",
+            "/support/questions",
+            "/support/questions/recurring",
+            "/support/articles",
+            "/support/articles/new",
+        ):
+            page.goto(base + path)
+            assert axe_violations(page, WCAG_AA) == [], path
+            if path == "/support/":
+                screenshot(page, "support-queue")
+        page.goto(f"{base}/support/conversations/{conversation.id}")
+        assert axe_violations(page, WCAG_AA) == []
+        screenshot(page, "support-conversation")
+        assert not page.get_by_role("button", name="插入常用回复").is_visible()
+        page.get_by_label("我的回复").fill("您好")
+        page.get_by_label("常用回复", exact=True).select_option(label="证书下载 (中文)")
+        assert page.get_by_label("我的回复").input_value() == ("您好\n\n证书在“我的学习”里下载。")
+        page.get_by_role("button", name="发送回复").click()
+        assert "回复已发送。" in page.locator("body").inner_text()
+        context.close()
+    session.expire_all()
+    texts = [m.text for m in session.query(Message).filter_by(author=Author.STAFF)]
+    assert texts == ["您好\n\n证书在“我的学习”里下载。"]
