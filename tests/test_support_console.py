@@ -441,6 +441,31 @@ def test_forms_without_a_csrf_token_are_refused(session, desk_world):
     assert staff.post(url + "/claim", data={"csrf_token": token}).status_code == 302
 
 
+def test_control_characters_are_dropped_from_what_staff_write(session, desk_world):
+    staff = desk_world.clients["support"]
+    conversation = _hand_over(session, "转人工", None)
+    url = f"/support/conversations/{conversation.id}"
+    assert _post(staff, url + "/reply", text="您\x00好\r\n再见").status_code == 302
+    assert _post(staff, "/support/replies", title="a\x00b", text="c\x00d").status_code == 302
+    session.expire_all()
+    texts = [m.text for m in session.query(Message).filter_by(author=Author.STAFF)]
+    assert texts == ["您好\n再见"]  # PostgreSQL would refuse the NUL; CRLF becomes LF
+    assert "ab" in _page(staff, "/support/replies")
+
+
+def test_staff_reading_english_see_the_console_and_refusals_in_english(session, desk_world):
+    staff, other = desk_world.clients["support"], desk_world.clients["support2"]
+    assert _post(other, "/language", lang="en", next="/support/").status_code == 302
+    conversation = _hand_over(session, "转人工", None)
+    url = f"/support/conversations/{conversation.id}"
+    assert _post(staff, url + "/claim").status_code == 302
+    assert _post(other, url + "/claim").status_code == 302
+    page = _page(other, url)
+    assert "Someone else has it" in page and "这个对话已由其他同事接手" not in page
+    assert "The learner asked for a person." in page
+    assert "Support queue" in _page(other, "/support/")
+
+
 def test_the_console_in_a_browser(browser, app, session):
     """Every page passes axe-core; choosing a saved reply fills the reply box (support.js)."""
     from tests.browser_support import (

@@ -68,6 +68,7 @@ ARTICLE_LABELS = {
     "keywords_en": _l("Keywords in English"),
 }
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # What the desk's system messages record, as staff read them.
 EVENTS = {
@@ -138,8 +139,10 @@ def _waited(since) -> str:
 
 
 def _form_text(name: str, limit: int) -> str:
-    """A posted text field with browsers' CRLF line ends as LF, cut at `limit` characters."""
-    return request.form.get(name, "").replace("\r\n", "\n")[:limit]
+    """A posted text field with browsers' CRLF line ends as LF and no control characters
+    (PostgreSQL refuses NUL), cut at `limit` characters."""
+    text = request.form.get(name, "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)[:limit]
 
 
 def _desk_message(exc: DeskError) -> str:
