@@ -302,3 +302,28 @@ def test_support_staff_see_a_learners_recent_failed_requests(desk_app, session):
     login(staff, "helper@example.org", PASSWORD)
     page = staff.get(f"/support/conversations/{conversation.id}").get_data(as_text=True)
     assert f"/courses/{900000 + KEEP_PER_ACCOUNT + 4}" in page
+
+
+def test_the_nightly_training_is_gated_and_shown_on_the_admin_page(app, session):
+    from assistant.knowledge import load_articles, load_questions
+    from assistant.matcher import MatcherSettings
+    from assistant.training import train_and_publish
+    from tests.conftest import FAST_MATCHER
+
+    store = app.extensions["lifelong.assistant"].store
+    fast = MatcherSettings(**FAST_MATCHER)
+    articles, questions = load_articles(), load_questions()
+    good = train_and_publish(articles, questions, store, settings=fast)
+    assert good.promoted and store.current() == good.version
+    # A matcher trained on one question per label is worse on the same held-out phrasings.
+    firsts = list({q.label: q for q in questions}.values())
+    crippled = train_and_publish(articles[:5], firsts, store, settings=fast)
+    assert not crippled.promoted and store.current() == good.version
+    _user(session, "admin@example.org", "管理员", Role.ADMIN)
+    admin = app.test_client()
+    login(admin, "admin@example.org", PASSWORD)
+    page = admin.get("/admin/assistant")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert good.version in html and crippled.version in html
+    assert "未发布" in html and "（当前）" in html

@@ -84,6 +84,8 @@ QUERY_ARGS = [
     "comments_before",
     "zero",
     "account",
+    "unlabelled",
+    "from_cluster",
 ]
 FORM_FIELDS = [
     "body",
@@ -131,6 +133,21 @@ FORM_FIELDS = [
     "contact_email",
     "role",
     "provider",
+    "question",
+    "text",
+    "saved",
+    "to",
+    "label",
+    "language",
+    "topic",
+    "audience",
+    "title_zh",
+    "title_en",
+    "body_zh",
+    "body_en",
+    "keywords_zh",
+    "keywords_en",
+    "comment",
 ]
 _PARAM = re.compile(r"<(?:(?P<converter>[a-z]+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 

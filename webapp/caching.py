@@ -20,6 +20,9 @@ PERSONAL_PATHS = (
     "/partner",
     "/editor",
     "/admin",
+    "/support",
+    "/assistant",
+    "/api/v1/assistant",
     "/api/v1/partner",
     "/api/v1/feed",
 )
