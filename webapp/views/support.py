@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from assistant import support
+from assistant import request_errors, support
 from assistant.articles import all_articles, write_article
 from assistant.desk import DeskError
 from assistant.knowledge import AUDIENCES, SPECIAL_LABELS
@@ -215,6 +215,7 @@ def _conversation_page(conversation_id: int, reply_text: str = "", status: int =
         open=conversation.status in (ConversationStatus.WAITING, ConversationStatus.CLAIMED),
         form=PlainForm(),
         max_reply=support.MAX_REPLY,
+        errors=request_errors.recent(db, conversation.user_id) if conversation.user_id else [],
     ), status
 
 
