@@ -41,6 +41,17 @@ def _lesson() -> tuple[int, int] | None:
     return random.choice(LESSONS) if LESSONS else None
 
 
+# What visitors ask the assistant: help articles, courses, a person, out of scope.
+QUESTIONS = (
+    "字太小怎么办",
+    "我忘记密码了",
+    "有没有太极拳的课",
+    "how do I export my notes",
+    "转人工",
+    "明天下雨吗",
+)
+
+
 class Visitor(HttpUser):
     """Someone browsing without an account."""
 
@@ -65,6 +76,13 @@ class Visitor(HttpUser):
     @task(4)
     def search(self) -> None:
         self.client.get(f"/search?q={random.choice(WORDS)}", name="/search")
+
+    @task(1)
+    def ask(self) -> None:
+        question = random.choice(QUESTIONS)
+        self.client.post(
+            "/api/v1/assistant/ask", json={"question": question}, name="/api/v1/assistant/ask"
+        )
 
     @task(1)
     def channels(self) -> None:

@@ -66,6 +66,7 @@ APP_LIMITS = {
     "SIGNUP_LIMIT_PER_IP": "100000 per hour",
     "LOGIN_LIMIT_PER_IP": "100000 per hour",
     "LOGIN_LIMIT_PER_ACCOUNT": "100000 per hour",
+    "ASSISTANT_LIMIT_PER_IP": "",  # every simulated visitor asks from this one address
 }
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
