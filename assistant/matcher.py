@@ -1,0 +1,511 @@
+"""The question matcher: which help article (or special label) a learner's question is about.
+
+Features are the union of TF-IDF over character n-grams, over jieba words (English words come
+out of jieba as words too) and over toneless pinyin syllables and syllable pairs (so a
+homophone typo, 住册 for 注册, or a pinyin spelling still matches), all on normalised text
+(NFKC, so full-width letters and digits become half-width; lower-case; punctuation as spaces).
+A linear SVM with sigmoid calibration (`CalibratedClassifierCV`, one-vs-rest Platt scaling
+fitted on 3-fold out-of-fold scores, normalised over labels) gives a probability for every
+label. Training examples are each article's titles and keywords (and body sentences, at half
+weight) under its slug, plus the labelled questions.
+
+Special labels: `course_search` and `human` are classes like the articles; `out_of_scope` is a
+class learned from its examples *and* a confidence threshold: a question whose best label is
+below it is out of scope (handed over to a person). C and the threshold are chosen by
+cross-validation over the training phrasings only (`choose_settings`), never on the held-out
+questions; the choice is kept in `Matcher.info`.
+
+A short list of exact hand-off phrases (`HANDOFF_PHRASES`) is a documented rule on top of the
+learned `human` class: a question containing one of them is handed over whatever the model says.
+
+A `Matcher` is never changed after training: `predict` reads only, so one matcher serves any
+number of threads at once. jieba's default tokenizer is shared with the search package, which
+adds its domain words to it when it first analyses text; the matcher's word features are then
+cut with those words too (the character and pinyin features are unaffected).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import re
+import time
+import unicodedata
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import jieba
+import numpy as np
+from pypinyin import lazy_pinyin
+from scipy import sparse
+from scipy.special import expit
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
+
+if TYPE_CHECKING:
+    from assistant.knowledge import HelpArticle, LabelledQuestion
+
+jieba.setLogLevel(logging.WARNING)
+
+COURSE_SEARCH = "course_search"
+HUMAN = "human"
+OUT_OF_SCOPE = "out_of_scope"
+# Labels whose answer is a person, not an article or search results.
+HANDOFF_LABELS = frozenset({HUMAN, OUT_OF_SCOPE})
+
+# Exact phrases that always mean "let me talk to a person" (matched inside the normalised
+# question; Chinese ones with spaces taken out). The learned `human` class covers the rest.
+HANDOFF_PHRASES_ZH = ("转人工", "人工客服", "人工服务", "真人客服", "找客服")
+HANDOFF_PHRASES_EN = (
+    "talk to a person",
+    "talk to a human",
+    "speak to a person",
+    "speak to a human",
+    "real person",
+    "human agent",
+)
+HANDOFF_PHRASES = HANDOFF_PHRASES_ZH + HANDOFF_PHRASES_EN
+
+ALTERNATIVES = 3
+_NOT_WORD = re.compile(r"[\W_]+")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]+|\.(?:\s|$)")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width → half-width), lower-case, punctuation as single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def phrasing_key(text: str) -> str:
+    """What makes two questions the same phrasing: the normalised text without spaces."""
+    return normalise(text).replace(" ", "")
+
+
+def words(normalised: str) -> list[str]:
+    """jieba words (and English words) of normalised text; the word analyser of the features."""
+    return [w for w in jieba.lcut(normalised) if w.strip()]
+
+
+def pinyin(normalised: str) -> list[str]:
+    """Toneless pinyin syllables of the Chinese characters, and each pair of neighbours."""
+    syllables = [p for p in lazy_pinyin(normalised) if p.strip() and p.isalpha()]
+    return syllables + [f"{a}_{b}" for a, b in itertools.pairwise(syllables)]
+
+
+def stable_fraction(text: str, seed: int = 0) -> float:
+    """A number in [0, 1) fixed by the text and the seed (the same on every machine)."""
+    digest = hashlib.sha256(f"{seed}\x00{text}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+@dataclass(frozen=True)
+class MatcherSettings:
+    """How a matcher is trained: the features and the candidates cross-validation chooses from."""
+
+    char_ngrams: tuple[int, int] = (1, 3)
+    # Candidates for C and for the confidence threshold; both chosen by cross-validation over
+    # the training phrasings unless `c` / `threshold` fix them.
+    c_grid: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0)
+    threshold_grid: tuple[float, ...] = tuple(round(0.05 + 0.025 * i, 3) for i in range(27))
+    c: float | None = None
+    threshold: float | None = None
+    use_body: bool = True
+    body_weight: float = 0.5
+    folds: int = 5
+    seed: int = 0
+    max_iter: int = 5000
+    calibration_folds: int = 3
+    # The issue's floors, which the threshold choice tries to meet on cross-validation.
+    min_oos_handoff: float = 0.95
+    max_unnecessary_handoff: float = 0.10
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for meta.json)."""
+        return {
+            "char_ngrams": list(self.char_ngrams),
+            "c_grid": list(self.c_grid),
+            "threshold_grid": [self.threshold_grid[0], self.threshold_grid[-1]],
+            "c": self.c,
+            "threshold": self.threshold,
+            "use_body": self.use_body,
+            "body_weight": self.body_weight,
+            "folds": self.folds,
+            "seed": self.seed,
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """The matcher's answer: a label, how sure the model is and the next best labels."""
+
+    label: str
+    # The probability of the model's best label (1.0 for a hand-off phrase). Below the
+    # threshold the label is out_of_scope and the model's best guess leads the alternatives.
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...] = ()
+    # "model", "below_threshold" (the best label was not sure enough), "handoff_phrase" or
+    # "empty" (nothing to match).
+    reason: str = "model"
+
+    @property
+    def handed_over(self) -> bool:
+        """Whether the question goes to a person."""
+        return self.label in HANDOFF_LABELS
+
+
+@dataclass(frozen=True)
+class _Example:
+    text: str  # normalised
+    label: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Features:
+    """Fitted TF-IDF vectorisers whose outputs are put side by side (a lean FeatureUnion:
+    sklearn's runs each transform through joblib, a few milliseconds per question)."""
+
+    vectorizers: tuple[tuple[str, TfidfVectorizer], ...]
+
+    def transform(self, normalised: Sequence[str]) -> sparse.csr_matrix:
+        """The feature rows of normalised texts."""
+        return sparse.hstack([v.transform(normalised) for _, v in self.vectorizers], format="csr")
+
+    def sizes(self) -> dict[str, int]:
+        """How many terms each kind of feature has."""
+        return {name: len(v.vocabulary_) for name, v in self.vectorizers}
+
+
+@dataclass(frozen=True)
+class CalibratedLinear:
+    """The fitted linear SVM and its per-label sigmoid calibration, as plain arrays: the same
+    probabilities as sklearn's CalibratedClassifierCV (ensemble=False) without its per-label
+    input checks (over a dozen milliseconds a question with 80 labels)."""
+
+    classes: np.ndarray  # labels, sorted
+    weights: np.ndarray  # float32, features × labels (stored that way: x @ weights copies nothing)
+    intercept: np.ndarray
+    a: np.ndarray  # sigmoid slope per label
+    b: np.ndarray  # sigmoid offset per label
+
+    @classmethod
+    def from_sklearn(cls, fitted: CalibratedClassifierCV) -> CalibratedLinear:
+        """Take the arrays out of a fitted calibrated LinearSVC (more than two labels)."""
+        (calibrated,) = fitted.calibrated_classifiers_
+        svm = calibrated.estimator
+        if len(svm.classes_) < 3 or list(svm.classes_) != list(fitted.classes_):
+            raise ValueError("a matcher needs at least three labels")
+        return cls(
+            classes=np.asarray(svm.classes_),
+            weights=np.ascontiguousarray(svm.coef_.T, dtype=np.float32),
+            intercept=np.asarray(svm.intercept_, dtype=np.float64),
+            a=np.array([c.a_ for c in calibrated.calibrators], dtype=np.float64),
+            b=np.array([c.b_ for c in calibrated.calibrators], dtype=np.float64),
+        )
+
+    def predict_proba(self, x: sparse.csr_matrix) -> np.ndarray:
+        """Probabilities of every label (columns in `classes` order), rows summing to 1."""
+        decision = np.asarray(x @ self.weights, dtype=np.float64) + self.intercept
+        proba = expit(-(self.a * decision + self.b))
+        total = proba.sum(axis=1, keepdims=True)
+        uniform = np.full_like(proba, 1.0 / proba.shape[1])
+        return np.where(total > 0, proba / np.where(total > 0, total, 1.0), uniform)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """A trained matcher: features, classifier, threshold and how they were chosen."""
+
+    features: Features
+    classifier: CalibratedLinear
+    threshold: float
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> list[str]:
+        """Every label the matcher can answer."""
+        return [str(c) for c in self.classifier.classes]
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Label probabilities (columns in `labels` order) of several questions."""
+        return self.classifier.predict_proba(self.features.transform([normalise(t) for t in texts]))
+
+    def predict(self, text: str) -> Match:
+        """The label of one question (thread-safe: nothing is written while predicting)."""
+        normalised = normalise(text)
+        if not normalised:
+            return Match(OUT_OF_SCOPE, 0.0, (), "empty")
+        row = self.classifier.predict_proba(self.features.transform([normalised]))[0]
+        return decide(row, self.classifier.classes, self.threshold, normalised)
+
+
+def decide(row: np.ndarray, classes: np.ndarray, threshold: float, normalised: str) -> Match:
+    """Turn one row of probabilities into a match: the threshold and the hand-off rule."""
+    order = np.argsort(-row, kind="stable")
+    best = str(classes[order[0]])
+    confidence = float(row[order[0]])
+    ranked = [(str(classes[i]), round(float(row[i]), 4)) for i in order[: ALTERNATIVES + 1]]
+    if has_handoff_phrase(normalised):
+        label, reason, confidence = HUMAN, "handoff_phrase", 1.0
+    elif confidence < threshold and best != HUMAN:
+        label, reason = OUT_OF_SCOPE, "below_threshold"
+    else:
+        label, reason = best, "model"
+    alternatives = tuple(pair for pair in ranked if pair[0] != label)[:ALTERNATIVES]
+    return Match(label, confidence, alternatives, reason)
+
+
+def has_handoff_phrase(normalised: str) -> bool:
+    """Whether normalised text holds one of the exact hand-off phrases."""
+    compact = normalised.replace(" ", "")
+    return any(p in compact for p in HANDOFF_PHRASES_ZH) or any(
+        p in normalised for p in HANDOFF_PHRASES_EN
+    )
+
+
+# -- training -------------------------------------------------------------------------------
+
+
+def article_examples(articles: Iterable[HelpArticle], settings: MatcherSettings) -> list[_Example]:
+    """Each article's titles and keywords (and body sentences) as examples of its slug."""
+    examples: list[_Example] = []
+    for article in articles:
+        texts = [article.title_zh, article.title_en, *article.keywords_zh, *article.keywords_en]
+        examples += [_Example(normalise(t), article.slug, 1.0) for t in texts if normalise(t)]
+        if settings.use_body:
+            for body in (article.body_zh, article.body_en):
+                for sentence in _SENTENCE_END.split(body or ""):
+                    text = normalise(re.sub(r"^\s*\d+\.\s*", "", sentence))
+                    if len(text) >= 4:
+                        examples.append(_Example(text, article.slug, settings.body_weight))
+    return examples
+
+
+def question_examples(questions: Iterable[LabelledQuestion]) -> list[_Example]:
+    """Labelled questions as examples of their labels."""
+    return [
+        _Example(normalise(q.question), q.label, 1.0) for q in questions if normalise(q.question)
+    ]
+
+
+def _vectorizers(settings: MatcherSettings) -> list[tuple[str, TfidfVectorizer]]:
+    return [
+        (
+            "chars",
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=settings.char_ngrams,
+                lowercase=False,
+                sublinear_tf=True,
+                dtype=np.float32,
+            ),
+        ),
+        (
+            "words",
+            TfidfVectorizer(analyzer=words, lowercase=False, sublinear_tf=True, dtype=np.float32),
+        ),
+        (
+            "pinyin",
+            TfidfVectorizer(analyzer=pinyin, lowercase=False, sublinear_tf=True, dtype=np.float32),
+        ),
+    ]
+
+
+def trainable(examples: Sequence[_Example], folds: int) -> list[_Example]:
+    """The examples of labels with at least `folds` of them (calibration needs one in each)."""
+    counts: dict[str, int] = {}
+    for e in examples:
+        counts[e.label] = counts.get(e.label, 0) + 1
+    return [e for e in examples if counts[e.label] >= folds]
+
+
+def _fit(
+    examples: Sequence[_Example], c: float, settings: MatcherSettings
+) -> tuple[Features, CalibratedLinear]:
+    examples = trainable(examples, settings.calibration_folds)
+    vectorizers = _vectorizers(settings)
+    texts = [e.text for e in examples]
+    x = sparse.hstack([v.fit_transform(texts) for _, v in vectorizers], format="csr")
+    # One SVM fitted on everything, calibrated on 3-fold out-of-fold decision values
+    # (ensemble=False): one model to run per question. (Multinomial logistic regression was
+    # as accurate on cross-validation but 10-20× slower to fit here.)
+    classifier = CalibratedClassifierCV(
+        LinearSVC(C=c, max_iter=settings.max_iter),
+        method="sigmoid",
+        cv=settings.calibration_folds,
+        ensemble=False,
+    )
+    with threadpool_limits(1, "blas"), warnings.catch_warnings():
+        # Convergence warnings of liblinear on a fold are harmless here.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier.fit(x, [e.label for e in examples], sample_weight=[e.weight for e in examples])
+    return Features(tuple(vectorizers)), CalibratedLinear.from_sklearn(classifier)
+
+
+def fold_of(questions: Sequence[LabelledQuestion], folds: int, seed: int) -> list[int]:
+    """A fold for each question: within each label, phrasings in a fixed pseudo-random order
+    dealt round-robin, so every label with enough phrasings is spread over all folds."""
+    by_label: dict[str, list[int]] = {}
+    for i, q in enumerate(questions):
+        by_label.setdefault(q.label, []).append(i)
+    assigned = [0] * len(questions)
+    offset = 0
+    for label in sorted(by_label):
+        members = sorted(
+            by_label[label],
+            key=lambda i: stable_fraction(phrasing_key(questions[i].question), seed),
+        )
+        for rank, i in enumerate(members):
+            assigned[i] = (offset + rank) % folds
+        offset += len(members)
+    return assigned
+
+
+def rates(
+    matches: Sequence[Match], labels: Sequence[str]
+) -> tuple[float, float, float, dict[str, int]]:
+    """top-1 accuracy (in scope), out-of-scope handed over, unnecessary hand-offs, and counts."""
+    in_scope = [(m, y) for m, y in zip(matches, labels, strict=True) if y != OUT_OF_SCOPE]
+    oos = [m for m, y in zip(matches, labels, strict=True) if y == OUT_OF_SCOPE]
+    answerable = [m for m, y in in_scope if y != HUMAN]
+    top1 = sum(m.label == y for m, y in in_scope) / len(in_scope) if in_scope else 0.0
+    handed = sum(m.handed_over for m in oos) / len(oos) if oos else 0.0
+    unnecessary = sum(m.handed_over for m in answerable) / len(answerable) if answerable else 0.0
+    counts = {
+        "questions": len(labels),
+        "in_scope": len(in_scope),
+        "out_of_scope": len(oos),
+        "answerable": len(answerable),
+    }
+    return top1, handed, unnecessary, counts
+
+
+def choose_settings(
+    articles: Sequence[HelpArticle],
+    questions: Sequence[LabelledQuestion],
+    settings: MatcherSettings,
+) -> dict[str, Any]:
+    """Choose C and the threshold by k-fold cross-validation over the training phrasings
+    (articles are in every fold's training part). Rule: among (C, threshold) pairs whose
+    out-of-fold figures meet both hand-off floors, the best top-1 accuracy (ties: more
+    out-of-scope handed over, then the lower threshold, then the smaller C); if none meets
+    them, the best top-1 + out-of-scope handed over − unnecessary hand-offs."""
+    started = time.perf_counter()
+    base = article_examples(articles, settings)
+    folds = fold_of(questions, settings.folds, settings.seed)
+    labels = [q.label for q in questions]
+    normalised = [normalise(q.question) for q in questions]
+    c_grid = (settings.c,) if settings.c is not None else settings.c_grid
+    thresholds = (
+        (settings.threshold,) if settings.threshold is not None else settings.threshold_grid
+    )
+    candidates: list[dict[str, Any]] = []
+    for c in c_grid:
+        rows: list[tuple[int, np.ndarray, np.ndarray]] = []
+        for k in range(settings.folds):
+            train = [q for q, f in zip(questions, folds, strict=True) if f != k]
+            held = [i for i, f in enumerate(folds) if f == k]
+            if not held:
+                continue
+            features, classifier = _fit(base + question_examples(train), c, settings)
+            x = features.transform([normalised[i] for i in held])
+            probabilities = classifier.predict_proba(x)
+            rows += [(i, probabilities[j], classifier.classes) for j, i in enumerate(held)]
+        rows.sort(key=lambda r: r[0])
+        for t in thresholds:
+            matches = [
+                decide(p, classes, t, normalised[i]) if normalised[i] else Match(OUT_OF_SCOPE, 0.0)
+                for i, p, classes in rows
+            ]
+            top1, oos, unnecessary, _ = rates(matches, [labels[i] for i, _, _ in rows])
+            candidates.append(
+                {
+                    "c": c,
+                    "threshold": t,
+                    "top1_accuracy": round(top1, 4),
+                    "oos_handoff_rate": round(oos, 4),
+                    "unnecessary_handoff_rate": round(unnecessary, 4),
+                }
+            )
+    feasible = [
+        r
+        for r in candidates
+        if r["oos_handoff_rate"] >= settings.min_oos_handoff
+        and r["unnecessary_handoff_rate"] <= settings.max_unnecessary_handoff
+    ]
+    if feasible:
+        chosen = max(
+            feasible,
+            key=lambda r: (r["top1_accuracy"], r["oos_handoff_rate"], -r["threshold"], -r["c"]),
+        )
+        rule = "best top-1 among the pairs meeting both hand-off floors"
+    else:
+        chosen = max(
+            candidates,
+            key=lambda r: (
+                r["top1_accuracy"] + r["oos_handoff_rate"] - r["unnecessary_handoff_rate"],
+                -r["threshold"],
+                -r["c"],
+            ),
+        )
+        rule = "no pair met both hand-off floors: best top-1 + OOS handed over − unnecessary"
+    return {
+        "c": chosen["c"],
+        "threshold": chosen["threshold"],
+        "rule": rule,
+        "cross_validation": {k: v for k, v in chosen.items() if k not in ("c", "threshold")},
+        "folds": settings.folds,
+        "questions": len(questions),
+        "candidates": len(candidates),
+        "best_by_c": {
+            str(c): max((r for r in candidates if r["c"] == c), key=lambda r: r["top1_accuracy"])[
+                "top1_accuracy"
+            ]
+            for c in c_grid
+        },
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def train_matcher(
+    articles: Sequence[HelpArticle],
+    questions: Sequence[LabelledQuestion],
+    *,
+    settings: MatcherSettings | None = None,
+) -> Matcher:
+    """Train a matcher on the articles and the (training) labelled questions: C and the
+    threshold chosen by cross-validation over these questions, then one fit on all of them."""
+    settings = settings or MatcherSettings()
+    jieba.initialize()  # the one-time dictionary load, before any thread predicts
+    if settings.c is not None and settings.threshold is not None:
+        choice: dict[str, Any] = {
+            "c": settings.c,
+            "threshold": settings.threshold,
+            "rule": "fixed by the settings",
+        }
+    else:
+        choice = choose_settings(articles, questions, settings)
+    started = time.perf_counter()
+    examples = article_examples(articles, settings) + question_examples(questions)
+    features, classifier = _fit(examples, choice["c"], settings)
+    dropped = sorted({e.label for e in examples} - {str(c) for c in classifier.classes})
+    info = {
+        "choice": choice,
+        "settings": settings.to_dict(),
+        "features": features.sizes(),
+        "examples": len(examples),
+        "articles": len(articles),
+        "questions": len(questions),
+        "labels": len(classifier.classes),
+        # Labels with fewer examples than calibration folds (a staff label on one question).
+        "labels_too_rare": dropped,
+        "fit_seconds": round(time.perf_counter() - started, 2),
+    }
+    return Matcher(features, classifier, float(choice["threshold"]), info)

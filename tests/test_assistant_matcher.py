@@ -1,0 +1,302 @@
+"""The question matcher: held-out floors on the shipped questions, the split by phrasing, the
+promotion gate, versioned artefacts and concurrent predictions."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.svm import LinearSVC
+
+from assistant.artefacts import PICKLE, ArtefactError, MatcherStore
+from assistant.evaluation import evaluate, split_questions
+from assistant.knowledge import SPECIAL_LABELS, LabelledQuestion, load_articles, load_questions
+from assistant.matcher import (
+    COURSE_SEARCH,
+    HANDOFF_LABELS,
+    HUMAN,
+    OUT_OF_SCOPE,
+    CalibratedLinear,
+    MatcherSettings,
+    normalise,
+    phrasing_key,
+    train_matcher,
+)
+from assistant.training import train_and_publish
+
+# The issue's floors (evaluation.FLOORS: top-1 >= 0.90, out of scope handed over >= 0.95,
+# unnecessary hand-offs <= 0.10) are NOT reached on the shipped questions with choices made on
+# the training phrasings (docs/benchmarks.md, "Assistant: question matcher"). The suite keeps
+# what is reached, a little below the measured figures, so a change that loses quality fails;
+# raise these as the knowledge base grows, never above what the held-out figures show.
+REACHED = {
+    "top1_accuracy": 0.65,
+    "oos_handoff_rate": 0.70,
+    "unnecessary_handoff_rate": 0.18,
+}
+
+# The gate and artefact tests train many times: C and the threshold fixed instead of chosen by
+# cross-validation (which the shipped-data fixture does, as the nightly job does).
+FIXED = MatcherSettings(c=0.3, threshold=0.15)
+
+
+@pytest.fixture(scope="module")
+def articles():
+    return load_articles()
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return load_questions()
+
+
+@pytest.fixture(scope="module")
+def split(questions):
+    return split_questions(questions)
+
+
+@pytest.fixture(scope="module")
+def matcher(articles, split):
+    """Trained as the nightly job trains: on the training part, choices by cross-validation."""
+    return train_matcher(articles, split.train)
+
+
+@pytest.fixture(scope="module")
+def held_out_metrics(matcher, split):
+    return evaluate(matcher, split.held_out)
+
+
+# -- quality on the shipped data -------------------------------------------------------------
+
+
+def test_held_out_top1_accuracy_floor(held_out_metrics):
+    assert held_out_metrics["in_scope"] >= 50
+    assert held_out_metrics["top1_accuracy"] >= REACHED["top1_accuracy"], held_out_metrics
+
+
+def test_held_out_out_of_scope_handed_over_floor(held_out_metrics):
+    assert held_out_metrics["out_of_scope"] >= 10
+    assert held_out_metrics["oos_handoff_rate"] >= REACHED["oos_handoff_rate"], held_out_metrics
+
+
+def test_held_out_unnecessary_handoffs_ceiling(held_out_metrics):
+    assert held_out_metrics["unnecessary_handoff_rate"] <= REACHED["unnecessary_handoff_rate"], (
+        held_out_metrics
+    )
+
+
+def test_choices_were_made_on_training_phrasings_only(matcher, split):
+    choice = matcher.info["choice"]
+    assert choice["questions"] == len(split.train)
+    assert matcher.threshold == choice["threshold"]
+    assert choice["c"] in MatcherSettings().c_grid
+    assert matcher.info["questions"] == len(split.train)
+
+
+def test_the_special_labels_are_the_knowledge_bases(matcher):
+    assert {COURSE_SEARCH, HUMAN, OUT_OF_SCOPE} == set(SPECIAL_LABELS)
+    assert set(SPECIAL_LABELS) <= set(matcher.labels)
+
+
+def test_explicit_handoff_phrases_go_to_a_person(matcher):
+    for text in ("转人工", "我要转人工！", "有没有人工客服", "Can I talk to a person?"):
+        match = matcher.predict(text)
+        assert match.label == HUMAN and match.handed_over, text
+
+
+def test_a_match_ranks_its_alternatives(matcher, split):
+    for q in split.held_out[:30]:
+        match = matcher.predict(q.question)
+        assert 0.0 <= match.confidence <= 1.0
+        labels = [label for label, _ in match.alternatives]
+        assert match.label not in labels and len(labels) == len(set(labels))
+        scores = [p for _, p in match.alternatives]
+        assert scores == sorted(scores, reverse=True)
+    empty = matcher.predict(" ？？ ")
+    assert empty.label == OUT_OF_SCOPE and empty.reason == "empty"
+
+
+def test_below_the_threshold_a_question_is_handed_over(matcher):
+    match = matcher.predict("qzxv wplk")
+    assert match.confidence < matcher.threshold
+    assert match.label == OUT_OF_SCOPE and match.reason == "below_threshold"
+    assert OUT_OF_SCOPE in HANDOFF_LABELS and match.handed_over
+
+
+def test_normalisation_folds_width_and_case():
+    assert normalise("ＡＢＣ１２３，忘记　密码！") == "abc123 忘记 密码"
+    assert phrasing_key("忘记密码了？") == phrasing_key("忘记 密码了")
+
+
+# -- the split ---------------------------------------------------------------------------------
+
+
+def test_the_split_never_puts_a_phrasing_on_both_sides(split, questions):
+    train = {phrasing_key(q.question) for q in split.train}
+    held = {phrasing_key(q.question) for q in split.held_out}
+    assert not train & held
+    assert len(split.train) + len(split.held_out) == len(questions)
+    assert 0.2 <= len(split.held_out) / len(questions) <= 0.4
+
+
+def test_every_label_with_three_phrasings_is_on_both_sides(split, questions):
+    by_label: dict[str, set[str]] = {}
+    for q in questions:
+        by_label.setdefault(q.label, set()).add(phrasing_key(q.question))
+    train = {q.label for q in split.train}
+    held = {q.label for q in split.held_out}
+    for label, keys in by_label.items():
+        if len(keys) >= 3:
+            assert label in train and label in held, label
+
+
+def test_the_split_is_fixed_by_the_phrasing(questions):
+    first = split_questions(questions)
+    again = split_questions(list(reversed(questions)))
+    assert {q.question for q in first.held_out} == {q.question for q in again.held_out}
+    # The same phrasing written differently falls on the same side.
+    variant = [replace(q, question=q.question.upper() + "？") for q in questions[:40]]
+    moved = split_questions(variant + questions[40:])
+    held = {phrasing_key(q.question) for q in first.held_out}
+    assert {phrasing_key(q.question) for q in moved.held_out} == held
+
+
+def test_a_label_of_three_phrasings_always_keeps_one_on_each_side():
+    for n in range(20):
+        questions = [
+            LabelledQuestion(f"问题{n}-{i}", f"label-{n}", "zh", "plain") for i in range(3)
+        ]
+        split = split_questions(questions)
+        assert split.train and split.held_out
+
+
+# -- the gate and the artefacts ---------------------------------------------------------------
+
+
+def crippled(questions):
+    """The same questions, with the training part's labels moved one label along: a matcher
+    trained on them is wrong about nearly everything the held-out part asks."""
+    split = split_questions(questions)
+    held = {q.question for q in split.held_out}
+    labels = sorted({q.label for q in questions})
+    shift = {label: labels[(i + 1) % len(labels)] for i, label in enumerate(labels)}
+    return [q if q.question in held else replace(q, label=shift[q.label]) for q in questions]
+
+
+def test_the_gate_promotes_a_first_model_refuses_a_worse_one_and_rolls_back(
+    tmp_path, articles, questions
+):
+    store = MatcherStore(tmp_path)
+    first = train_and_publish(articles, questions, store, settings=FIXED)
+    assert first.promoted and first.gate["outcome"] == "first_model"
+    assert store.current() == first.version
+    meta = store.meta(first.version)
+    assert meta["promoted"] and meta["metrics"] == first.metrics
+    assert meta["threshold"] == FIXED.threshold and meta["c"] == FIXED.c
+    assert meta["data"]["held_out_questions"] == len(split_questions(questions).held_out)
+
+    worse = train_and_publish(articles, crippled(questions), store, settings=FIXED)
+    assert not worse.promoted, worse.reason
+    assert worse.gate["outcome"] == "below_current_top1"
+    assert worse.gate["current_source"] == "held_out"
+    assert worse.metrics["top1_accuracy"] < first.metrics["top1_accuracy"] - 0.2
+    assert store.current() == first.version
+    assert not store.meta(worse.version)["promoted"]
+    assert worse.version in store.versions()  # kept for inspection, not current
+
+    same = train_and_publish(articles, questions, store, settings=FIXED)
+    assert same.promoted and same.gate["outcome"] == "promoted", same.reason
+    assert store.current() == same.version and store.previous() == first.version
+    assert store.rollback() == first.version
+    assert store.current() == first.version and store.previous() == same.version
+    json.dumps(same.to_dict())  # a job run record is plain data
+
+
+def test_a_version_is_complete_before_current_can_name_it(tmp_path, articles, split):
+    store = MatcherStore(tmp_path)
+    matcher = train_matcher(articles, split.train, settings=FIXED)
+    name = store.write(matcher, {"metrics": {}})
+    assert store.current() is None  # written, not promoted
+    store.promote(name)
+
+    class Unpicklable:
+        def __reduce__(self):
+            raise RuntimeError("the disk filled up")
+
+    broken = replace(matcher, info={**matcher.info, "bad": Unpicklable()})
+    with pytest.raises(RuntimeError):
+        store.write(broken, {"metrics": {}})
+    assert store.versions() == [name] and store.current() == name
+    assert not list(tmp_path.glob(".v-*"))  # the half-written folder is gone
+
+    second = store.write(matcher, {"metrics": {}})
+    (tmp_path / second / PICKLE).write_bytes(b"not a pickle")
+    with pytest.raises(ArtefactError):
+        store.promote(second)  # refused: it does not match its record
+    assert store.current() == name
+    (tmp_path / second / PICKLE).unlink()
+    assert second not in store.versions()
+    with pytest.raises(ArtefactError):
+        store.promote(second)
+    assert store.current() == name
+
+
+def test_a_loaded_version_predicts_as_trained_and_is_loaded_once(tmp_path, articles, split):
+    store = MatcherStore(tmp_path)
+    matcher = train_matcher(articles, split.train, settings=FIXED)
+    name = store.write(matcher, {"metrics": {}})
+    store.promote(name)
+    reader = MatcherStore(tmp_path)  # another worker's view of the same directory
+    loaded = reader.current_matcher()
+    assert loaded is reader.current_matcher()
+    texts = [q.question for q in split.held_out]
+    assert [loaded.predict(t) for t in texts] == [matcher.predict(t) for t in texts]
+
+
+def test_prune_keeps_the_newest_and_the_live_ones(tmp_path, articles, split):
+    store = MatcherStore(tmp_path)
+    matcher = train_matcher(articles, split.train[:60], settings=FIXED)
+    names = [store.write(matcher, {"metrics": {}}) for _ in range(5)]
+    store.promote(names[0])
+    store.promote(names[1])
+    removed = store.prune(keep=2)
+    assert set(removed) == set(names[2:3])
+    assert store.versions() == [names[0], names[1], names[3], names[4]]
+
+
+# -- concurrency -------------------------------------------------------------------------------
+
+
+def test_eight_threads_get_the_answers_one_thread_gets(matcher, split):
+    texts = [q.question for q in split.held_out] * 3
+    serial = [matcher.predict(t) for t in texts]
+    results: list[list] = [[] for _ in range(8)]
+    barrier = threading.Barrier(8)
+
+    def work(k: int) -> None:
+        barrier.wait()
+        results[k] = [matcher.predict(t) for t in texts[k::8]]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for k in range(8):
+        assert results[k] == serial[k::8]
+
+
+def test_the_plain_array_classifier_gives_sklearns_probabilities():
+    rng = np.random.default_rng(3)
+    x = sparse.csr_matrix(rng.random((60, 12)) * (rng.random((60, 12)) > 0.6))
+    y = [f"label-{i % 4}" for i in range(60)]
+    fitted = CalibratedClassifierCV(LinearSVC(C=0.5), method="sigmoid", cv=3, ensemble=False)
+    fitted.fit(x, y)
+    ours = CalibratedLinear.from_sklearn(fitted)
+    assert list(ours.classes) == list(fitted.classes_)
+    np.testing.assert_allclose(ours.predict_proba(x), fitted.predict_proba(x), atol=1e-5)
