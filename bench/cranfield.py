@@ -3,12 +3,17 @@
 .venv/bin/python bench/cranfield.py
 .venv/bin/python bench/cranfield.py --title-boost 2 --fields title,body,authors
 .venv/bin/python bench/cranfield.py --no-feedback
+.venv/bin/python bench/cranfield.py --cross-validate
 
 Indexes the 1,400 documents with `search.analysis.mixed_analyzer()` in memory, runs the 225
 judged queries through `search.ranking.text_query(query_terms(q), …)` scored by
 `search.ranking.weighting()`, re-ranks queries of four words or more with relevance
 feedback (`search.feedback`, as catalogue searches are), and prints mean nDCG@10 (gain
 5 − grade for grades 1–4), MAP (grades 1–4 relevant, top 1,000) and the timings.
+`--cross-validate` instead reports two-fold cross-validation of the feedback setting
+(`search.cranfield.cross_validate`: chosen on the odd queries, scored on the even ones, and
+the other way round) over `CV_GRID`, with a paired randomisation test against the default
+setting; the production setting is not changed by it.
 Reads ../shared/data/ir/cranfield.
 """
 
@@ -18,7 +23,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from search.cranfield import DEFAULT_TITLE_BOOST, MAP_DEPTH, TEXT_FIELDS, evaluate
+from search.cranfield import (
+    CV_GRID,
+    DEFAULT_TITLE_BOOST,
+    MAP_DEPTH,
+    TEXT_FIELDS,
+    cross_validate,
+    evaluate,
+)
+from search.evaluation import paired_randomisation_p
 
 DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "shared" / "data" / "ir" / "cranfield"
 
@@ -40,6 +53,11 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="rank every query by its own words only (no relevance feedback)",
     )
+    parser.add_argument(
+        "--cross-validate",
+        action="store_true",
+        help="two-fold cross-validation (odd / even queries) of the feedback setting",
+    )
     return parser.parse_args()
 
 
@@ -51,6 +69,24 @@ def main() -> int:
         return 1
     fields = [f.strip() for f in args.fields.split(",") if f.strip()]
     boosts = {f: (args.title_boost if f == "title" else 1.0) for f in fields}
+    if args.cross_validate:
+        cv = cross_validate(args.folder, field_boosts=boosts)
+        print(f"fields      {', '.join(f'{f}^{b:g}' for f, b in boosts.items())}")
+        print(f"grid        {len(CV_GRID)} feedback settings (documents, words, query share)")
+        print(f"chosen on odd queries   {cv.chosen_on_odd}")
+        print(f"chosen on even queries  {cv.chosen_on_even}")
+        print(f"queries     {cv.queries} (each scored with the other fold's choice)")
+        print(f"CV nDCG@10  {cv.ndcg10:.4f}")
+        print(f"CV MAP      {cv.map:.4f}")
+        if cv.default:
+            queries = sorted(cv.held_out)
+            for name, at in (("nDCG@10", 0), ("MAP", 1)):
+                p = paired_randomisation_p(
+                    [cv.held_out[n][at] for n in queries], [cv.default[n][at] for n in queries]
+                )
+                default = sum(cv.default[n][at] for n in queries) / len(queries)
+                print(f"against the default setting ({default:.4f}), {name}: paired p = {p:.3f}")
+        return 0
     result = evaluate(
         args.folder, field_boosts=boosts, depth=args.depth, use_feedback=not args.no_feedback
     )

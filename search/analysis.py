@@ -142,6 +142,35 @@ class PossessiveFilter(Filter):
             yield token
 
 
+# British endings spelt the American way before stemming: Porter2 stems "linearised" to
+# linearis but "linearized" to linear, and keeps "behaviour" apart from "behavior". Only after
+# three letters or more, so prise, raise, four, hour and tour are left alone; a word with no
+# American twin ("precise", "contour") is changed alike in the index and in queries, so it
+# still finds itself.
+_BRITISH_ISE = re.compile(r"^([a-z]{3,})is(e|es|ed|ing|ation|ations|er|ers|able)$")
+_BRITISH_OUR = re.compile(r"^([a-z]{3,})our(s|ed|ing|ite|ites|able|ably|er|ers|ful|less)?$")
+
+
+def american_spelling(word: str) -> str:
+    """The word with a British -ise or -our ending spelt -ize or -or (lower-case words)."""
+    if _BRITISH_ISE.match(word):
+        return _BRITISH_ISE.sub(r"\1iz\2", word)
+    return _BRITISH_OUR.sub(r"\1or\2", word)
+
+
+class AmericanSpellingFilter(Filter):
+    """British spellings indexed as American ones (`american_spelling`). A morphological
+    filter, like stemming: the spelling lists keep each word as it was written."""
+
+    is_morph = True
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        """Yield the tokens with British endings respelt."""
+        for token in tokens:
+            token.text = american_spelling(token.text)
+            yield token
+
+
 def mixed_analyzer() -> Analyzer:
     """The analyzer for all free-text fields."""
     return (
@@ -149,6 +178,7 @@ def mixed_analyzer() -> Analyzer:
         | LowercaseFilter()
         | PossessiveFilter()
         | StopFilter(stoplist=STOP, minsize=1)
+        | AmericanSpellingFilter()
         | StemFilter(lang="en", cachesize=100_000)
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.fields import ID, TEXT, Schema
@@ -149,17 +149,94 @@ def build_index(documents: Sequence[Document], fields: Sequence[str] = ("title",
     return index
 
 
-def _with_feedback(searcher, terms, hits, boosts, depth: int):
+@dataclass(frozen=True)
+class FeedbackSetting:
+    """The parameters of relevance feedback: documents read, words added, the query's share."""
+
+    docs: int = feedback.FEEDBACK_DOCS
+    terms: int = feedback.FEEDBACK_TERMS
+    original_weight: float = feedback.ORIGINAL_WEIGHT
+
+
+# The settings searched by `cross_validate`, fixed before it was first run: documents and
+# words around the literature's 10 / 10, the query's share around its 0.5.
+CV_GRID = tuple(
+    FeedbackSetting(docs, terms, weight)
+    for docs in (5, 10, 20)
+    for terms in (5, 10, 20, 30)
+    for weight in (0.3, 0.5, 0.7)
+)
+
+# query number → (nDCG@10, average precision)
+PerQuery = dict[int, tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Two-fold cross-validation of the feedback setting: each fold's queries scored with the
+    setting chosen (best mean nDCG@10) on the other fold's queries."""
+
+    ndcg10: float
+    map: float
+    queries: int
+    chosen_on_odd: FeedbackSetting
+    chosen_on_even: FeedbackSetting
+    # Per query: the held-out figures, and the default setting's (empty if not in the grid).
+    held_out: PerQuery = field(default_factory=dict)
+    default: PerQuery = field(default_factory=dict)
+
+
+def _with_feedback(searcher, terms, hits, boosts, depth: int, setting: FeedbackSetting):
     """The query's first FEEDBACK_DEPTH matches re-ranked by the RM3-expanded query
     (`search.feedback`), as catalogue searches are."""
-    best = hits.top_n[: feedback.FEEDBACK_DOCS]
+    best = hits.top_n[: setting.docs]
     words = [
         (score, analyze(" ".join(searcher.stored_fields(docnum).get(f, "") for f in boosts)))
         for score, docnum in best
     ]
-    weights = feedback.expanded_weights(terms, words)
+    weights = feedback.expanded_weights(
+        terms, words, terms=setting.terms, original_weight=setting.original_weight
+    )
     candidates = {docnum for _score, docnum in hits.top_n[: feedback.FEEDBACK_DEPTH]}
     return searcher.search(weighted_query(weights, boosts), limit=depth, filter=candidates)
+
+
+def _per_query(
+    folder: Path | str,
+    boosts: Mapping[str, float],
+    settings: Sequence[FeedbackSetting | None],
+    *,
+    require_all: bool = False,
+    depth: int = MAP_DEPTH,
+) -> tuple[list[PerQuery], float, float]:
+    """Each judged query's nDCG@10 and average precision under each feedback setting (None:
+    no feedback), from one index and one first pass; and the index and search seconds."""
+    started = time.perf_counter()
+    index = build_index(load_documents(folder), tuple(boosts))
+    indexed = time.perf_counter()
+    judgements = load_judgements(folder)
+    figures: list[PerQuery] = [{} for _ in settings]
+    with index.searcher(weighting=weighting(shared_idf=tuple(boosts))) as searcher:
+        doc_ids = {num: int(fields["doc_id"]) for num, fields in searcher.iter_docs()}
+        for query in load_queries(folder):
+            judged = judgements.get(query.number)
+            if not judged:
+                continue
+            gains = {doc: gain(grade) for doc, grade in judged.items()}
+            relevant = {doc for doc, grade in judged.items() if 1 <= grade <= 4}
+            terms = query_terms(query.text)
+            first = searcher.search(text_query(terms, boosts, require_all=require_all), limit=depth)
+            expands = feedback.applies(len(term_groups(query.text)))
+            for per_query, setting in zip(figures, settings, strict=True):
+                hits = first
+                if setting is not None and expands:
+                    hits = _with_feedback(searcher, terms, first, boosts, depth, setting)
+                ranked = [doc_ids[docnum] for _, docnum in hits.top_n]
+                per_query[query.number] = (
+                    ndcg_at_k(ranked, gains, 10),
+                    average_precision(ranked, relevant),
+                )
+    return figures, indexed - started, time.perf_counter() - indexed
 
 
 def evaluate(
@@ -178,33 +255,53 @@ def evaluate(
     `feedback.MIN_QUERY_WORDS` words or more are re-ranked with relevance feedback, as the
     catalogue's searches are, unless `use_feedback` is off."""
     boosts = dict(field_boosts) if field_boosts else {"title": title_boost, "body": 1.0}
-    started = time.perf_counter()
-    index = build_index(load_documents(folder), tuple(boosts))
-    indexed = time.perf_counter()
-    judgements = load_judgements(folder)
-    ndcgs: list[float] = []
-    precisions: list[float] = []
-    with index.searcher(weighting=weighting(shared_idf=tuple(boosts))) as searcher:
-        doc_ids = {num: int(fields["doc_id"]) for num, fields in searcher.iter_docs()}
-        for query in load_queries(folder):
-            judged = judgements.get(query.number)
-            if not judged:
-                continue
-            terms = query_terms(query.text)
-            whoosh_query = text_query(terms, boosts, require_all=require_all)
-            hits = searcher.search(whoosh_query, limit=depth)
-            if use_feedback and feedback.applies(len(term_groups(query.text))):
-                hits = _with_feedback(searcher, terms, hits, boosts, depth)
-            ranked = [doc_ids[docnum] for _, docnum in hits.top_n]
-            gains = {doc: gain(grade) for doc, grade in judged.items()}
-            ndcgs.append(ndcg_at_k(ranked, gains, 10))
-            relevant = {doc for doc, grade in judged.items() if 1 <= grade <= 4}
-            precisions.append(average_precision(ranked, relevant))
-    searched = time.perf_counter()
-    return CranfieldResult(
-        ndcg10=mean(ndcgs),
-        map=mean(precisions),
-        queries=len(ndcgs),
-        index_seconds=indexed - started,
-        search_seconds=searched - indexed,
+    setting = FeedbackSetting() if use_feedback else None
+    (figures,), index_seconds, search_seconds = _per_query(
+        folder, boosts, [setting], require_all=require_all, depth=depth
     )
+    return CranfieldResult(
+        ndcg10=mean(n for n, _ in figures.values()),
+        map=mean(p for _, p in figures.values()),
+        queries=len(figures),
+        index_seconds=index_seconds,
+        search_seconds=search_seconds,
+    )
+
+
+def two_fold(figures: Mapping[FeedbackSetting, PerQuery]) -> CrossValidation:
+    """Choose a setting on the odd-numbered queries and score it on the even ones, and the
+    other way round; the figures are the means over all queries of those held-out scores."""
+    if not figures:
+        raise ValueError("no settings to choose from")
+    queries = sorted(next(iter(figures.values())))
+    folds = {parity: [n for n in queries if n % 2 == parity] for parity in (1, 0)}
+
+    def best_on(fold: list[int]) -> FeedbackSetting:
+        # Ties go to the earlier setting of the grid, so the choice is deterministic.
+        return max(figures, key=lambda s: mean(figures[s][n][0] for n in fold))
+
+    on_odd, on_even = best_on(folds[1]), best_on(folds[0])
+    held_out = {n: figures[on_odd if n % 2 == 0 else on_even][n] for n in queries}
+    return CrossValidation(
+        ndcg10=mean(n for n, _ in held_out.values()),
+        map=mean(p for _, p in held_out.values()),
+        queries=len(held_out),
+        chosen_on_odd=on_odd,
+        chosen_on_even=on_even,
+        held_out=held_out,
+        default=dict(figures.get(FeedbackSetting(), {})),
+    )
+
+
+def cross_validate(
+    folder: Path | str,
+    grid: Sequence[FeedbackSetting] = CV_GRID,
+    *,
+    field_boosts: Mapping[str, float] | None = None,
+) -> CrossValidation:
+    """Two-fold cross-validation (odd / even query numbers) of the feedback setting over
+    `grid` on Cranfield: what choosing the setting on this collection can reach when the
+    queries it is scored on took no part in the choice (`two_fold`)."""
+    boosts = dict(field_boosts) if field_boosts else {"title": DEFAULT_TITLE_BOOST, "body": 1.0}
+    per_setting, _, _ = _per_query(folder, boosts, list(grid))
+    return two_fold(dict(zip(grid, per_setting, strict=True)))

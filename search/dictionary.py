@@ -27,8 +27,9 @@ _DOMAIN_TEXT = """
 """
 DOMAIN_WORDS = tuple(_DOMAIN_TEXT.split())
 # Bump when the way text is cut or the pinyin field is filled changes (not only the list):
-# "2" added the pinyin of subjects; "3" stems English with Porter2 (Snowball), not Porter.
-_RULES = "3"
+# "2" added the pinyin of subjects; "3" stems English with Porter2 (Snowball), not Porter;
+# "4" spells British -ise / -our endings the American way before stemming.
+_RULES = "4"
 FINGERPRINT = hashlib.sha256((_RULES + "\n" + "\n".join(DOMAIN_WORDS)).encode()).hexdigest()[:16]
 
 

@@ -6,7 +6,13 @@ import math
 
 import pytest
 
-from search.evaluation import average_precision, dcg, mean, ndcg_at_k
+from search.evaluation import (
+    average_precision,
+    dcg,
+    mean,
+    ndcg_at_k,
+    paired_randomisation_p,
+)
 
 LOG2_3 = math.log2(3)  # the discount of rank 2
 
@@ -84,3 +90,28 @@ def test_mean():
     assert mean([]) == 0.0
     assert mean([1.0, 2.0]) == pytest.approx(1.5)
     assert mean(x / 4 for x in range(5)) == pytest.approx(0.5)
+
+
+def test_paired_test_finds_no_difference_between_equal_systems():
+    figures = [0.1, 0.5, 0.9, 0.3]
+    assert paired_randomisation_p(figures, list(figures), rounds=200) == 1.0
+
+
+def test_paired_test_finds_a_consistent_gain_significant():
+    better = [0.6 + i / 100 for i in range(20)]
+    worse = [b - 0.1 for b in better]
+    # All 20 differences share a sign: a random flip matches that in 2 of 2^20 cases.
+    assert paired_randomisation_p(better, worse, rounds=2000) < 0.001
+
+
+def test_paired_test_finds_a_mixed_difference_insignificant_and_is_symmetric():
+    first = [0.5, 0.4, 0.7, 0.2, 0.6, 0.3]
+    second = [0.4, 0.5, 0.6, 0.3, 0.5, 0.35]
+    p = paired_randomisation_p(first, second, rounds=2000, seed=3)
+    assert p > 0.3
+    assert paired_randomisation_p(second, first, rounds=2000, seed=3) == p
+
+
+def test_paired_test_needs_figures_for_the_same_queries():
+    with pytest.raises(ValueError):
+        paired_randomisation_p([0.1, 0.2], [0.1])
