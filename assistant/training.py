@@ -211,6 +211,9 @@ def train_and_publish(
             "c": choice["c"],
             "choice": choice,
             "features": matcher.info["features"],
+            "labels": matcher.info["labels"],
+            # Labels left out for having fewer examples than calibration folds.
+            "labels_too_rare": matcher.info["labels_too_rare"],
             "settings": matcher.info["settings"],
             "data": figures,
             "gate": decision.to_dict(),

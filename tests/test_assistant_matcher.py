@@ -198,6 +198,8 @@ def test_the_gate_promotes_a_first_model_refuses_a_worse_one_and_rolls_back(
     meta = store.meta(first.version)
     assert meta["promoted"] and meta["metrics"] == first.metrics
     assert meta["threshold"] == FIXED.threshold and meta["c"] == FIXED.c
+    assert meta["labels"] == len({a.slug for a in articles} | {q.label for q in questions})
+    assert meta["labels_too_rare"] == []
     assert meta["data"]["held_out_questions"] == len(split_questions(questions).held_out)
 
     worse = train_and_publish(articles, crippled(questions), store, settings=FIXED)
@@ -300,3 +302,10 @@ def test_the_plain_array_classifier_gives_sklearns_probabilities():
     ours = CalibratedLinear.from_sklearn(fitted)
     assert list(ours.classes) == list(fitted.classes_)
     np.testing.assert_allclose(ours.predict_proba(x), fitted.predict_proba(x), atol=1e-5)
+
+
+def test_a_label_with_too_few_examples_is_left_out_not_fatal(articles, split):
+    rare = LabelledQuestion("员工新写的问题怎么处理", "staff-article", "zh", "plain")
+    matcher = train_matcher(articles, [*split.train, rare], settings=FIXED)
+    assert matcher.info["labels_too_rare"] == ["staff-article"]
+    assert "staff-article" not in matcher.labels
