@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from assistant.artefacts import MatcherStore
 from assistant.articles import all_articles
 from assistant.knowledge import SPECIAL_LABELS, LabelledQuestion, load_articles, load_questions
+from assistant.matcher import MatcherSettings
 from assistant.support import labelled_questions
 from assistant.training import TrainingReport, train_and_publish
 
@@ -24,9 +25,19 @@ def training_questions(session: Session, known: set[str]) -> list[LabelledQuesti
     return list(shipped.values())
 
 
-def retrain(session: Session, store: MatcherStore, now: datetime | None = None) -> TrainingReport:
-    """Train on everything known, evaluate on the held-out phrasings, promote if better."""
+# What the nightly cross-validation chose on the shipped knowledge (docs/benchmarks.md,
+# "Assistant: question matcher"): a new installation's first matcher is fitted once with these,
+# in seconds, by `lifelong start`; the nightly job chooses again on everything it has.
+FIRST_START = MatcherSettings(c=0.1, threshold=0.175)
+
+
+def retrain(
+    session: Session, store: MatcherStore, now: datetime | None = None, quick: bool = False
+) -> TrainingReport:
+    """Train on everything known, evaluate on the held-out phrasings, promote if better
+    (`quick`: with the shipped data's cross-validated choice instead of choosing again)."""
     articles = list(all_articles(session, load_articles()).values())
     known = {a.slug for a in articles} | set(SPECIAL_LABELS)
     questions = training_questions(session, known)
-    return train_and_publish(articles, questions, store, now=now)
+    settings = FIRST_START if quick else None
+    return train_and_publish(articles, questions, store, now=now, settings=settings)

@@ -253,17 +253,12 @@ def spark():
 @pytest.fixture(scope="session")
 def trained_matcher():
     """The assistant's question matcher trained once on the shipped knowledge (C and the
-    threshold fixed at the values cross-validation chooses, so the fit runs once)."""
+    threshold fixed at the values cross-validation chose, as `lifelong start` does)."""
     from assistant.knowledge import load_articles, load_questions
-    from assistant.matcher import MatcherSettings, train_matcher
+    from assistant.matcher import train_matcher
+    from assistant.nightly import FIRST_START
 
-    return train_matcher(
-        load_articles(), load_questions(), settings=MatcherSettings(**FAST_MATCHER)
-    )
-
-
-# The values the nightly cross-validation chose on the shipped data (docs/assistant.md).
-FAST_MATCHER = {"c": 10.0, "threshold": 0.3}
+    return train_matcher(load_articles(), load_questions(), settings=FIRST_START)
 
 
 @pytest.fixture

@@ -306,12 +306,11 @@ def test_support_staff_see_a_learners_recent_failed_requests(desk_app, session):
 
 def test_the_nightly_training_is_gated_and_shown_on_the_admin_page(app, session):
     from assistant.knowledge import load_articles, load_questions
-    from assistant.matcher import MatcherSettings
+    from assistant.nightly import FIRST_START
     from assistant.training import train_and_publish
-    from tests.conftest import FAST_MATCHER
 
     store = app.extensions["lifelong.assistant"].store
-    fast = MatcherSettings(**FAST_MATCHER)
+    fast = FIRST_START
     articles, questions = load_articles(), load_questions()
     good = train_and_publish(articles, questions, store, settings=fast)
     assert good.promoted and store.current() == good.version

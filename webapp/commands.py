@@ -164,7 +164,7 @@ def start_command(host: str, port: int) -> None:
             click.echo(f"Indexed {count:,} courses.")
         if app.extensions["lifelong.assistant"].store.current() is None:
             click.echo("Training the assistant's question matcher…")
-            retrain(get_session(), app.extensions["lifelong.assistant"].store)
+            retrain(get_session(), app.extensions["lifelong.assistant"].store, quick=True)
     # Nothing of this process's app is used by the children: they build their own.
     get_database().engine.dispose()
     env = child_env()
