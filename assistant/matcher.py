@@ -474,6 +474,21 @@ def choose_settings(
     }
 
 
+class TooFewLabels(ValueError):
+    """Training data with fewer than three labels that have enough examples."""
+
+
+def trainable_labels(
+    articles: Sequence[HelpArticle],
+    questions: Sequence[LabelledQuestion],
+    settings: MatcherSettings | None = None,
+) -> list[str]:
+    """The labels a matcher trained on these data would know."""
+    settings = settings or MatcherSettings()
+    examples = article_examples(articles, settings) + question_examples(questions)
+    return sorted({e.label for e in trainable(examples, settings.calibration_folds)})
+
+
 def train_matcher(
     articles: Sequence[HelpArticle],
     questions: Sequence[LabelledQuestion],
@@ -483,6 +498,8 @@ def train_matcher(
     """Train a matcher on the articles and the (training) labelled questions: C and the
     threshold chosen by cross-validation over these questions, then one fit on all of them."""
     settings = settings or MatcherSettings()
+    if len(trainable_labels(articles, questions, settings)) < 3:
+        raise TooFewLabels("a matcher needs at least three labels with three examples each")
     jieba.initialize()  # the one-time dictionary load, before any thread predicts
     if settings.c is not None and settings.threshold is not None:
         choice: dict[str, Any] = {

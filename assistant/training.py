@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.artefacts import ArtefactError, MatcherStore
 from assistant.evaluation import FLOORS, evaluate, meets_floors, split_questions
-from assistant.matcher import MatcherSettings, train_matcher
+from assistant.matcher import MatcherSettings, train_matcher, trainable_labels
 
 if TYPE_CHECKING:
     from assistant.knowledge import HelpArticle, LabelledQuestion
@@ -188,7 +188,8 @@ def train_and_publish(
         "held_out_questions": len(split.held_out),
         "trained_at": trained_at,
     }
-    if not articles or not split.train or not split.held_out:
+    labels = trainable_labels(articles, split.train, settings)
+    if not split.train or not split.held_out or len(labels) < 3:
         return TrainingReport(
             None, False, "not enough articles or questions to train on", {}, {}, figures
         )

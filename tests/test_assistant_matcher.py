@@ -23,6 +23,7 @@ from assistant.matcher import (
     OUT_OF_SCOPE,
     CalibratedLinear,
     MatcherSettings,
+    TooFewLabels,
     normalise,
     phrasing_key,
     train_matcher,
@@ -309,3 +310,14 @@ def test_a_label_with_too_few_examples_is_left_out_not_fatal(articles, split):
     matcher = train_matcher(articles, [*split.train, rare], settings=FIXED)
     assert matcher.info["labels_too_rare"] == ["staff-article"]
     assert "staff-article" not in matcher.labels
+
+
+def test_too_little_to_train_on_is_reported_not_published(tmp_path, articles, questions):
+    store = MatcherStore(tmp_path)
+    few = [q for q in questions if q.label in (articles[0].slug, articles[1].slug)]
+    report = train_and_publish(articles[:2], few, store, settings=FIXED)
+    assert not report.promoted and report.version is None
+    assert "not enough" in report.reason
+    assert store.versions() == [] and store.current() is None
+    with pytest.raises(TooFewLabels):
+        train_matcher(articles[:2], few, settings=FIXED)
