@@ -326,3 +326,17 @@ def test_the_nightly_training_is_gated_and_shown_on_the_admin_page(app, session)
     html = page.get_data(as_text=True)
     assert good.version in html and crippled.version in html
     assert "未发布" in html and "（当前）" in html
+
+
+def test_a_learners_conversation_follows_them_to_another_device(desk_app, session):
+    _user(session, "devices@example.org", "两台设备")
+    phone, computer = desk_app.test_client(), desk_app.test_client()
+    login(phone, "devices@example.org", PASSWORD)
+    login(computer, "devices@example.org", PASSWORD)
+    _, body = _ask(phone, "我忘记密码了", **{"X-CSRFToken": page_token(phone)})
+    latest = "/api/v1/assistant/conversations/latest"
+    found = computer.get(latest, headers={"X-CSRFToken": page_token(computer)}).get_json()
+    assert found == {"conversation_id": body["conversation_id"]}
+    # Without the site's token (another site's script, say) nobody's conversation is named.
+    assert computer.get(latest).get_json() == {"conversation_id": None}
+    assert desk_app.test_client().get(latest).get_json() == {"conversation_id": None}

@@ -158,7 +158,23 @@
 
     // History so far: messages of an earlier page are shown once when the dialog opens.
     function loadHistory() {
-      if (!conversation || log.childElementCount) return;
+      if (log.childElementCount) return;
+      if (!conversation) {
+        // A signed-in learner's conversation follows them to any device.
+        fetch(data.base + "conversations/latest", {
+          credentials: "same-origin",
+          headers: { "X-CSRFToken": data.csrf },
+        })
+          .then((response) => (response.ok ? response.json() : null))
+          .then((json) => {
+            if (json && json.conversation_id && !conversation) {
+              remember(json.conversation_id);
+              loadHistory();
+            }
+          })
+          .catch(() => {});
+        return;
+      }
       fetch(data.base + "conversations/" + encodeURIComponent(conversation), {
         credentials: "same-origin",
         headers: { "X-CSRFToken": data.csrf },

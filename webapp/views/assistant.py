@@ -117,6 +117,14 @@ def api_ask():
     return jsonify(reply.to_json())
 
 
+@api.get("/conversations/latest")
+def api_latest():
+    """The signed-in learner's latest conversation id (the dialog reopens it on any device)."""
+    user_id = _api_user_id()
+    latest = desk_service.latest_conversation(get_session(), user_id) if user_id else None
+    return jsonify(conversation_id=latest.public_id if latest else None)
+
+
 @api.get("/conversations/<conversation_id>")
 def api_conversation(conversation_id: str):
     """A conversation's messages (the widget polls it for a person's replies)."""
