@@ -31,14 +31,15 @@ from assistant.matcher import (
 from assistant.training import train_and_publish
 
 # The floors (evaluation.FLOORS: top-1 >= 0.90, out of scope handed over >= 0.95,
-# unnecessary hand-offs <= 0.10) are NOT reached on the shipped questions with choices made on
-# the training phrasings (docs/benchmarks.md, "Assistant: question matcher"). The suite keeps
-# what is reached, a little below the measured figures, so a change that loses quality fails;
-# raise these as the knowledge base grows, never above what the held-out figures show.
+# unnecessary hand-offs <= 0.10): with choices made on the training phrasings the first two are
+# NOT reached on the shipped questions (docs/benchmarks.md, "Assistant: question matcher":
+# 0.749, 0.826 and 0.098 on 1,475 questions). The suite keeps what is reached, a little below
+# the measured figures, so a change that loses quality fails; raise these as the knowledge base
+# grows, never above what the held-out figures show.
 REACHED = {
-    "top1_accuracy": 0.65,
-    "oos_handoff_rate": 0.70,
-    "unnecessary_handoff_rate": 0.18,
+    "top1_accuracy": 0.72,
+    "oos_handoff_rate": 0.78,
+    "unnecessary_handoff_rate": 0.12,
 }
 
 # The gate and artefact tests train many times: C and the threshold fixed instead of chosen by
