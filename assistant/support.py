@@ -59,7 +59,7 @@ def queue(
     rows = list(
         session.scalars(query.order_by(Conversation.handed_off_at, Conversation.id).limit(limit))
     )
-    return [_item(session, c) for c in rows]
+    return _items(session, rows)
 
 
 def resolved_recently(session: Session, limit: int = 50) -> list[QueueItem]:
@@ -69,8 +69,8 @@ def resolved_recently(session: Session, limit: int = 50) -> list[QueueItem]:
         .where(Conversation.status == ConversationStatus.RESOLVED)
         .order_by(Conversation.resolved_at.desc(), Conversation.id.desc())
         .limit(limit)
-    )
-    return [_item(session, c) for c in rows]
+    ).all()
+    return _items(session, list(rows))
 
 
 def conversation_detail(session: Session, conversation_pk: int) -> tuple[QueueItem, list[Message]]:
@@ -81,7 +81,7 @@ def conversation_detail(session: Session, conversation_pk: int) -> tuple[QueueIt
             select(Message).where(Message.conversation_id == conversation.id).order_by(Message.id)
         )
     )
-    return _item(session, conversation), messages
+    return _items(session, [conversation])[0], messages
 
 
 def claim(
@@ -299,19 +299,48 @@ def staff_members(session: Session) -> list[User]:
     )
 
 
-def _item(session: Session, conversation: Conversation) -> QueueItem:
-    first = session.scalars(
-        select(Message.text)
-        .where(Message.conversation_id == conversation.id, Message.author == Author.LEARNER)
-        .order_by(Message.id)
-        .limit(1)
-    ).first()
-    count = session.scalar(
-        select(func.count()).select_from(Message).where(Message.conversation_id == conversation.id)
+def _items(session: Session, conversations: list[Conversation]) -> list[QueueItem]:
+    """Queue items of several conversations in four queries, whatever their number."""
+    ids = [c.id for c in conversations]
+    if not ids:
+        return []
+    firsts = (
+        select(Message.conversation_id, func.min(Message.id).label("first_id"))
+        .where(Message.conversation_id.in_(ids), Message.author == Author.LEARNER)
+        .group_by(Message.conversation_id)
+        .subquery()
     )
-    learner = session.get(User, conversation.user_id) if conversation.user_id else None
-    assignee = session.get(User, conversation.assigned_to) if conversation.assigned_to else None
-    return QueueItem(conversation, learner, assignee, first, int(count or 0))
+    first_text = dict(
+        session.execute(
+            select(firsts.c.conversation_id, Message.text).join(
+                Message, Message.id == firsts.c.first_id
+            )
+        ).all()
+    )
+    counts = dict(
+        session.execute(
+            select(Message.conversation_id, func.count())
+            .where(Message.conversation_id.in_(ids))
+            .group_by(Message.conversation_id)
+        ).all()
+    )
+    people = {c.user_id for c in conversations} | {c.assigned_to for c in conversations}
+    people.discard(None)
+    users = (
+        {u.id: u for u in session.scalars(select(User).where(User.id.in_(people)))}
+        if people
+        else {}
+    )
+    return [
+        QueueItem(
+            c,
+            users.get(c.user_id) if c.user_id else None,
+            users.get(c.assigned_to) if c.assigned_to else None,
+            first_text.get(c.id),
+            int(counts.get(c.id, 0)),
+        )
+        for c in conversations
+    ]
 
 
 def _get(session: Session, conversation_pk: int) -> Conversation:
