@@ -94,7 +94,8 @@ def _staff(site, n, outcomes, failures, stop, replies, lock) -> None:
     me = Browser(site.base, outcomes, failures)
     me.request("GET", "/login")
     me.post("/login", {"email": f"desk{n}@live.cn", "password": f"desk-live-{n}-2026", "next": "/"})
-    while not stop.is_set():
+    while True:
+        last = stop.is_set()  # one more round after the visitors are done: nobody is left waiting
         queue = me.request("GET", "/support/")
         ids = sorted({int(i) for i in re.findall(r"/support/conversations/(\d+)", queue)})
         for conversation_id in ids[:3]:
@@ -106,6 +107,8 @@ def _staff(site, n, outcomes, failures, stop, replies, lock) -> None:
             if text in page:
                 with lock:
                     replies.append((conversation_id, n, text))
+        if last:
+            return
 
 
 def test_many_visitors_and_two_staff_at_once(site):
