@@ -27,6 +27,13 @@ log = logging.getLogger(__name__)
 
 EXTENSION = "lifelong.assistant"
 STORE_FOLDER = "assistant"
+# One-tap questions of the dialog and the page: (Chinese, English).
+COMMON_QUESTIONS = (
+    ("字太小怎么办", "The text is too small"),
+    ("怎么找老年课程", "How do I find courses for older learners?"),
+    ("忘记密码怎么办", "I forgot my password"),
+    ("转人工", "Talk to a person"),
+)
 
 
 class AssistantSubsystem:
@@ -52,6 +59,7 @@ def init_app(app: Flask, model_dir: Path, hours: str, zone: str) -> AssistantSub
         MatcherStore(model_dir / STORE_FOLDER), OfficeHours.parse(hours, zone), load_articles()
     )
     app.extensions[EXTENSION] = subsystem
+    app.jinja_env.globals["DESK_COMMON_QUESTIONS"] = COMMON_QUESTIONS
     app.after_request(_remember_failed_request)
     return subsystem
 

@@ -25,7 +25,7 @@ from wtforms.validators import ValidationError
 from assistant import desk as desk_service
 from assistant.articles import all_articles
 from assistant.desk import Asker, DeskError
-from webapp.assistant import desk, get_assistant
+from webapp.assistant import COMMON_QUESTIONS, desk, get_assistant
 from webapp.caring import caring_on
 from webapp.db import get_session
 from webapp.errors import api_error
@@ -37,12 +37,6 @@ bp = Blueprint("assistant", __name__)
 # Each question may run a search: a visitor asks at a person's pace, a script does not.
 ASK_PER_IP = Rule("assistant-ask", "assistant_limit_per_ip", client_ip)
 SESSION_KEY = "desk_conversation"
-COMMON_QUESTIONS = (
-    ("字太小怎么办", "The text is too small"),
-    ("怎么找老年课程", "How do I find courses for older learners?"),
-    ("忘记密码怎么办", "I forgot my password"),
-    ("转人工", "Talk to a person"),
-)
 
 TOPIC_LABELS = {
     "accounts": lazy_gettext("Your account"),
@@ -65,6 +59,11 @@ def topic_label(topic: str) -> str:
 
 def _language() -> str:
     return "en" if str(get_locale()) == "en" else "zh"
+
+
+def _signed_in_id() -> int | None:
+    """The signed-in person's id, or None for a visitor (the page's forms carry CSRF)."""
+    return int(current_user.id) if current_user.is_authenticated else None
 
 
 def _api_user_id() -> int | None:
@@ -220,8 +219,9 @@ def _system_text(code: str) -> str:
 
 
 def _page_conversation_id() -> str | None:
-    if current_user.is_authenticated:
-        latest = desk_service.latest_conversation(get_session(), int(current_user.id))
+    user_id = _signed_in_id()
+    if user_id is not None:
+        latest = desk_service.latest_conversation(get_session(), user_id)
         return latest.public_id if latest else None
     value = session.get(SESSION_KEY)
     return value if isinstance(value, str) else None
@@ -232,7 +232,7 @@ def page():
     """The assistant as a page: the conversation so far, the question form, common questions."""
     conversation, messages, wait = None, [], None
     public_id = _page_conversation_id()
-    user_id = int(current_user.id) if current_user.is_authenticated else None
+    user_id = _signed_in_id()
     if public_id:
         try:
             conversation, messages = desk_service.history(get_session(), public_id, _asker(user_id))
@@ -256,7 +256,7 @@ def page():
 @limited(ASK_PER_IP)
 def ask_from_page():
     """The question form of the page."""
-    user_id = int(current_user.id) if current_user.is_authenticated else None
+    user_id = _signed_in_id()
     try:
         reply = desk_service.ask(
             get_session(),
@@ -307,7 +307,7 @@ def rate_from_page():
 
 def _page_action(action, done: str | None = None):
     public_id = _page_conversation_id()
-    user_id = int(current_user.id) if current_user.is_authenticated else None
+    user_id = _signed_in_id()
     if not public_id:
         flash(_("Ask a question first."), "error")
         return redirect(url_for("assistant.page"))
