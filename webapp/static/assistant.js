@@ -80,6 +80,14 @@
       if (author !== "learner" && !quiet) speak(text);
     }
 
+    // A conversation (or the learner's latest) as JSON, or null when it cannot be read.
+    function getJson(path) {
+      return fetch(data.base + path, {
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": data.csrf },
+      }).then((response) => (response.ok ? response.json() : null));
+    }
+
     function post(url, body) {
       return fetch(url, {
         method: "POST",
@@ -131,11 +139,7 @@
 
     function refresh() {
       if (!conversation) return;
-      fetch(data.base + "conversations/" + encodeURIComponent(conversation), {
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": data.csrf },
-      })
-        .then((response) => (response.ok ? response.json() : null))
+      getJson("conversations/" + encodeURIComponent(conversation))
         .then((json) => {
           if (!json) return;
           json.messages.forEach((m) => {
@@ -161,11 +165,7 @@
       if (log.childElementCount) return;
       if (!conversation) {
         // A signed-in learner's conversation follows them to any device.
-        fetch(data.base + "conversations/latest", {
-          credentials: "same-origin",
-          headers: { "X-CSRFToken": data.csrf },
-        })
-          .then((response) => (response.ok ? response.json() : null))
+        getJson("conversations/latest")
           .then((json) => {
             if (json && json.conversation_id && !conversation) {
               remember(json.conversation_id);
@@ -175,11 +175,7 @@
           .catch(() => {});
         return;
       }
-      fetch(data.base + "conversations/" + encodeURIComponent(conversation), {
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": data.csrf },
-      })
-        .then((response) => (response.ok ? response.json() : null))
+      getJson("conversations/" + encodeURIComponent(conversation))
         .then((json) => {
           if (!json) { conversation = null; return; }
           // Earlier messages are shown, not read aloud again.
