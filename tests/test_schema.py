@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import assistant.models  # noqa: F401  (the desk's tables are in the one history)
+import records.models  # noqa: F401
 from catalogue.db import alembic_config, current_revision, make_engine
 from catalogue.models import Base
 

@@ -55,6 +55,7 @@ from webapp.views import (
     support,
 )
 from webapp.views import assistant as assistant_views
+from webapp.views import certificates, credits, groups, personal_data, profile, special_events
 from webapp.views import recommendations as recommendations_views
 
 csrf = CSRFProtect()
@@ -128,6 +129,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(partner.bp)
     app.register_blueprint(partner_courses.bp)
     app.register_blueprint(support.bp)
+    # The learning record (issue 16).
+    for blueprint in (profile, certificates, credits, groups, special_events, personal_data):
+        app.register_blueprint(blueprint.bp)
     csrf.exempt(partner_api.bp)  # token-authenticated; no browser session involved
     app.register_blueprint(partner_api.bp)
     # Outermost, so the gate sees each request whole (jobs/gc_gate.py says why).

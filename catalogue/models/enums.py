@@ -101,6 +101,10 @@ class Role(enum.StrEnum):
     EDITOR = "editor"
     SUPPORT = "support"
     ADMIN = "admin"
+    # Reviews credit-recognition requests and keeps the credit bank (issue 16).
+    REGISTRAR = "registrar"
+    # Runs study groups: a class teacher, an elderly-university class, a training lead.
+    ORGANISER = "organiser"
 
 
 class EventKind(enum.StrEnum):

@@ -1,0 +1,1 @@
+"""Tables of the learning record's certificates area (filled in by its migration)."""

@@ -1,0 +1,1 @@
+"""Tables of the learning record's credits area (filled in by its migration)."""

@@ -1,0 +1,1 @@
+"""Tables of the learning record's events area (filled in by its migration)."""
