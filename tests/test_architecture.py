@@ -1,5 +1,6 @@
 """The dependency direction of the design brief:
-webapp → jobs → assistant, records, search, recommender → catalogue (siblings do not import each other)."""
+webapp → jobs → assistant, records, search, recommender → catalogue
+(siblings do not import each other)."""
 
 from __future__ import annotations
 

@@ -34,12 +34,15 @@ from webapp.templating import init_templating
 from webapp.views import (
     admin,
     app_shell,
+    certificates,
     channels,
+    credits,
     discussion,
     editor,
     editor_columns,
     editor_moderation,
     editor_reviews,
+    groups,
     health,
     info,
     learning,
@@ -50,12 +53,14 @@ from webapp.views import (
     partner,
     partner_api,
     partner_courses,
+    personal_data,
+    profile,
     search,
     smart_living,
+    special_events,
     support,
 )
 from webapp.views import assistant as assistant_views
-from webapp.views import certificates, credits, groups, personal_data, profile, special_events
 from webapp.views import recommendations as recommendations_views
 
 csrf = CSRFProtect()

@@ -1,4 +1,4 @@
-"""Certificates: the learner's, their PDF and credential, and the public verification page (issue 16)."""
+"""Certificates: the learner's, their PDF and credential, the public verification page."""
 
 from __future__ import annotations
 

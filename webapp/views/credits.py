@@ -1,4 +1,4 @@
-"""The credit bank: a learner's credit account, recognition requests, the registrar's desk, transcripts (issue 16)."""
+"""The credit bank: credit accounts, recognition requests, the registrar's desk, transcripts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Personal data rights: download everything the site holds about you, delete your account (issue 16)."""
+"""Personal data rights: download all the site holds about you; delete your account."""
 
 from __future__ import annotations
 

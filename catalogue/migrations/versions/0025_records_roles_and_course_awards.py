@@ -87,5 +87,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("course_awards")
-    op.execute(sa.text("UPDATE users SET role = 'learner' WHERE role IN ('registrar', 'organiser')"))
+    op.execute(
+        sa.text("UPDATE users SET role = 'learner' WHERE role IN ('registrar', 'organiser')")
+    )
     _roles(ROLES, 7, 9)

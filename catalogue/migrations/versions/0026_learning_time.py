@@ -1,4 +1,5 @@
-"""Learning records (issue 16): learning time per day (from real playing and reading), goals and reminders
+"""Learning records (issue 16): learning time per day (from playing and reading), goals
+and reminders
 
 Revision ID: 0026
 Revises: 0025
