@@ -2,6 +2,7 @@
 
 from catalogue.models.accounts import AccountAudit, OutgoingMail, UserSession
 from catalogue.models.activity import Event, LessonPosition
+from catalogue.models.awards import CompletionRule, CourseAward, OutcomeType
 from catalogue.models.base import Base, utcnow
 from catalogue.models.columns import ColumnCourse, ColumnFollow, ThematicColumn
 from catalogue.models.courses import Course, CourseStats, Lesson
@@ -56,7 +57,9 @@ __all__ = [
     "Comment",
     "CommentReport",
     "CommentStatus",
+    "CompletionRule",
     "Course",
+    "CourseAward",
     "CourseFormat",
     "CourseReview",
     "CourseStats",
@@ -74,6 +77,7 @@ __all__ = [
     "Note",
     "Notification",
     "OutboxOp",
+    "OutcomeType",
     "OutgoingMail",
     "Provider",
     "ProviderKind",

@@ -2,6 +2,3 @@
 on catalogue's Base."""
 
 from records.models import certificates, credits, events, groups, learning_time  # noqa: F401
-from records.models.rules import CompletionRule, CourseAward, OutcomeType
-
-__all__ = ["CompletionRule", "CourseAward", "OutcomeType"]

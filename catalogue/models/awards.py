@@ -1,4 +1,5 @@
-"""What completing a course earns: the provider's completion rule, credits and outcome type."""
+"""What completing a course earns, as its provider sets it: the completion rule, credits and
+outcome type (read by the learning record, issue 16)."""
 
 from __future__ import annotations
 
