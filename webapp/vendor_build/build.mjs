@@ -22,7 +22,10 @@ await build({
 copyFileSync(new URL("node_modules/hls.js/dist/hls.light.min.js", import.meta.url), new URL("hls.light.min.js", out));
 copyFileSync(new URL("node_modules/media-chrome/LICENSE", import.meta.url), new URL("LICENSE.media-chrome", out));
 copyFileSync(new URL("node_modules/hls.js/LICENSE", import.meta.url), new URL("LICENSE.hls.js", out));
+// The profile page's charts (Chart.js's own minified UMD build: the global `Chart`).
+copyFileSync(new URL("node_modules/chart.js/dist/chart.umd.min.js", import.meta.url), new URL("chart.umd.min.js", out));
+copyFileSync(new URL("node_modules/chart.js/LICENSE.md", import.meta.url), new URL("LICENSE.chart.js", out));
 writeFileSync(
   new URL("VERSIONS", out),
-  `media-chrome ${version("media-chrome")}\nhls.js ${version("hls.js")}\n`,
+  `media-chrome ${version("media-chrome")}\nhls.js ${version("hls.js")}\nchart.js ${version("chart.js")}\n`,
 );
