@@ -20,6 +20,9 @@ class Event(Base):
         Index("ix_events_created_at_id", "created_at", "id"),
         Index("ix_events_user_created", "user_id", "created_at"),
         Index("ix_events_course_kind", "course_id", "kind"),
+        # A study group's member table: each member's progress in each assigned course, read
+        # from the index alone (records/groups.py; migration 0029).
+        Index("ix_events_user_course_kind", "user_id", "course_id", "kind", "value"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
