@@ -56,6 +56,8 @@ ROLE_LABELS = {
     Role.EDITOR: lazy_gettext("Editor"),
     Role.SUPPORT: lazy_gettext("Support staff"),
     Role.ADMIN: lazy_gettext("Administrator"),
+    Role.REGISTRAR: lazy_gettext("Registrar"),
+    Role.ORGANISER: lazy_gettext("Organiser"),
 }
 
 
