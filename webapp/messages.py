@@ -252,6 +252,7 @@ AUDIT_ACTIONS = {
     "provider_suspend": _l("Suspended the provider"),
     "provider_unsuspend": _l("Lifted the provider's suspension"),
     "provider_review": _l("Changed whether the provider's courses are reviewed"),
+    "certificate_revoke": _l("Revoked a certificate"),
 }
 
 OPERATOR_PROBLEMS = {

@@ -30,7 +30,9 @@ PROVIDER_ACTIONS = (
     "provider_unsuspend",
     "provider_review",
 )
-ACTIONS = ACCOUNT_ACTIONS + PROVIDER_ACTIONS
+# The learning record's staff actions (issue 16).
+RECORD_ACTIONS = ("certificate_revoke",)
+ACTIONS = ACCOUNT_ACTIONS + PROVIDER_ACTIONS + RECORD_ACTIONS
 CHANNELS = ("web", "cli")
 
 
