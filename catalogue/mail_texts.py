@@ -25,6 +25,7 @@ Translate = Callable[[str], str]
 REPLY, UPLOAD_DONE, COLUMN_COURSE = "reply", "upload_done", "column_course"
 FEEDBACK_REPLY, REVIEW_DECIDED = "feedback_reply", "review_decided"
 DESK_REPLY = "desk_reply"
+GOAL_BEHIND = "goal_behind"
 
 
 @cache
@@ -120,6 +121,11 @@ def notification_text(_: Translate, kind: str, data: dict[str, Any]) -> str:
         return _("Support replied to your question: “%(excerpt)s”") % {
             "excerpt": data.get("excerpt", "")
         }
+    if kind == GOAL_BEHIND:
+        return _(
+            "Your week is behind your goal: %(done)s of %(target)s minutes so far. "
+            "A short lesson today helps."
+        ) % {"done": data.get("done_minutes", 0), "target": data.get("weekly_minutes", 0)}
     return _("You have a new notification.")
 
 

@@ -23,7 +23,17 @@ FEEDBACK_REPLY = "feedback_reply"
 REVIEW_DECIDED = "review_decided"
 # A person of the service desk replied to a learner's question (assistant/support.py).
 DESK_REPLY = "desk_reply"
-KINDS = (REPLY, UPLOAD_DONE, COLUMN_COURSE, FEEDBACK_REPLY, REVIEW_DECIDED, DESK_REPLY)
+# A learner's week is going behind their weekly learning goal (records/profile.py).
+GOAL_BEHIND = "goal_behind"
+KINDS = (
+    REPLY,
+    UPLOAD_DONE,
+    COLUMN_COURSE,
+    FEEDBACK_REPLY,
+    REVIEW_DECIDED,
+    DESK_REPLY,
+    GOAL_BEHIND,
+)
 
 
 def notify(session: Session, user_id: int, kind: str, **data: Any) -> Notification:

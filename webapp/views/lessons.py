@@ -28,8 +28,10 @@ from catalogue.models import MediaType
 from catalogue.services import courses as course_service
 from catalogue.services import engagement, playback, reading
 from catalogue.timecodes import parse_clock
+from records import learning_time
 from webapp.db import get_session
 from webapp.forms import NoteForm, require_plain_form
+from webapp.settings import get_settings
 from webapp.templating import content_security_policy
 from webapp.views.learning import wants_json
 
@@ -104,6 +106,11 @@ def lesson(course_id: int, lesson_id: int):
     return response
 
 
+def site_zone() -> str:
+    """The site's time zone (JOBS_TIMEZONE): learners' days where the account names none."""
+    return get_settings().jobs_timezone
+
+
 @bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>/position", methods=["POST"])
 @login_required
 def save_position(course_id: int, lesson_id: int):
@@ -115,7 +122,10 @@ def save_position(course_id: int, lesson_id: int):
     try:
         if seconds is None:
             raise ValidationError([])
-        saved = playback.save_position(db, current_user.id, course_id, lesson_id, seconds)
+        # The move is credited as learning time too (records/learning_time.py).
+        saved = learning_time.save_position(
+            db, current_user.id, course_id, lesson_id, seconds, site_zone=site_zone()
+        ).saved
     except NotFound:
         abort(404)
     except ValidationError:
