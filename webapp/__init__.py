@@ -17,6 +17,7 @@ from webapp import (
     commands,
     compression,
     covers,
+    credentials,
     db,
     errors,
     i18n,
@@ -107,6 +108,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     recommendations.init_app(app, settings.model_dir)
     snapshots.init_app(app, settings.catalogue_counts_max_age)
     assistant.init_app(app, settings.model_dir, settings.desk_hours, settings.jobs_timezone)
+    credentials.init_app(
+        app, settings.certificate_key_dir or settings.instance_path / "certificate-keys"
+    )
     app.register_blueprint(search.bp)
     app.register_blueprint(search.api)
     # Visitors' clients ask without a session; the site's own widget proves itself with the

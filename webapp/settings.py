@@ -87,6 +87,8 @@ class Settings:
     recommender_spark_master: str = "local[*]"
     # When people answer the service desk, in the jobs' time zone (assistant/hours.py).
     desk_hours: str = DEFAULT_DESK_HOURS
+    # The certificate signing keys (docs/certificates.md); unset: <instance>/certificate-keys.
+    certificate_key_dir: Path | None = None
 
     @classmethod
     def load(
@@ -155,6 +157,9 @@ class Settings:
             ),
             recommender_spark_master=str(pick("RECOMMENDER_SPARK_MASTER") or "local[*]"),
             desk_hours=str(pick("DESK_HOURS", DEFAULT_DESK_HOURS)),
+            certificate_key_dir=Path(
+                pick("CERTIFICATE_KEY_DIR") or instance / "certificate-keys"
+            ).resolve(),
         )
 
     def job_context(self) -> JobContext:
