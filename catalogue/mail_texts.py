@@ -25,6 +25,7 @@ Translate = Callable[[str], str]
 REPLY, UPLOAD_DONE, COLUMN_COURSE = "reply", "upload_done", "column_course"
 FEEDBACK_REPLY, REVIEW_DECIDED = "feedback_reply", "review_decided"
 DESK_REPLY = "desk_reply"
+GROUP_NOTICE, GROUP_ASSIGNMENT = "group_notice", "group_assignment"
 GOAL_BEHIND = "goal_behind"
 
 
@@ -120,6 +121,16 @@ def notification_text(_: Translate, kind: str, data: dict[str, Any]) -> str:
     if kind == DESK_REPLY:
         return _("Support replied to your question: “%(excerpt)s”") % {
             "excerpt": data.get("excerpt", "")
+        }
+    if kind == GROUP_NOTICE:
+        return _("A notice in your group “%(group)s”: “%(excerpt)s”") % {
+            "group": data.get("group_name", ""),
+            "excerpt": data.get("excerpt", ""),
+        }
+    if kind == GROUP_ASSIGNMENT:
+        return _("Your group “%(group)s” assigned the course “%(course)s”") % {
+            "group": data.get("group_name", ""),
+            "course": data.get("course_title", ""),
         }
     if kind == GOAL_BEHIND:
         return _(

@@ -23,6 +23,9 @@ FEEDBACK_REPLY = "feedback_reply"
 REVIEW_DECIDED = "review_decided"
 # A person of the service desk replied to a learner's question (assistant/support.py).
 DESK_REPLY = "desk_reply"
+# A study group's organiser posted a notice, or assigned a course (records/groups.py).
+GROUP_NOTICE = "group_notice"
+GROUP_ASSIGNMENT = "group_assignment"
 # A learner's week is going behind their weekly learning goal (records/profile.py).
 GOAL_BEHIND = "goal_behind"
 KINDS = (
@@ -32,6 +35,8 @@ KINDS = (
     FEEDBACK_REPLY,
     REVIEW_DECIDED,
     DESK_REPLY,
+    GROUP_NOTICE,
+    GROUP_ASSIGNMENT,
     GOAL_BEHIND,
 )
 

@@ -49,6 +49,11 @@ def target(notification: Notification) -> str:
         return url_for("pages.course", course_id=data.get("course_id", 0))
     if notification.kind == DESK_REPLY:
         return url_for("assistant.page", _anchor="latest")
+    if notification.kind in (
+        notification_service.GROUP_NOTICE,
+        notification_service.GROUP_ASSIGNMENT,
+    ):
+        return url_for("groups.my_groups", _anchor=f"group-{data.get('group_id', 0)}")
     if notification.kind == notification_service.GOAL_BEHIND:
         return url_for("profile.page", _anchor="goal")
     return url_for("notifications.overview")

@@ -1,0 +1,732 @@
+"""Study groups (issue 16): organisers create groups, invite learners by a link or a short
+code, assign courses with due dates and post notices; learners join only with their explicit
+consent and may leave at any time. The organiser's member table (the class teacher's query)
+is computed for the whole group in a handful of set-based queries, never one per member.
+
+Services flush but never commit: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import JSON, Select, bindparam, case, func, insert, literal, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from catalogue.errors import Collector, FieldError, NotFound, PermissionDenied, ValidationError
+from catalogue.models import (
+    Course,
+    CourseStatus,
+    Event,
+    EventKind,
+    Notification,
+    Role,
+    User,
+    utcnow,
+)
+from catalogue.services.notifications import GROUP_ASSIGNMENT, GROUP_NOTICE
+from records.models import certificates as certificate_models
+from records.models.groups import (
+    CONSENT_SCOPE,
+    GroupAssignment,
+    GroupMember,
+    GroupNotice,
+    StudyGroup,
+)
+
+ORGANISER_ROLES = (Role.ORGANISER, Role.ADMIN)
+MAX_NAME, MAX_DESCRIPTION, MAX_NOTICE = 100, 2000, 2000
+DEFAULT_INACTIVE_DAYS = 14
+# "Behind the group": a member's mean progress over the assigned courses is more than this
+# many points (of 1.0) below the group's median, in a group of at least BEHIND_MIN_MEMBERS.
+BEHIND_MARGIN = 0.25
+BEHIND_MIN_MEMBERS = 3
+# Short codes avoid letters and digits people confuse (0/O, 1/I/L) and read aloud well.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+WARNINGS = ("inactive", "overdue", "behind")
+SORT_KEYS = ("name", "progress", "last_activity", "certificates", "warnings", "joined")
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Organiser:
+    """The signed-in person acting on groups (an organiser or an administrator)."""
+
+    user_id: int
+    role: Role
+
+
+def _require_organiser(actor: Organiser) -> None:
+    if actor.role not in ORGANISER_ROLES:
+        raise PermissionDenied("only organisers run study groups")
+
+
+def own_group(session: Session, actor: Organiser, group_id: int) -> StudyGroup:
+    """The actor's own group; NotFound for anyone else's (even an administrator's view)."""
+    _require_organiser(actor)
+    group = session.get(StudyGroup, group_id)
+    if group is None or group.organiser_id != actor.user_id:
+        raise NotFound(f"group {group_id} is not yours")
+    return group
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str | None) -> str:
+    """A typed code as stored: upper case, without spaces and hyphens."""
+    return "".join(ch for ch in (raw or "").upper() if ch not in " -\t")[:32]
+
+
+def _validate(name: str | None, description: str | None, inactive_days: int | None) -> None:
+    problems = Collector()
+    if not (name or "").strip():
+        problems.add("name", "REQUIRED", "a group needs a name")
+    elif len(name.strip()) > MAX_NAME:
+        problems.add("name", "TOO_LONG", f"at most {MAX_NAME} characters")
+    if description and len(description) > MAX_DESCRIPTION:
+        problems.add("description", "TOO_LONG", f"at most {MAX_DESCRIPTION} characters")
+    if inactive_days is None or not 1 <= inactive_days <= 365:
+        problems.add("inactive_days", "OUT_OF_RANGE", "between 1 and 365 days")
+    if problems.errors:
+        raise ValidationError(problems.errors)
+
+
+def create_group(
+    session: Session,
+    actor: Organiser,
+    name: str,
+    description: str = "",
+    inactive_days: int = DEFAULT_INACTIVE_DAYS,
+) -> StudyGroup:
+    """A new group of the organiser's, with a fresh invitation."""
+    _require_organiser(actor)
+    _validate(name, description, inactive_days)
+    group = StudyGroup(
+        organiser_id=actor.user_id,
+        name=name.strip(),
+        description=(description or "").strip(),
+        inactive_days=inactive_days,
+        invite_code=_new_code(),
+        invite_token=secrets.token_urlsafe(32),
+    )
+    session.add(group)
+    session.flush()
+    return group
+
+
+def update_group(
+    session: Session,
+    actor: Organiser,
+    group_id: int,
+    name: str,
+    description: str,
+    inactive_days: int | None,
+) -> StudyGroup:
+    """Change a group's name, description and inactivity threshold."""
+    group = own_group(session, actor, group_id)
+    _validate(name, description, inactive_days)
+    group.name, group.description = name.strip(), (description or "").strip()
+    group.inactive_days = inactive_days
+    session.flush()
+    return group
+
+
+def regenerate_invitation(session: Session, actor: Organiser, group_id: int) -> StudyGroup:
+    """A new code and link; the old ones stop working."""
+    group = own_group(session, actor, group_id)
+    group.invite_code, group.invite_token = _new_code(), secrets.token_urlsafe(32)
+    session.flush()
+    return group
+
+
+def revoke_invitation(session: Session, actor: Organiser, group_id: int) -> StudyGroup:
+    """No code or link works until a new one is made; members stay."""
+    group = own_group(session, actor, group_id)
+    group.invite_code = group.invite_token = None
+    session.flush()
+    return group
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """One of an organiser's groups in their list."""
+
+    id: int
+    name: str
+    members: int
+    assignments: int
+    created_at: datetime
+
+
+def organiser_groups(session: Session, actor: Organiser) -> list[GroupSummary]:
+    """The organiser's groups with their member counts, newest first."""
+    _require_organiser(actor)
+    members = (
+        select(func.count())
+        .where(GroupMember.group_id == StudyGroup.id, GroupMember.left_at.is_(None))
+        .scalar_subquery()
+    )
+    assigned = (
+        select(func.count()).where(GroupAssignment.group_id == StudyGroup.id).scalar_subquery()
+    )
+    rows = session.execute(
+        select(StudyGroup.id, StudyGroup.name, members, assigned, StudyGroup.created_at)
+        .where(StudyGroup.organiser_id == actor.user_id)
+        .order_by(StudyGroup.id.desc())
+    )
+    return [GroupSummary(*row) for row in rows]
+
+
+# -- joining and leaving -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignedCourse:
+    """A course a group assigns."""
+
+    assignment_id: int
+    course_id: int
+    title: str
+    due_on: date | None
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What a learner sees before joining: the group, who runs it, what it assigns."""
+
+    group_id: int
+    name: str
+    description: str
+    organiser_name: str
+    courses: list[AssignedCourse]
+    already_member: bool
+
+
+def _assigned(session: Session, group_id: int) -> list[AssignedCourse]:
+    rows = session.execute(
+        select(GroupAssignment.id, Course.id, Course.title, GroupAssignment.due_on)
+        .join(Course, Course.id == GroupAssignment.course_id)
+        .where(GroupAssignment.group_id == group_id)
+        .order_by(GroupAssignment.due_on.is_(None), GroupAssignment.due_on, GroupAssignment.id)
+    )
+    return [AssignedCourse(*row) for row in rows]
+
+
+def _by_invitation(session: Session, code: str | None, token: str | None) -> StudyGroup:
+    if token:
+        group = session.scalar(select(StudyGroup).where(StudyGroup.invite_token == token[:64]))
+    else:
+        normal = normalise_code(code)
+        group = (
+            session.scalar(select(StudyGroup).where(StudyGroup.invite_code == normal))
+            if normal
+            else None
+        )
+    if group is None:
+        raise NotFound("no group has this invitation (it may have been replaced)")
+    return group
+
+
+def find_invitation(
+    session: Session, user_id: int, *, code: str | None = None, token: str | None = None
+) -> Invitation:
+    """The group a code or link invites to; NotFound when it is unknown or revoked."""
+    group = _by_invitation(session, code, token)
+    organiser = session.scalar(select(User.display_name).where(User.id == group.organiser_id))
+    member = session.get(GroupMember, (group.id, user_id))
+    return Invitation(
+        group.id,
+        group.name,
+        group.description,
+        organiser or "",
+        _assigned(session, group.id),
+        member is not None and member.left_at is None,
+    )
+
+
+def join_group(
+    session: Session,
+    user_id: int,
+    *,
+    consent: bool,
+    code: str | None = None,
+    token: str | None = None,
+) -> StudyGroup:
+    """Join the group a code or link invites to, sharing progress, last activity and the
+    certificates of its assigned courses; refused without explicit consent. Joining again
+    after leaving asks for (and records) consent again; joining twice changes nothing."""
+    group = _by_invitation(session, code, token)
+    if not consent:
+        raise ValidationError(
+            [FieldError("consent", "CONSENT_REQUIRED", "joining needs your consent to share")]
+        )
+    member = session.get(GroupMember, (group.id, user_id))
+    now = utcnow()
+    if member is not None:
+        if member.left_at is not None:
+            member.left_at = None
+            member.joined_at = member.consented_at = now
+            member.consent_scope = CONSENT_SCOPE
+            session.flush()
+        return group
+    try:
+        with session.begin_nested():
+            session.add(
+                GroupMember(
+                    group_id=group.id,
+                    user_id=user_id,
+                    consent_scope=CONSENT_SCOPE,
+                    consented_at=now,
+                    joined_at=now,
+                )
+            )
+    except IntegrityError:
+        pass  # the same learner's other request joined a moment before
+    return group
+
+
+def leave_group(session: Session, user_id: int, group_id: int) -> None:
+    """Stop sharing with a group: the organiser no longer sees the learner at all."""
+    member = session.get(GroupMember, (group_id, user_id))
+    if member is None or member.left_at is not None:
+        raise NotFound(f"not a member of group {group_id}")
+    member.left_at = utcnow()
+    session.flush()
+
+
+# -- assignments and notices ----------------------------------------------------------------
+
+
+def _notify_members(session: Session, group: StudyGroup, kind: str, data: dict) -> None:
+    """One notification per current member, in one statement whatever the group's size."""
+    now = utcnow()
+    session.execute(
+        insert(Notification).from_select(
+            ["user_id", "kind", "data", "created_at"],
+            select(
+                GroupMember.user_id,
+                literal(kind),
+                bindparam(
+                    "data", {"group_id": group.id, "group_name": group.name, **data}, type_=JSON
+                ),
+                bindparam("now", now, type_=Notification.__table__.c.created_at.type),
+            ).where(GroupMember.group_id == group.id, GroupMember.left_at.is_(None)),
+        )
+    )
+
+
+def assign_course(
+    session: Session, actor: Organiser, group_id: int, course_id: int, due_on: date | None
+) -> GroupAssignment:
+    """Assign a published course (again: change its due date) and tell the members."""
+    group = own_group(session, actor, group_id)
+    course = session.get(Course, course_id)
+    if course is None or course.status != CourseStatus.PUBLISHED:
+        raise NotFound(f"no published course {course_id}")
+    assignment = session.scalar(
+        select(GroupAssignment).where(
+            GroupAssignment.group_id == group.id, GroupAssignment.course_id == course_id
+        )
+    )
+    if assignment is not None:
+        assignment.due_on = due_on
+        session.flush()
+        return assignment
+    assignment = GroupAssignment(group_id=group.id, course_id=course_id, due_on=due_on)
+    session.add(assignment)
+    session.flush()
+    _notify_members(
+        session,
+        group,
+        GROUP_ASSIGNMENT,
+        {
+            "course_id": course_id,
+            "course_title": course.title,
+            "due_on": due_on.isoformat() if due_on else None,
+        },
+    )
+    return assignment
+
+
+def unassign_course(session: Session, actor: Organiser, group_id: int, assignment_id: int) -> None:
+    """Remove an assignment from the group."""
+    group = own_group(session, actor, group_id)
+    assignment = session.get(GroupAssignment, assignment_id)
+    if assignment is None or assignment.group_id != group.id:
+        raise NotFound(f"no assignment {assignment_id} in group {group_id}")
+    session.delete(assignment)
+    session.flush()
+
+
+def post_notice(session: Session, actor: Organiser, group_id: int, body: str) -> GroupNotice:
+    """Post a notice to the members and notify each of them."""
+    group = own_group(session, actor, group_id)
+    text = (body or "").strip()
+    problems = Collector()
+    if not text:
+        problems.add("body", "REQUIRED", "a notice needs some text")
+    elif len(text) > MAX_NOTICE:
+        problems.add("body", "TOO_LONG", f"at most {MAX_NOTICE} characters")
+    if problems.errors:
+        raise ValidationError(problems.errors)
+    notice = GroupNotice(group_id=group.id, author_id=actor.user_id, body=text)
+    session.add(notice)
+    session.flush()
+    excerpt = text if len(text) <= 60 else text[:59] + "…"
+    _notify_members(session, group, GROUP_NOTICE, {"notice_id": notice.id, "excerpt": excerpt})
+    return notice
+
+
+def notices(session: Session, group_id: int, limit: int = 10) -> list[GroupNotice]:
+    """A group's newest notices."""
+    return list(
+        session.scalars(
+            select(GroupNotice)
+            .where(GroupNotice.group_id == group_id)
+            .order_by(GroupNotice.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# -- the organiser's member table ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseCell:
+    """One member's standing in one assigned course."""
+
+    progress: float
+    completed: bool
+    certificate: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One consenting member as the organiser sees them."""
+
+    user_id: int
+    name: str
+    joined_at: datetime
+    last_activity: datetime | None
+    courses: dict[int, CourseCell]
+    progress: float
+    certificates: int
+    overdue: int
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MemberTable:
+    """The whole group's member table and the figures its warnings are measured against."""
+
+    group: StudyGroup
+    courses: list[AssignedCourse]
+    rows: list[MemberRow]
+    median_progress: float
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _certificates(
+    session: Session, members: Select, course_ids: Sequence[int]
+) -> set[tuple[int, int]]:
+    """(member, course) pairs holding a valid certificate of an assigned course; empty until
+    the certificates area's table exists (records/models/certificates.py)."""
+    model = getattr(certificate_models, "Certificate", None)
+    if model is None or not course_ids:
+        return set()
+    rows = session.execute(
+        select(model.user_id, model.course_id).where(
+            model.user_id.in_(members),
+            model.course_id.in_(course_ids),
+            model.revoked_at.is_(None),
+        )
+    )
+    return {(u, c) for u, c in rows}
+
+
+def member_table(session: Session, actor: Organiser, group_id: int, today: date) -> MemberTable:
+    """Every consenting member's assigned courses, progress, last activity, certificates and
+    warnings, in four queries whatever the group's size."""
+    group = own_group(session, actor, group_id)
+    now = utcnow()
+    courses = _assigned(session, group.id)
+    course_ids = [c.course_id for c in courses]
+    members = select(GroupMember.user_id).where(
+        GroupMember.group_id == group.id, GroupMember.left_at.is_(None)
+    )
+    # Last activity: the newest event of each member, one index seek each in one statement.
+    last = (
+        select(func.max(Event.created_at))
+        .where(Event.user_id == GroupMember.user_id)
+        .correlate(GroupMember)
+        .scalar_subquery()
+    )
+    people = session.execute(
+        select(GroupMember.user_id, User.display_name, GroupMember.joined_at, last)
+        .join(User, User.id == GroupMember.user_id)
+        .where(GroupMember.group_id == group.id, GroupMember.left_at.is_(None))
+    ).all()
+    standing: dict[tuple[int, int], tuple[float, bool]] = {}
+    if course_ids:
+        kind = Event.kind
+        for user_id, course_id, progress, complete in session.execute(
+            select(
+                Event.user_id,
+                Event.course_id,
+                # Progress only grows (a lesson once done stays done): the largest is the latest.
+                func.max(case((kind == EventKind.PROGRESS, Event.value), else_=0.0)),
+                func.max(case((kind == EventKind.COMPLETE, 1), else_=0)),
+            )
+            .where(
+                Event.user_id.in_(members),
+                Event.course_id.in_(course_ids),
+                kind.in_((EventKind.PROGRESS, EventKind.COMPLETE)),
+            )
+            .group_by(Event.user_id, Event.course_id)
+        ):
+            standing[(user_id, course_id)] = (float(progress or 0.0), bool(complete))
+    certified = _certificates(session, members, course_ids)
+    inactive_since = now - timedelta(days=group.inactive_days)
+
+    drafts = []
+    for user_id, name, joined_at, last_activity in people:
+        cells: dict[int, CourseCell] = {}
+        for course in courses:
+            progress, completed = standing.get((user_id, course.course_id), (0.0, False))
+            completed = completed or progress >= 1.0
+            overdue = course.due_on is not None and course.due_on < today and not completed
+            cells[course.course_id] = CourseCell(
+                1.0 if completed else min(progress, 1.0),
+                completed,
+                (user_id, course.course_id) in certified,
+                overdue,
+            )
+        mean = sum(c.progress for c in cells.values()) / len(cells) if cells else 0.0
+        drafts.append((user_id, name, joined_at, last_activity, cells, mean))
+
+    median = statistics.median(d[5] for d in drafts) if drafts else 0.0
+    judge_behind = bool(courses) and len(drafts) >= BEHIND_MIN_MEMBERS
+    rows, counts = [], dict.fromkeys(WARNINGS, 0)
+    for user_id, name, joined_at, last_activity, cells, mean in drafts:
+        overdue = sum(c.overdue for c in cells.values())
+        warnings = []
+        if (last_activity or joined_at) < inactive_since:
+            warnings.append("inactive")
+        if overdue:
+            warnings.append("overdue")
+        if judge_behind and median - mean > BEHIND_MARGIN:
+            warnings.append("behind")
+        for warning in warnings:
+            counts[warning] += 1
+        rows.append(
+            MemberRow(
+                user_id,
+                name,
+                joined_at,
+                last_activity,
+                cells,
+                mean,
+                sum(c.certificate for c in cells.values()),
+                overdue,
+                tuple(warnings),
+            )
+        )
+    return MemberTable(group, courses, rows, median, counts)
+
+
+def _sort_key(key: str) -> Callable[[MemberRow], object]:
+    if key == "name":
+        return lambda r: r.name.casefold()
+    if key == "progress":
+        return lambda r: r.progress
+    if key == "last_activity":
+        return lambda r: (r.last_activity is not None, r.last_activity or r.joined_at)
+    if key == "certificates":
+        return lambda r: r.certificates
+    if key == "warnings":
+        return lambda r: (len(r.warnings), r.overdue)
+    if key == "joined":
+        return lambda r: r.joined_at
+    if key.startswith("course-"):
+        course_id = int(key.removeprefix("course-"))
+        return lambda r: r.courses[course_id].progress if course_id in r.courses else 0.0
+    raise ValueError(key)
+
+
+def valid_sort(table: MemberTable, key: str | None) -> str:
+    """The sort key if the table has such a column, else "name"."""
+    if key in SORT_KEYS:
+        return key
+    if key and key.startswith("course-"):
+        tail = key.removeprefix("course-")
+        if tail.isdigit() and int(tail) in {c.course_id for c in table.courses}:
+            return key
+    return "name"
+
+
+def select_rows(
+    table: MemberTable, sort: str = "name", descending: bool = False, warning: str | None = None
+) -> list[MemberRow]:
+    """The rows with a warning (any with "any"), in the order of one column; ties by name."""
+    rows = table.rows
+    if warning == "any":
+        rows = [r for r in rows if r.warnings]
+    elif warning in WARNINGS:
+        rows = [r for r in rows if warning in r.warnings]
+    rows = sorted(rows, key=lambda r: (r.name.casefold(), r.user_id))
+    return sorted(rows, key=_sort_key(valid_sort(table, sort)), reverse=descending)
+
+
+# -- Excel-safe CSV --------------------------------------------------------------------------
+
+# OWASP "CSV Injection": a cell starting with one of these may run as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def export_csv(
+    table: MemberTable,
+    rows: Iterable[MemberRow],
+    header: Sequence[str],
+    warning_label: Callable[[str], str],
+    format_time: Callable[[datetime | None], str],
+) -> str:
+    """The member table as CSV for spreadsheets: UTF-8 with a BOM, one row per member, a
+    progress column per assigned course; no cell can run as a formula. `header` names the
+    fixed columns (name, progress, last activity, certificates, warnings, joined)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    titles = [c.title for c in table.courses]
+    writer.writerow([csv_cell(h) for h in [*header[:1], *titles, *header[1:]]])
+    for row in rows:
+        cells = [f"{round(row.courses[c.course_id].progress * 100)}%" for c in table.courses]
+        writer.writerow(
+            [
+                csv_cell(row.name),
+                *cells,
+                f"{round(row.progress * 100)}%",
+                csv_cell(format_time(row.last_activity)),
+                row.certificates,
+                csv_cell("; ".join(warning_label(w) for w in row.warnings)),
+                csv_cell(format_time(row.joined_at)),
+            ]
+        )
+    return out.getvalue()
+
+
+# -- the member's side -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyAssignment:
+    """A course one of the learner's groups asks them to take."""
+
+    group_id: int
+    group_name: str
+    course_id: int
+    title: str
+    due_on: date | None
+    progress: float
+    completed: bool
+    overdue: bool
+
+
+def my_assignments(session: Session, user_id: int, today: date) -> list[MyAssignment]:
+    """The learner's assignments from the groups they are in, soonest due first, in two
+    queries (none for a learner in no group beyond the first)."""
+    rows = session.execute(
+        select(
+            StudyGroup.id,
+            StudyGroup.name,
+            Course.id,
+            Course.title,
+            GroupAssignment.due_on,
+        )
+        .select_from(GroupMember)
+        .join(StudyGroup, StudyGroup.id == GroupMember.group_id)
+        .join(GroupAssignment, GroupAssignment.group_id == StudyGroup.id)
+        .join(Course, Course.id == GroupAssignment.course_id)
+        .where(GroupMember.user_id == user_id, GroupMember.left_at.is_(None))
+        .order_by(GroupAssignment.due_on.is_(None), GroupAssignment.due_on, GroupAssignment.id)
+    ).all()
+    if not rows:
+        return []
+    kind = Event.kind
+    standing = {
+        course_id: (float(progress or 0.0), bool(complete))
+        for course_id, progress, complete in session.execute(
+            select(
+                Event.course_id,
+                func.max(case((kind == EventKind.PROGRESS, Event.value), else_=0.0)),
+                func.max(case((kind == EventKind.COMPLETE, 1), else_=0)),
+            )
+            .where(
+                Event.user_id == user_id,
+                Event.course_id.in_({r[2] for r in rows}),
+                kind.in_((EventKind.PROGRESS, EventKind.COMPLETE)),
+            )
+            .group_by(Event.course_id)
+        )
+    }
+    result = []
+    for group_id, group_name, course_id, title, due_on in rows:
+        progress, completed = standing.get(course_id, (0.0, False))
+        completed = completed or progress >= 1.0
+        result.append(
+            MyAssignment(
+                group_id,
+                group_name,
+                course_id,
+                title,
+                due_on,
+                1.0 if completed else min(progress, 1.0),
+                completed,
+                due_on is not None and due_on < today and not completed,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class MyGroup:
+    """A group the learner is in, with its newest notices."""
+
+    id: int
+    name: str
+    description: str
+    organiser_name: str
+    joined_at: datetime
+    notices: list[GroupNotice]
+
+
+def my_groups(session: Session, user_id: int) -> list[MyGroup]:
+    """The groups the learner currently shares with."""
+    rows = session.execute(
+        select(StudyGroup, User.display_name, GroupMember.joined_at)
+        .join(GroupMember, GroupMember.group_id == StudyGroup.id)
+        .join(User, User.id == StudyGroup.organiser_id)
+        .where(GroupMember.user_id == user_id, GroupMember.left_at.is_(None))
+        .order_by(GroupMember.joined_at.desc())
+    ).all()
+    return [
+        MyGroup(g.id, g.name, g.description, organiser, joined, notices(session, g.id, 5))
+        for g, organiser, joined in rows
+    ]
