@@ -477,3 +477,27 @@ def test_staff_see_why_they_cannot_delete_here(client, session):
     assert session.get(User, people["staff"]) is not None
     session.expire_all()
     assert session.get(User, make_world.__defaults__ or 0) is None or True
+
+
+def test_a_learner_deletes_a_comment_on_the_course_page(client, session):
+    people, course, _filled, comments = make_world(session)
+    login(client, "ann@example.cn", PASSWORD)
+    page = client.get(f"/courses/{course.id}").get_data(as_text=True)
+    assert f"/comments/{comments['ann_thread']}/delete" in page
+    token = csrf_token(page)
+    # Bob's reply has no delete button for Ann, and her post cannot delete it.
+    bob_reply = session.scalar(select(Comment.id).where(Comment.body == "Bob answers Ann"))
+    assert f"/comments/{bob_reply}/delete" not in page
+    assert (
+        client.post(f"/comments/{bob_reply}/delete", data={"csrf_token": token}).status_code == 404
+    )
+    assert client.post(f"/comments/{comments['ann_thread']}/delete").status_code == 400  # no token
+    done = client.post(
+        f"/comments/{comments['ann_thread']}/delete",
+        data={"csrf_token": token, "next": f"/courses/{course.id}#discussion"},
+    )
+    assert done.status_code == 302 and done.headers["Location"].endswith("#discussion")
+    page = client.get(f"/courses/{course.id}").get_data(as_text=True)
+    assert "Ann&#39;s thread" not in page and "Ann's thread" not in page
+    assert "此评论已删除" in page or "This comment was deleted." in page
+    assert "Bob answers Ann" in page
