@@ -32,7 +32,7 @@ from catalogue.models import (
     utcnow,
 )
 from catalogue.services.notifications import GROUP_ASSIGNMENT, GROUP_NOTICE
-from records.models import certificates as certificate_models
+from records.models.certificates import Certificate
 from records.models.groups import (
     CONSENT_SCOPE,
     GroupAssignment,
@@ -441,16 +441,14 @@ class MemberTable:
 def _certificates(
     session: Session, members: Select, course_ids: Sequence[int]
 ) -> set[tuple[int, int]]:
-    """(member, course) pairs holding a valid certificate of an assigned course; empty until
-    the certificates area's table exists (records/models/certificates.py)."""
-    model = getattr(certificate_models, "Certificate", None)
-    if model is None or not course_ids:
+    """(member, course) pairs holding a certificate (not revoked) of an assigned course."""
+    if not course_ids:
         return set()
     rows = session.execute(
-        select(model.user_id, model.course_id).where(
-            model.user_id.in_(members),
-            model.course_id.in_(course_ids),
-            model.revoked_at.is_(None),
+        select(Certificate.user_id, Certificate.course_id).where(
+            Certificate.user_id.in_(members),
+            Certificate.course_id.in_(course_ids),
+            Certificate.revoked_at.is_(None),
         )
     )
     return {(u, c) for u, c in rows}

@@ -17,6 +17,7 @@ from catalogue.services.activity import record_event
 from catalogue.services.engagement import finish_lesson
 from catalogue.services.users import register_user
 from records import groups as svc
+from records.models.certificates import Certificate, CertificateKind
 from records.models.groups import GroupMember, StudyGroup
 from tests.helpers import csrf_token, login, make_course, make_provider
 
@@ -114,11 +115,28 @@ def test_the_member_table_progress_activity_and_warnings(session, world):
     long_ago = datetime.now(UTC) - timedelta(days=30)
     record_event(session, cai.id, taiji.id, EventKind.VIEW, at=long_ago)
     session.get(GroupMember, (group.id, cai.id)).joined_at = long_ago
+    for learner, revoked in ((ann, None), (bob, long_ago)):
+        session.add(
+            Certificate(
+                code=f"test-{learner.id}",
+                kind=CertificateKind.COURSE,
+                user_id=learner.id,
+                course_id=taiji.id,
+                title_zh="太极拳入门",
+                title_en="Taiji",
+                holder_name=learner.display_name,
+                credential="{}",
+                key_id="test",
+                revoked_at=revoked,
+            )
+        )
     session.commit()
 
     table = svc.member_table(session, actor, group.id, TODAY)
     rows = {r.name: r for r in table.rows}
     assert rows["Ann"].progress == 1.0 and rows["Ann"].warnings == ()
+    assert rows["Ann"].certificates == 1 and rows["Ann"].courses[taiji.id].certificate
+    assert rows["Bob"].certificates == 0  # revoked
     assert rows["Bob"].courses[taiji.id].progress == 0.5 and rows["Bob"].courses[phone.id].completed
     assert rows["Bob"].progress == 0.75 and rows["Bob"].warnings == ("overdue",)
     assert table.median_progress == 0.75
