@@ -728,3 +728,81 @@ def my_groups(session: Session, user_id: int) -> list[MyGroup]:
         MyGroup(g.id, g.name, g.description, organiser, joined, notices(session, g.id, 5))
         for g, organiser, joined in rows
     ]
+
+
+# -- demo data -------------------------------------------------------------------------------
+
+DEMO_ORGANISER_EMAIL = "organiser-demo@example.org"
+DEMO_GROUP_NAME = "社区学院 · 智能手机与太极 秋季班"
+
+
+def seed_demo(
+    session: Session,
+    organiser_password: str | None = None,
+    today: date | None = None,
+) -> None:
+    """A demo organiser (organiser-demo@example.org; a random password unless one is given)
+    running a demo group of twelve consenting members, two assigned courses (one due
+    yesterday) and a notice, with members on track, behind, overdue and inactive. Idempotent;
+    does nothing without two published courses with lessons."""
+    from catalogue.models import Lesson
+    from catalogue.services.activity import record_event
+    from catalogue.services.engagement import finish_lesson
+    from catalogue.services.users import register_user
+
+    today = today or utcnow().date()
+    organiser = session.scalar(select(User).where(User.email == DEMO_ORGANISER_EMAIL))
+    if organiser is None:
+        organiser = register_user(
+            session,
+            DEMO_ORGANISER_EMAIL,
+            organiser_password or secrets.token_urlsafe(16),
+            "王老师（小组示例）",
+            role=Role.ORGANISER,
+        )
+    if session.scalar(select(StudyGroup.id).where(StudyGroup.organiser_id == organiser.id)):
+        return
+    courses = list(
+        session.scalars(
+            select(Course)
+            .where(
+                Course.status == CourseStatus.PUBLISHED,
+                select(Lesson.id).where(Lesson.course_id == Course.id).exists(),
+            )
+            .order_by(Course.id)
+            .limit(2)
+        )
+    )
+    if len(courses) < 2:
+        return
+    actor = Organiser(organiser.id, Role.ORGANISER)
+    group = create_group(
+        session,
+        actor,
+        DEMO_GROUP_NAME,
+        "每周三下午两点，社区活动中心二楼。请在截止日期前学完布置的课程。",
+        inactive_days=7,
+    )
+    first, second = courses
+    assign_course(session, actor, group.id, first.id, today - timedelta(days=1))
+    assign_course(session, actor, group.id, second.id, today + timedelta(days=14))
+    long_ago = utcnow() - timedelta(days=20)
+    for n in range(12):
+        email = f"group-demo-{n + 1:02d}@example.org"
+        member = session.scalar(select(User).where(User.email == email))
+        if member is None:
+            member = register_user(
+                session, email, secrets.token_urlsafe(16), f"小组学员{n + 1:02d}"
+            )
+        join_group(session, member.id, consent=True, code=group.invite_code)
+        if n < 6:  # on track: both courses done
+            for course in courses:
+                for lesson in course.lessons:
+                    finish_lesson(session, member.id, course.id, lesson.id)
+        elif n < 9:  # the first course half done: overdue
+            finish_lesson(session, member.id, first.id, first.lessons[0].id)
+        elif n < 11:  # learnt once, long ago: inactive, overdue and behind
+            record_event(session, member.id, first.id, EventKind.VIEW, at=long_ago)
+            session.get(GroupMember, (group.id, member.id)).joined_at = long_ago
+    post_notice(session, actor, group.id, "下周三停课一次，请大家在家把第一门课学完。")
+    session.flush()

@@ -325,3 +325,20 @@ def test_members_see_assignments_on_home_and_my_learning_and_can_leave(app, sess
         )
         == 0
     )
+
+
+def test_the_demo_group_has_members_assignments_and_warnings(session):
+    provider = make_provider(session).id
+    make_course(session, provider, title="太极拳入门", lessons=2)
+    make_course(session, provider, title="智能手机入门", lessons=3)
+    session.commit()
+    svc.seed_demo(session, today=TODAY)
+    svc.seed_demo(session, today=TODAY)  # idempotent
+    session.commit()
+    group = session.scalar(select(StudyGroup))
+    actor = svc.Organiser(group.organiser_id, Role.ORGANISER)
+    table = svc.member_table(session, actor, group.id, TODAY)
+    assert len(table.rows) == 12 and len(table.courses) == 2
+    assert table.counts["overdue"] >= 5 and table.counts["inactive"] == 2
+    assert table.counts["behind"] >= 1
+    assert session.scalar(select(func.count()).select_from(StudyGroup)) == 1
