@@ -27,6 +27,7 @@ FEEDBACK_REPLY, REVIEW_DECIDED = "feedback_reply", "review_decided"
 DESK_REPLY = "desk_reply"
 GROUP_NOTICE, GROUP_ASSIGNMENT = "group_notice", "group_assignment"
 GOAL_BEHIND = "goal_behind"
+CREDIT_RECOGNITION = "credit_recognition"
 
 
 @cache
@@ -137,6 +138,11 @@ def notification_text(_: Translate, kind: str, data: dict[str, Any]) -> str:
             "Your week is behind your goal: %(done)s of %(target)s minutes so far. "
             "A short lesson today helps."
         ) % {"done": data.get("done_minutes", 0), "target": data.get("weekly_minutes", 0)}
+    if kind == CREDIT_RECOGNITION:
+        values = {"title": data.get("title", ""), "credits": data.get("credits", "")}
+        if data.get("accepted"):
+            return _("Your outcome “%(title)s” was recognised: %(credits)s credits.") % values
+        return _("Your outcome “%(title)s” was not recognised. See the reason.") % values
     return _("You have a new notification.")
 
 

@@ -22,10 +22,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from catalogue.errors import NotFound, PermissionDenied
+from catalogue.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from catalogue.models import Course, Provider, Role
 from catalogue.models.awards import CompletionRule, CourseAward, OutcomeType
 from catalogue.models.base import utcnow
+from catalogue.services import audit
 from records.models.credits import GENESIS_HASH, CreditAccount, CreditEntry, EntryKind
 
 CENT = Decimal("0.01")
@@ -229,17 +230,18 @@ def correct_entry(
     entry_id: int,
     delta: Decimal | str,
     note: str,
-    *,
-    by_user_id: int | None,
-    by_role: Role,
+    operator: audit.Operator,
 ) -> CreditEntry:
-    """Correct an entry with a new one of `delta` credits (e.g. -2.00), registrars only."""
-    if by_role not in STAFF_ROLES:
+    """Correct an entry with a new one of `delta` credits (e.g. -2.00), registrars only; the
+    correction is in the audit log too."""
+    if operator.role not in STAFF_ROLES:
         raise PermissionDenied("only registrars may correct the credit ledger")
     target = session.get(CreditEntry, entry_id)
     if target is None:
         raise NotFound(f"credit entry {entry_id}")
-    return append_entry(
+    if not note.strip():
+        raise ValidationError([FieldError("note", "REQUIRED", "a correction needs a reason")])
+    entry = append_entry(
         session,
         target.user_id,
         EntryKind.CORRECTION,
@@ -253,10 +255,18 @@ def correct_entry(
             provider_id=target.provider_id,
             provider_name=target.provider_name,
             corrects_id=target.id,
-            recorded_by=by_user_id,
-            recorded_by_role=by_role.value,
+            recorded_by=operator.user_id,
+            recorded_by_role=operator.role.value,
         ),
     )
+    audit.record(
+        session,
+        operator,
+        "credit_correction",
+        target_id=target.user_id,
+        after={"entry": entry.id, "corrects": target.id, "credits": str(entry.credits)},
+    )
+    return entry
 
 
 # -- reading -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from catalogue.db import make_session_factory
 from catalogue.errors import PermissionDenied
 from catalogue.models import Role
 from catalogue.models.awards import CompletionRule, CourseAward, OutcomeType
+from catalogue.services.audit import Operator
 from catalogue.services.users import register_user
 from records.credits import (
     Provenance,
@@ -101,9 +102,9 @@ def test_chain_links_and_correction_is_a_new_entry(session):
     session.commit()
     assert (a.seq, b.seq) == (1, 2) and b.prev_hash == a.entry_hash
     with pytest.raises(PermissionDenied):
-        correct_entry(session, a.id, "-1", "wrong", by_user_id=learner.id, by_role=Role.LEARNER)
+        correct_entry(session, a.id, "-1", "wrong", Operator(learner.id, Role.LEARNER))
     fix = correct_entry(
-        session, a.id, "-1", "entered twice", by_user_id=registrar.id, by_role=Role.REGISTRAR
+        session, a.id, "-1", "entered twice", Operator(registrar.id, Role.REGISTRAR)
     )
     session.commit()
     assert fix.kind == EntryKind.CORRECTION and fix.corrects_id == a.id and fix.seq == 3

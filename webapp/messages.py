@@ -253,6 +253,10 @@ AUDIT_ACTIONS = {
     "provider_unsuspend": _l("Lifted the provider's suspension"),
     "provider_review": _l("Changed whether the provider's courses are reviewed"),
     "certificate_revoke": _l("Revoked a certificate"),
+    "recognition_submit": _l("Asked for recognition of an outcome"),
+    "recognition_accept": _l("Accepted a recognition request"),
+    "recognition_refuse": _l("Refused a recognition request"),
+    "credit_correction": _l("Corrected a credit entry"),
 }
 
 OPERATOR_PROBLEMS = {

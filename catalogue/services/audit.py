@@ -32,7 +32,14 @@ PROVIDER_ACTIONS = (
 )
 # The learning record's staff actions (issue 16).
 RECORD_ACTIONS = ("certificate_revoke",)
-ACTIONS = ACCOUNT_ACTIONS + PROVIDER_ACTIONS + RECORD_ACTIONS
+# The credit bank's (records/recognition.py, records/credits.py).
+CREDIT_ACTIONS = (
+    "recognition_submit",
+    "recognition_accept",
+    "recognition_refuse",
+    "credit_correction",
+)
+ACTIONS = ACCOUNT_ACTIONS + PROVIDER_ACTIONS + RECORD_ACTIONS + CREDIT_ACTIONS
 CHANNELS = ("web", "cli")
 
 

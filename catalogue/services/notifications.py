@@ -28,6 +28,8 @@ GROUP_NOTICE = "group_notice"
 GROUP_ASSIGNMENT = "group_assignment"
 # A learner's week is going behind their weekly learning goal (records/profile.py).
 GOAL_BEHIND = "goal_behind"
+# A registrar accepted or refused a learner's credit-recognition request (records/recognition.py).
+CREDIT_RECOGNITION = "credit_recognition"
 KINDS = (
     REPLY,
     UPLOAD_DONE,
@@ -38,6 +40,7 @@ KINDS = (
     GROUP_NOTICE,
     GROUP_ASSIGNMENT,
     GOAL_BEHIND,
+    CREDIT_RECOGNITION,
 )
 
 

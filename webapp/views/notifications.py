@@ -56,6 +56,8 @@ def target(notification: Notification) -> str:
         return url_for("groups.my_groups", _anchor=f"group-{data.get('group_id', 0)}")
     if notification.kind == notification_service.GOAL_BEHIND:
         return url_for("profile.page", _anchor="goal")
+    if notification.kind == notification_service.CREDIT_RECOGNITION:
+        return url_for("credits.account", _anchor=f"request-{data.get('request_id', 0)}")
     return url_for("notifications.overview")
 
 
