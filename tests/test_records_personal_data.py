@@ -480,7 +480,7 @@ def test_staff_see_why_they_cannot_delete_here(client, session):
 
 
 def test_a_learner_deletes_a_comment_on_the_course_page(client, session):
-    people, course, _filled, comments = make_world(session)
+    _people, course, _filled, comments = make_world(session)
     login(client, "ann@example.cn", PASSWORD)
     page = client.get(f"/courses/{course.id}").get_data(as_text=True)
     assert f"/comments/{comments['ann_thread']}/delete" in page
@@ -501,3 +501,64 @@ def test_a_learner_deletes_a_comment_on_the_course_page(client, session):
     assert "Ann&#39;s thread" not in page and "Ann's thread" not in page
     assert "此评论已删除" in page or "This comment was deleted." in page
     assert "Bob answers Ann" in page
+
+
+def test_one_person_deleting_from_several_devices_at_once_gets_no_error(app, session):
+    """Four devices of Ann post the deletion at once while two download and two read pages:
+    no 5xx, one deletion (one audit entry, one placeholder holding her events)."""
+    import threading
+    from collections import Counter
+
+    from tests.browser_support import serving
+    from tests.test_concurrency import Browser
+
+    people, course, *_ = make_world(session)
+    ann_events = session.scalar(select(func.count()).where(Event.user_id == people["ann"]))
+    session.rollback()
+    outcomes: Counter = Counter()
+    failures: list[str] = []
+    with serving(app) as base:
+        devices = [Browser(base, outcomes, failures) for _ in range(8)]
+        for device in devices:
+            device.request("GET", "/login")
+            device.post("/login", {"email": "ann@example.cn", "password": PASSWORD})
+            device.request("GET", "/me/personal-data")
+        start = threading.Barrier(len(devices))
+
+        def act(n: int, device: Browser) -> None:
+            start.wait()
+            if n < 4:
+                device.request(
+                    "POST",
+                    "/me/personal-data/delete",
+                    {
+                        "delete-csrf_token": device.csrf,
+                        "delete-password": PASSWORD,
+                        "delete-confirm": "y",
+                    },
+                )
+            elif n < 6:
+                device.request(
+                    "POST",
+                    "/me/personal-data/download",
+                    {"download-csrf_token": device.csrf, "download-password": PASSWORD},
+                )
+            else:
+                device.request("GET", f"/courses/{course.id}")
+                device.request("GET", "/me/notes")
+
+        threads = [threading.Thread(target=act, args=(n, d)) for n, d in enumerate(devices)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert not failures, failures
+    session.expire_all()
+    assert session.get(User, people["ann"]) is None
+    audits = session.scalars(
+        select(AccountAudit).where(AccountAudit.action == "account_self_delete")
+    ).all()
+    assert len(audits) == 1
+    ghosts = session.scalars(select(User).where(User.email.like("%@deleted.invalid"))).all()
+    assert len(ghosts) == 1
+    assert session.scalar(select(func.count()).where(Event.user_id == ghosts[0].id)) == ann_events
