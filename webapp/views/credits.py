@@ -25,7 +25,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -33,11 +41,12 @@ from catalogue.errors import NotFound, PermissionDenied, ValidationError
 from catalogue.models import Role, User
 from catalogue.models.awards import OutcomeType
 from catalogue.models.base import utcnow
+from catalogue.services import awards
 from records import credits as ledger
 from records import recognition
 from records.models.credits import ConversionKind
 from records.transcript import TranscriptWords, transcript_document, transcript_pdf
-from webapp.access import current_operator, roles_required
+from webapp.access import current_operator, partner_required, roles_required
 from webapp.db import get_database, get_session
 
 bp = Blueprint("credits", __name__)
@@ -302,6 +311,91 @@ def transcript_credential():
     )
 
 
+# -- the provider's settings on its courses ---------------------------------------------------
+
+COMPLETION_LABELS = {
+    "all_lessons": _l("All lessons finished"),
+    "share": _l("A share of the lessons finished"),
+    "minutes": _l("A minimum learning time"),
+}
+AWARD_PROBLEMS = {
+    "NOT_A_NUMBER": _l("Enter a number, for example 2 or 1.5."),
+    "OUT_OF_RANGE": _l("This value is out of range."),
+    "INVALID_CHOICE": _l("Choose one of the options."),
+    "REQUIRED": _l("Please fill in this field."),
+}
+
+
+class CourseAwardForm(FlaskForm):
+    """A course's completion rule, credits and outcome type, as its provider sets them."""
+
+    completion = SelectField(
+        _l("The course is completed when"),
+        choices=[SelectChoice(k, v) for k, v in COMPLETION_LABELS.items()],
+        default="all_lessons",
+    )
+    completion_share = StringField(
+        _l("Share of lessons, per cent (for a share)"), validators=[Length(max=10)]
+    )
+    completion_minutes = StringField(
+        _l("Minimum learning time in minutes (for a minimum time)"), validators=[Length(max=10)]
+    )
+    credits = StringField(_l("Credits (0 to 100)"), validators=[Length(max=10)])
+    outcome_type = SelectField(_l("Kind of outcome"), choices=_outcome_choices())
+    provider_id = HiddenField()
+
+
+def award_form(course_id: int) -> CourseAwardForm:
+    """The settings form filled from the course's stored award (defaults when none)."""
+    award = awards.get_award(get_session(), course_id)
+    if award is None:
+        return CourseAwardForm(formdata=None)
+    return CourseAwardForm(
+        formdata=None,
+        data={
+            "completion": award.completion.value,
+            "completion_share": "" if award.share is None else f"{award.share * 100:g}",
+            "completion_minutes": award.minimum_minutes or "",
+            "credits": f"{award.credits:.2f}",
+            "outcome_type": award.outcome_type.value,
+        },
+    )
+
+
+@bp.route("/partner/courses/<int:course_id>/credits", methods=["POST"])
+@partner_required
+def course_award(course_id: int):
+    """Save a course's completion rule, credits and outcome type (the provider's own only)."""
+    from webapp.views.partner import acting_provider_id
+
+    provider_id = acting_provider_id()
+    form = CourseAwardForm()
+    back = url_for("partner_courses.edit", course_id=course_id, provider=provider_id)
+    if not form.validate_on_submit():
+        abort(400)
+    values = {
+        "completion": form.completion.data,
+        "completion_share": form.completion_share.data,
+        "completion_minutes": form.completion_minutes.data,
+        "credits": form.credits.data,
+        "outcome_type": form.outcome_type.data,
+    }
+    db = get_session()
+    try:
+        awards.set_award(db, provider_id, course_id, awards.parse_award(values))
+    except NotFound:
+        abort(404)
+    except ValidationError as exc:
+        db.rollback()
+        for error in exc.errors:
+            label = getattr(form, error.field).label.text
+            flash(f"{label}: {AWARD_PROBLEMS.get(error.code, error.message)}", "error")
+        return redirect(back + "#credits-settings")
+    db.commit()
+    flash(_("The credit settings were saved."), "success")
+    return redirect(back + "#credits-settings")
+
+
 # -- the registrar -------------------------------------------------------------------------
 
 
@@ -410,4 +504,5 @@ def _credit_panel() -> dict:
         "CREDIT_ENTRY_KINDS": ENTRY_KIND_LABELS,
         "RECOGNITION_STATUS": STATUS_LABELS,
         "LEDGER_PROBLEMS": LEDGER_PROBLEMS,
+        "course_award_form": award_form,
     }
