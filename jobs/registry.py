@@ -102,6 +102,13 @@ JOBS: tuple[Job, ...] = (
         timeout_seconds=1800,
         description="Queue learning reminders for started courses left for a few days",
     ),
+    Job(
+        id="goal-reminders",
+        func=tasks.goal_reminders,
+        trigger={"cron": {"hour": 18, "minute": 30}},
+        timeout_seconds=1800,
+        description="Notify learners whose week is going behind their weekly learning goal",
+    ),
 )
 
 

@@ -24,6 +24,7 @@ from recommender.artefacts import ModelStore
 from recommender.config import TrainingConfig
 from recommender.pipeline import train_and_publish
 from recommender.spark_als import SparkOptions
+from records import profile as learning_profile
 from search import indexer
 from search.store import IndexStore
 
@@ -153,3 +154,8 @@ def learning_reminders(context: JobContext) -> dict[str, Any]:
         _mail_links(context),
         partial(mail_texts.translator, context.translations_dir),
     )
+
+
+def goal_reminders(context: JobContext) -> dict[str, Any]:
+    """Notify (on the site) the learners with reminders on whose weekly goal is going behind."""
+    return learning_profile.send_goal_reminders(_sessions(context))

@@ -118,3 +118,20 @@ def test_caring_mode_keeps_the_table(client, session):
     client.post("/caring", data={"on": "1", "csrf_token": profile_token(client)})
     page = client.get("/me/profile").get_data(as_text=True)
     assert 'class="caring text-' in page and "<table" in page
+
+
+def test_the_goal_reminders_job_is_registered_and_runs(app, session):
+    from jobs.registry import get_job
+    from jobs.runner import run_job
+    from webapp.db import get_database
+    from webapp.settings import get_settings
+
+    setup(session)
+    outcome, figures = run_job(
+        get_job("goal-reminders"),
+        get_settings(app).job_context(),
+        get_database(app).sessions,
+        trigger="test",
+    )
+    assert outcome.value == "succeeded", figures
+    assert figures == {"checked": 0, "sent": 0}
