@@ -27,6 +27,7 @@ from search.store import IndexStore
 from webapp.assistant_commands import assistant_cli
 from webapp.backup_commands import backup_cli
 from webapp.catalogue_commands import catalogue_cli
+from webapp.certificates_commands import certificates_cli
 from webapp.db import get_database, get_session
 from webapp.index_commands import index_cli
 from webapp.jobs_commands import PARENT_ENV, jobs_cli, worker_command
@@ -268,5 +269,6 @@ def init_app(app: Flask) -> None:
         jobs_cli,
         worker_command,
         backup_cli,
+        certificates_cli,
     ):
         app.cli.add_command(command)

@@ -7,7 +7,10 @@ import threading
 from pathlib import Path
 
 from flask import Flask, current_app, request
+from sqlalchemy.orm import Session
 
+from records.certificates import issue_if_complete
+from records.models.certificates import Certificate
 from records.signing import PublicKeyRecord, Signer, current_key_id, load_signer, public_keys
 from webapp.settings import get_settings
 
@@ -63,3 +66,10 @@ def base_url() -> str:
     if configured:
         return configured.rstrip("/")
     return request.url_root.rstrip("/")
+
+
+def issue_course_certificate(session: Session, user_id: int, course_id: int) -> Certificate | None:
+    """Issue the learner's certificate of the course if they have just completed it by its
+    rule (called where lessons are finished and learning time is credited; the caller
+    commits)."""
+    return issue_if_complete(session, user_id, course_id, get_signer(), base_url())

@@ -14,6 +14,7 @@ from catalogue.models import EventKind
 from catalogue.services import columns as column_service
 from catalogue.services import engagement, playback
 from catalogue.services.activity import record_event
+from webapp.credentials import issue_course_certificate
 from webapp.db import get_session
 from webapp.forms import require_plain_form
 from webapp.urls import safe_next
@@ -79,6 +80,7 @@ def lesson_done(course_id: int, lesson_id: int):
     db = get_session()
     try:
         fraction = engagement.finish_lesson(db, current_user.id, course_id, lesson_id)
+        issue_course_certificate(db, current_user.id, course_id)
     except NotFound:
         abort(404)
     db.commit()

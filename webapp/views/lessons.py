@@ -29,6 +29,7 @@ from catalogue.services import courses as course_service
 from catalogue.services import engagement, playback, reading
 from catalogue.timecodes import parse_clock
 from records import learning_time
+from webapp.credentials import issue_course_certificate
 from webapp.db import get_session
 from webapp.forms import NoteForm, require_plain_form
 from webapp.settings import get_settings
@@ -126,6 +127,7 @@ def save_position(course_id: int, lesson_id: int):
         saved = learning_time.save_position(
             db, current_user.id, course_id, lesson_id, seconds, site_zone=site_zone()
         ).saved
+        issue_course_certificate(db, current_user.id, course_id)
     except NotFound:
         abort(404)
     except ValidationError:
