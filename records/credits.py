@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -372,3 +373,107 @@ def check_ledger(session: Session, user_id: int | None = None) -> list[LedgerBre
         if uid not in seen:
             breaks += _check_chain(uid, [], head)
     return breaks
+
+
+# -- demo data ------------------------------------------------------------------------------
+
+DEMO_REGISTRAR_EMAIL = "registrar-demo@example.org"
+DEMO_CREDITS = (
+    ("2.00", OutcomeType.VOCATIONAL, CompletionRule.ALL_LESSONS, None, None),
+    ("1.50", OutcomeType.TRAINING, CompletionRule.SHARE, 0.8, None),
+    ("1.00", OutcomeType.CULTURE, CompletionRule.MINUTES, None, 30),
+    ("3.00", OutcomeType.ACADEMIC, CompletionRule.ALL_LESSONS, None, None),
+)
+
+
+def _demo_document() -> bytes:
+    """A one-page PDF standing in for another institution's certificate."""
+    import io
+
+    from reportlab.lib.pagesizes import A5, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=landscape(A5))
+    page.setFont("STSong-Light", 22)
+    page.drawString(60, 300, "上海开放大学 结业证书（示例）")
+    page.setFont("STSong-Light", 14)
+    page.drawString(60, 250, "计算机应用基础  4 学分  2025年6月30日")
+    page.save()
+    return out.getvalue()
+
+
+def seed_demo(
+    session: Session,
+    documents: Path,
+    registrar_password: str | None = None,
+    learner_email: str | None = None,
+) -> None:
+    """Demo credit bank: credits on the first four published courses without settings, a demo
+    registrar (registrar-demo@example.org; a random password unless one is given), and one
+    pending recognition request (with a PDF document stored under `documents`, a folder) of
+    the learner `learner_email` (else the first learner account). Idempotent."""
+    import secrets
+    from datetime import date
+
+    from catalogue.models import CourseStatus, User
+    from catalogue.services.users import register_user
+    from records import recognition
+    from records.models.credits import RecognitionRequest
+
+    if session.scalar(select(User.id).where(User.email == DEMO_REGISTRAR_EMAIL)) is None:
+        register_user(
+            session,
+            DEMO_REGISTRAR_EMAIL,
+            registrar_password or secrets.token_urlsafe(16),
+            "李老师（学分银行）",
+            role=Role.REGISTRAR,
+        )
+    if session.scalar(select(func.count()).select_from(CourseAward)) == 0:
+        courses = session.scalars(
+            select(Course.id)
+            .where(Course.status == CourseStatus.PUBLISHED)
+            .order_by(Course.id)
+            .limit(len(DEMO_CREDITS))
+        ).all()
+        for course_id, (credits, outcome, rule, share, minutes) in zip(
+            courses, DEMO_CREDITS, strict=False
+        ):
+            session.add(
+                CourseAward(
+                    course_id=course_id,
+                    credits=Decimal(credits),
+                    outcome_type=outcome,
+                    completion=rule,
+                    share=share,
+                    minimum_minutes=minutes,
+                )
+            )
+    learner_filter = User.email == learner_email if learner_email else User.role == Role.LEARNER
+    learner = session.scalars(select(User).where(learner_filter).order_by(User.id).limit(1)).first()
+    if learner is None:
+        session.flush()
+        return
+    if session.scalar(
+        select(RecognitionRequest.id).where(RecognitionRequest.user_id == learner.id)
+    ):
+        session.flush()
+        return
+    recognition.submit(
+        session,
+        learner.id,
+        recognition.Claim(
+            institution="上海开放大学",
+            title="计算机应用基础",
+            achieved_on=date(2025, 6, 30),
+            credits_claimed=Decimal("4"),
+            outcome_type=OutcomeType.ACADEMIC,
+        ),
+        recognition.Document("结业证书.pdf", _demo_document()),
+        recognition.DocumentStore(Path(documents)),
+    )
+    session.flush()

@@ -203,3 +203,24 @@ def test_concurrent_appends_for_one_learner_do_not_fork(session, engine):
     entries = account(session, learner.id).entries
     assert [e.seq for e in entries] == list(range(1, threads * per_thread + 1))
     assert check_ledger(session) == []
+
+
+def test_seed_demo_is_idempotent_and_leaves_a_pending_request(session, tmp_path):
+    from catalogue.models import User
+    from records.credits import DEMO_REGISTRAR_EMAIL, seed_demo
+    from records.models.credits import RecognitionRequest
+
+    for title in ("甲", "乙", "丙", "丁", "戊"):
+        make_course(session, title=title)
+    learner = _learner(session)
+    session.commit()
+    for _ in range(2):
+        seed_demo(session, tmp_path / "docs", registrar_password="registrar-pass-1")
+        session.commit()
+    registrar = session.scalars(sa.select(User).where(User.email == DEMO_REGISTRAR_EMAIL)).one()
+    assert registrar.role == Role.REGISTRAR
+    awards = session.scalars(sa.select(CourseAward)).all()
+    assert len(awards) == 4 and {a.outcome_type for a in awards} == set(OutcomeType)
+    (request,) = session.scalars(sa.select(RecognitionRequest)).all()
+    assert request.user_id == learner.id and request.status.value == "pending"
+    assert (tmp_path / "docs" / request.document_key).read_bytes().startswith(b"%PDF")

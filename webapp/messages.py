@@ -69,6 +69,11 @@ FIELD_LABELS = {
     "lesson_url": _l("Lesson video, audio or page address"),
     "lesson_captions": _l("Lesson subtitles (WebVTT) address"),
     "lesson_body": _l("Lesson text"),
+    "credits": _l("Credits"),
+    "outcome_type": _l("Kind of outcome"),
+    "completion": _l("Completion rule"),
+    "completion_share": _l("Completion: share of lessons"),
+    "completion_minutes": _l("Completion: minimum minutes"),
 }
 
 COURSE_STATUS = {
@@ -106,6 +111,18 @@ REVIEW_FIELDS = {
 }
 
 ROW_PROBLEMS = {
+    "BAD_CREDITS": _l("Credits must be a number from 0 to 100 with at most two decimals."),
+    "UNKNOWN_OUTCOME_TYPE": _l(
+        "Unknown kind of outcome: use academic, vocational, training or culture."
+    ),
+    "UNKNOWN_COMPLETION": _l("Unknown completion rule: use all_lessons, share or minutes."),
+    "BAD_COMPLETION_SHARE": _l(
+        "A completion by share needs the share of lessons: above 0, at most 1 (or 100 per cent)."
+    ),
+    "BAD_COMPLETION_MINUTES": _l(
+        "A completion by time needs the minimum learning time in whole minutes."
+    ),
+    "BAD_AWARD": _l("The completion rule or credits cannot be read."),
     "MISSING_TITLE": _l("The course has no title."),
     "MISSING_ID": _l("The course has no id."),
     "MISSING_AREA": _l("No learning area, and no default area was chosen."),

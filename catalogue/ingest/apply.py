@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalogue.ingest.rows import ParsedRow
 from catalogue.models import (
     Course,
+    CourseAward,
     CourseReview,
     CourseStatus,
     IndexOutbox,
@@ -97,7 +98,16 @@ def _staged_values(upload_id: int, row: ParsedRow) -> dict[str, Any]:
         source_hash=row.fingerprint,
         subjects=row.values.get("subjects") or [],
         has_lessons=row.lessons is not None,
+        has_award=row.award is not None,
     )
+    if row.award is not None:
+        values.update(
+            award_completion=row.award.completion.value,
+            award_share=row.award.share,
+            award_minutes=row.award.minimum_minutes,
+            award_credits=row.award.credits,
+            award_outcome=row.award.outcome_type.value,
+        )
     return values
 
 
@@ -240,6 +250,7 @@ def switch(
         )
     if counts.created or counts.updated:
         _apply_lessons(session, upload_id, provider_id)
+        _apply_awards(session, upload_id, provider_id, now)
         op = case((published, OutboxOp.UPSERT.value), else_=OutboxOp.DELETE.value)
         session.execute(
             insert(IndexOutbox).from_select(
@@ -460,6 +471,48 @@ def _apply_lessons(session: Session, upload_id: int, provider_id: int) -> None:
             )
             .where(changed, ~present)
             .order_by(Course.id, StagedLesson.position),
+        )
+    )
+
+
+AWARD_COLUMNS = (
+    "course_id",
+    "completion",
+    "share",
+    "minimum_minutes",
+    "credits",
+    "outcome_type",
+    "updated_at",
+)
+
+
+def _apply_awards(session: Session, upload_id: int, provider_id: int, now: datetime) -> None:
+    """Replace the completion rule and credits of the applied courses whose rows gave them."""
+    given = and_(
+        StagedCourse.upload_id == upload_id,
+        StagedCourse.has_award.is_(True),
+        StagedCourse.action.in_(APPLIED),
+    )
+    courses = select(Course.id).join(StagedCourse, _same_key(provider_id)).where(given)
+    session.execute(
+        delete(CourseAward)
+        .where(CourseAward.course_id.in_(courses))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        insert(CourseAward).from_select(
+            AWARD_COLUMNS,
+            select(
+                Course.id,
+                StagedCourse.award_completion,
+                StagedCourse.award_share,
+                StagedCourse.award_minutes,
+                StagedCourse.award_credits,
+                StagedCourse.award_outcome,
+                literal(now, CourseAward.__table__.c.updated_at.type),
+            )
+            .join(StagedCourse, _same_key(provider_id))
+            .where(given),
         )
     )
 

@@ -49,6 +49,12 @@ FIELDS: tuple[str, ...] = (
     "lesson_url",
     "lesson_captions",
     "lesson_body",
+    # What completing the course earns (course_awards, catalogue/services/awards.py).
+    "credits",
+    "outcome_type",
+    "completion",
+    "completion_share",
+    "completion_minutes",
 )
 
 # Fields that make a file one row per lesson (catalogue/ingest/lessons.py groups them).
@@ -261,6 +267,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "lesson_captions": ("lesson_captions", "captions_url", "vtt", "字幕地址", "字幕文件"),
     "lesson_body": ("lesson_body", "lesson_text", "课时正文", "正文"),
+    "credits": ("credits", "credit", "学分"),
+    "outcome_type": ("outcome_type", "成果类型", "学习成果类型"),
+    "completion": ("completion", "completion_rule", "完成规则", "完成条件"),
+    "completion_share": ("completion_share", "完成比例"),
+    "completion_minutes": ("completion_minutes", "最低学习时长", "最低学习分钟"),
 }
 
 # Synonyms too generic to match once a "course" prefix was removed from a header.

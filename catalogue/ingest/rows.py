@@ -19,6 +19,7 @@ from catalogue.ingest.mapping import bare_duration_unit, ignored_columns
 from catalogue.ingest.problems import RowError
 from catalogue.ingest.readers import RawRow
 from catalogue.models import Area, CourseStatus
+from catalogue.services.awards import AwardInput, parse_award
 from catalogue.services.courses import CourseData, validate_course
 
 # How a service validation code reads in a partner's error report.
@@ -30,6 +31,20 @@ _SERVICE_CODES = {
     ("price_cents", "OUT_OF_RANGE"): "BAD_PRICE",
     ("duration_minutes", "OUT_OF_RANGE"): "BAD_DURATION",
     ("subjects", "TOO_MANY"): "TOO_MANY_TAGS",
+}
+# The completion rule and credits columns, and how their problems read in the report.
+AWARD_FIELDS = ("credits", "outcome_type", "completion", "completion_share", "completion_minutes")
+_AWARD_CODES = {
+    ("credits", "NOT_A_NUMBER"): "BAD_CREDITS",
+    ("credits", "OUT_OF_RANGE"): "BAD_CREDITS",
+    ("outcome_type", "INVALID_CHOICE"): "UNKNOWN_OUTCOME_TYPE",
+    ("completion", "INVALID_CHOICE"): "UNKNOWN_COMPLETION",
+    ("completion_share", "REQUIRED"): "BAD_COMPLETION_SHARE",
+    ("completion_share", "NOT_A_NUMBER"): "BAD_COMPLETION_SHARE",
+    ("completion_share", "OUT_OF_RANGE"): "BAD_COMPLETION_SHARE",
+    ("completion_minutes", "REQUIRED"): "BAD_COMPLETION_MINUTES",
+    ("completion_minutes", "NOT_A_NUMBER"): "BAD_COMPLETION_MINUTES",
+    ("completion_minutes", "OUT_OF_RANGE"): "BAD_COMPLETION_MINUTES",
 }
 # Course fields as validate_course names them, and the file field they come from.
 _SOURCE_FIELD = {
@@ -84,6 +99,9 @@ class ParsedRow:
     # The course's lessons as validated column values when the file gave them, else None
     # (the course keeps the lessons it has).
     lessons: tuple[dict[str, Any], ...] | None = None
+    # The completion rule and credits when the file has any of their columns, else None (the
+    # course keeps the settings it has).
+    award: AwardInput | None = None
 
 
 def _digest(*parts: str) -> str:
@@ -361,6 +379,7 @@ class RowParser:
                 errors.append(
                     self._error(raw.number, code, source, fields.get(source), problem.message)
                 )
+        award = self._award(raw.number, fields, errors)
         if key is not None and not errors:
             first = self.seen.get(key)
             if first is not None:
@@ -398,11 +417,36 @@ class RowParser:
                 values=values,
                 status=course_status,
                 lesson_count=lessons,
-                fingerprint=_fingerprint(values, course_status, lessons, staged_lessons),
+                fingerprint=_fingerprint(
+                    {**values, "__award": award.__dict__} if award else values,
+                    course_status,
+                    lessons,
+                    staged_lessons,
+                ),
                 lessons=staged_lessons,
+                award=award,
             ),
             [],
         )
+
+    def _award(
+        self, number: int, fields: Mapping[str, Any], errors: list[RowError]
+    ) -> AwardInput | None:
+        """The row's completion rule and credits when the file has any of their columns."""
+        given = {name: fields.get(name) for name in AWARD_FIELDS if name in self.column_of}
+        if not given:
+            return None
+        try:
+            return parse_award({k: None if v.is_missing(x) else x for k, x in given.items()})
+        except ValidationError as exc:
+            for problem in exc.errors:
+                code = _AWARD_CODES.get((problem.field, problem.code), "BAD_AWARD")
+                errors.append(
+                    self._error(
+                        number, code, problem.field, fields.get(problem.field), problem.message
+                    )
+                )
+            return None
 
     @staticmethod
     def _lesson_column(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     false,
@@ -172,6 +175,14 @@ class StagedCourse(Base):
     # Whether the file gave this course's lessons (then they are in upload_staged_lessons and
     # replace the course's); without, the course keeps the lessons it has.
     has_lessons: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Whether the file gave the course's completion rule and credits (then they replace its
+    # course_awards row); without, the course keeps its settings (migration 0028).
+    has_award: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    award_completion: Mapped[str | None] = mapped_column(String(16))
+    award_share: Mapped[float | None] = mapped_column(Float)
+    award_minutes: Mapped[int | None] = mapped_column(Integer)
+    award_credits: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    award_outcome: Mapped[str | None] = mapped_column(String(16))
 
 
 class StagedLesson(Base):

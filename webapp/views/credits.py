@@ -248,7 +248,7 @@ def _words() -> TranscriptWords:
         balances=_("Credits by kind of outcome"),
         total=_("Total credits"),
         entries=_("Entries in the ledger"),
-        columns=(_("No."), _("Date"), _("Entry"), _("Outcome"), _("Source"), _("Credits")),
+        columns=(_("No."), _("Date"), _("Entry"), _("Kind of outcome"), _("Source"), _("Credits")),
         kinds={k: str(v) for k, v in ENTRY_KIND_LABELS.items()},
         outcome_types={k: str(v) for k, v in OUTCOME_LABELS.items()},
         empty=_("No credits yet."),

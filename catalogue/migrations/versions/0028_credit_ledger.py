@@ -1,4 +1,5 @@
-"""Learning records (issue 16): the credit bank's ledger and recognition requests
+"""Learning records (issue 16): the credit bank's ledger and recognition requests, and a
+catalogue file's completion rule and credits columns staged with its rows
 
 Revision ID: 0028
 Revises: 0027
@@ -23,7 +24,28 @@ def _outcome_type() -> sa.Enum:
     return sa.Enum(*OUTCOME_TYPES, name="outcome_type", native_enum=False, create_constraint=True)
 
 
+STAGED_AWARD_COLUMNS = (
+    "award_outcome",
+    "award_credits",
+    "award_minutes",
+    "award_share",
+    "award_completion",
+    "has_award",
+)
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("upload_staged_courses", recreate="never") as batch:
+        batch.add_column(
+            sa.Column("has_award", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch.add_column(sa.Column("award_completion", sa.String(length=16), nullable=True))
+        batch.add_column(sa.Column("award_share", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("award_minutes", sa.Integer(), nullable=True))
+        batch.add_column(
+            sa.Column("award_credits", sa.Numeric(precision=6, scale=2), nullable=True)
+        )
+        batch.add_column(sa.Column("award_outcome", sa.String(length=16), nullable=True))
     op.create_table(
         "credit_accounts",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -155,3 +177,6 @@ def downgrade() -> None:
     op.drop_table("credit_recognitions")
     op.drop_table("credit_entries")
     op.drop_table("credit_accounts")
+    with op.batch_alter_table("upload_staged_courses", recreate="never") as batch:
+        for column in STAGED_AWARD_COLUMNS:
+            batch.drop_column(column)
