@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Column, Table, delete, exists, func, or_, select, update
@@ -79,6 +80,9 @@ KIND_OVERRIDES = {
 # Rows that survive the account but are its own and deleted with it (not by the database's
 # ondelete rule): desk conversations (their messages go by CASCADE).
 DELETE_WITH_ACCOUNT = frozenset({"desk_conversations"})
+# Columns holding the key of a file the person uploaded, and the folder (under the instance
+# folder) its store keeps files in; a column can also say so with info={"file_store": folder}.
+FILE_COLUMNS = {("credit_recognitions", "document_key"): "credit-documents"}
 # Roles that may delete their own account; staff accounts are closed by an administrator.
 SELF_DELETABLE = frozenset({Role.LEARNER})
 PLACEHOLDER_NAME = "已注销用户"
@@ -251,6 +255,52 @@ def references(session: Session, user_id: int) -> list[dict[str, Any]]:
     return found
 
 
+def _file_columns(table: Table) -> list[tuple[Column, str]]:
+    found = []
+    for column in table.columns:
+        folder = column.info.get("file_store") or FILE_COLUMNS.get((table.name, column.name))
+        if folder:
+            found.append((column, folder))
+    return found
+
+
+def _safe_key(key: object) -> bool:
+    return (
+        isinstance(key, str)
+        and bool(key)
+        and "/" not in key
+        and "\\" not in key
+        and not key.startswith(".")
+    )
+
+
+def uploaded_files(session: Session, user_id: int, file_root: Path) -> list[tuple[str, Path]]:
+    """The person's uploaded files that exist on disk: (name in the archive, path)."""
+    found = []
+    for source in sources():
+        columns = _file_columns(source.table)
+        keys = list(source.table.primary_key.columns)
+        if not columns or len(keys) != 1:
+            continue
+        for column, folder in columns:
+            stmt = select(keys[0], column).where(_where(source, user_id)).order_by(keys[0])
+            for ident, key in session.execute(stmt):
+                path = Path(file_root) / folder / str(key)
+                if _safe_key(key) and path.is_file():
+                    found.append((f"files/{source.table.name}/{ident}-{key}", path))
+    return found
+
+
+def remove_files(paths: list[Path]) -> int:
+    """Delete files of a deleted account (after the deletion is committed); how many went."""
+    removed = 0
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            Path(path).unlink()
+            removed += 1
+    return removed
+
+
 README = """\
 个人信息副本 / Copy of your personal information
 ================================================
@@ -264,6 +314,7 @@ README = """\
 - data.json：全部内容，一个 JSON 文件。"tables" 下每张表一项，"rows" 是属于您的各行。
 - csv/<表名>.csv：每张表一个 CSV 文件（UTF-8 带 BOM，可用 Excel 打开；以 = + - @ 开头的
   单元格前加了单引号，防止被当作公式）。
+- files/<表名>/<编号>-<文件名>：您上传的文件（例如学分认定申请的证明材料），如果有的话。
 - 不包含：密码（只存散列值，也不导出）、登录会话的标识、其他任何人的信息（行中的其他人的
   账号编号已清空）。"references" 只列出提到您的其他记录的数量（例如您作为工作人员处理过的
   事项），不复制其内容。
@@ -276,6 +327,8 @@ Everything the lifelong-learning platform holds about you (PIPL article 45).
 - data.json: all of it in one JSON file; "tables" has one entry per table, "rows" are your rows.
 - csv/<table>.csv: one CSV file per table (UTF-8 with BOM, opens in Excel; a cell starting with
   = + - @ is prefixed with a quote so it never runs as a formula).
+- files/<table>/<id>-<file>: files you uploaded (e.g. documents of a credit recognition
+  request), if any.
 - Not included: your password (only a hash is stored, and it is not exported either), session
   identifiers, and anyone else's information (another person's account number in a row is
   blanked). "references" only counts other records that name you (e.g. work you did as staff),
@@ -290,9 +343,12 @@ Files / 文件
 """
 
 
-def write_archive(session: Session, user_id: int, out: IO[bytes]) -> dict[str, int]:
-    """Write the person's archive (zip: data.json, csv/<table>.csv, README.txt) to `out`;
-    returns the row count per table. Rows are streamed; each CSV is spooled to disk when big."""
+def write_archive(
+    session: Session, user_id: int, out: IO[bytes], file_root: Path | None = None
+) -> dict[str, int]:
+    """Write the person's archive (zip: data.json, csv/<table>.csv, files/ of their uploads
+    under `file_root`, README.txt) to `out`; returns the row count per table. Rows are
+    streamed; each CSV is spooled to disk when big."""
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"user {user_id} does not exist")
@@ -341,23 +397,27 @@ def write_archive(session: Session, user_id: int, out: IO[bytes]) -> dict[str, i
             with archive.open(f"csv/{name}.csv", "w", force_zip64=True) as target:
                 while chunk := spool.read(1 << 16):
                     target.write(chunk)
+        uploads = uploaded_files(session, user_id, file_root) if file_root is not None else []
+        for name, path in uploads:
+            archive.write(path, name)
         files = "\n".join(
             [
                 "README.txt            本说明 / this description",
                 "data.json             全部内容 / everything, as JSON",
             ]
             + [f"csv/{name}.csv  {counts[name]} 行 / rows" for name in counts]
+            + [f"{name}  上传的文件 / an uploaded file" for name, _path in uploads]
         )
         archive.writestr("README.txt", README.format(made=made, account=email, files=files))
     return counts
 
 
-def build_archive(session: Session, user_id: int) -> IO[bytes]:
+def build_archive(session: Session, user_id: int, file_root: Path | None = None) -> IO[bytes]:
     """The archive in a temporary file (in memory while small), rewound, for the caller to send
     and close."""
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the caller closes)
     try:
-        write_archive(session, user_id, out)
+        write_archive(session, user_id, out, file_root)
     except BaseException:
         out.close()
         raise
@@ -392,6 +452,8 @@ class Deletion:
     kept: dict[str, int]
     deleted: dict[str, int]
     comments_kept_as_deleted: int
+    # The person's uploaded files, for the caller to remove once the deletion is committed.
+    files: list[Path] = field(default_factory=list)
 
 
 def _lock_user(session: Session, user_id: int) -> User | None:
@@ -444,11 +506,12 @@ def _has_others_replies(session: Session, comment_id: int, user_id: int) -> bool
     )
 
 
-def delete_account(session: Session, user_id: int) -> Deletion:
+def delete_account(session: Session, user_id: int, file_root: Path | None = None) -> Deletion:
     """Delete the account in the caller's transaction (the caller commits): personal rows go,
     kept rows (events) move to a fresh pseudonymous placeholder, comments others replied to stay
     as deleted tombstones under it, sessions end, and an audit entry with no personal data is
-    written. Staff roles are refused (PermissionDenied); a gone account is NotFound."""
+    written. Staff roles are refused (PermissionDenied); a gone account is NotFound. The
+    uploaded files under `file_root` are listed in the result for `remove_files` after commit."""
     # The placeholder's insert comes first: on SQLite it takes the write lock, so a second
     # deletion of the same account running at once finds the account gone below.
     ghost = _placeholder(session)
@@ -458,6 +521,7 @@ def delete_account(session: Session, user_id: int) -> Deletion:
     if not can_delete_self(user.role):
         raise PermissionDenied("staff accounts are closed by an administrator", code="STAFF")
     role, email = user.role, user.email
+    files = [p for _n, p in uploaded_files(session, user_id, file_root)] if file_root else []
     kept: dict[str, int] = {}
     deleted: dict[str, int] = {}
     # Comments that others answered stay, without text, under the placeholder.
@@ -529,4 +593,4 @@ def delete_account(session: Session, user_id: int) -> Deletion:
     )
     session.flush()
     session.expunge(user)
-    return Deletion(ghost.id, kept, deleted, len(tombstones))
+    return Deletion(ghost.id, kept, deleted, len(tombstones), files)

@@ -562,3 +562,35 @@ def test_one_person_deleting_from_several_devices_at_once_gets_no_error(app, ses
     ghosts = session.scalars(select(User).where(User.email.like("%@deleted.invalid"))).all()
     assert len(ghosts) == 1
     assert session.scalar(select(func.count()).where(Event.user_id == ghosts[0].id)) == ann_events
+
+
+def test_uploaded_documents_are_in_the_archive_and_removed_with_the_account(session, tmp_path):
+    if "credit_recognitions" not in Base.metadata.tables:
+        pytest.skip("the credit bank's recognition requests are not in this tree")
+    people, *_ = make_world(session)
+    table = Base.metadata.tables["credit_recognitions"]
+    store = tmp_path / "credit-documents"
+    store.mkdir()
+    keys = {}
+    for name in ("ann", "bob"):
+        row = session.execute(select(table.c.id).where(table.c.user_id == people[name])).first()
+        if row is None:
+            pytest.skip("no recognition request could be made generically")
+        keys[name] = f"{name}0123456789abcdef.pdf"
+        (store / keys[name]).write_bytes(f"%PDF-1.4 {name}".encode())
+        session.execute(
+            sa.update(table).where(table.c.id == row[0]).values(document_key=keys[name])
+        )
+    session.commit()
+    out = io.BytesIO()
+    pd.write_archive(session, people["ann"], out, tmp_path)
+    session.rollback()
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        uploads = [n for n in archive.namelist() if n.startswith("files/")]
+        assert len(uploads) == 1 and uploads[0].endswith(keys["ann"])
+        assert archive.read(uploads[0]) == b"%PDF-1.4 ann"
+        assert "document_key" not in archive.read("csv/credit_recognitions.csv").decode("utf-8-sig")
+    result = pd.delete_account(session, people["ann"], tmp_path)
+    session.commit()
+    assert pd.remove_files(result.files) == 1
+    assert not (store / keys["ann"]).exists() and (store / keys["bob"]).exists()

@@ -3,9 +3,12 @@ comment of yours. Both account actions ask for the password again (re-authentica
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -57,6 +60,11 @@ class DeleteForm(FlaskForm):
     )
 
 
+def _file_root() -> Path:
+    """Where the stores of uploaded files keep them (the instance folder)."""
+    return Path(current_app.instance_path)
+
+
 def _page(download: DownloadForm | None = None, delete: DeleteForm | None = None, status=200):
     return (
         render_template(
@@ -89,7 +97,7 @@ def download():
         if not service.confirm_password(db, current_user.id, form.password.data):
             form.password.errors = [_("The current password is not correct.")]
             return _page(download=form, status=400)
-        archive = service.build_archive(db, current_user.id)
+        archive = service.build_archive(db, current_user.id, _file_root())
     except NotFound:  # the account was deleted meanwhile
         db.rollback()
         logout_user()
@@ -129,8 +137,9 @@ def delete_account():
         if not service.confirm_password(db, current_user.id, form.password.data):
             form.password.errors = [_("The current password is not correct.")]
             return _page(delete=form, status=400)
-        service.delete_account(db, current_user.id)
+        result = service.delete_account(db, current_user.id, _file_root())
         db.commit()
+        service.remove_files(result.files)
     except NotFound:  # deleted meanwhile by another request of the same person
         db.rollback()
     except PermissionDenied:
