@@ -23,7 +23,10 @@ from sqlalchemy.orm import Session
 from catalogue.errors import Collector, Conflict, NotFound
 from catalogue.models import ColumnCourse, ColumnStatus, Event, EventKind, ThematicColumn, utcnow
 from catalogue.services.validation import text_field
+from records.certificates import issue_event_certificate
+from records.models.certificates import Certificate
 from records.models.events import EventSignup, ParticipationRule, SpecialEvent
+from records.signing import Signer
 
 # A threshold above these is a typing slip, not an event (a year of lessons or of minutes).
 MAX_THRESHOLD = {ParticipationRule.LESSONS: 1000, ParticipationRule.MINUTES: 100_000}
@@ -31,6 +34,23 @@ CERTIFICATE_BATCH = 500
 
 # (session, user_id, event) -> the id of the participation certificate just issued.
 EventCertificateIssuer = Callable[[Session, int, SpecialEvent], int]
+
+
+def certificate_issuer(signer: Signer, base_url: str) -> EventCertificateIssuer:
+    """Issues participation certificates as signed credentials (records.certificates)."""
+
+    def issue(session: Session, user_id: int, event: SpecialEvent) -> int:
+        return issue_event_certificate(
+            session,
+            user_id,
+            event.id,
+            event.certificate_title_zh,
+            event.certificate_title_en,
+            signer,
+            base_url,
+        ).id
+
+    return issue
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,7 @@ class LearnerStanding:
     threshold: int
     certified: bool
     certificate_id: int | None
+    certificate_code: str | None = None
 
     @property
     def reached(self) -> bool:
@@ -313,12 +334,18 @@ def standing(
     if issue is not None and progress >= threshold_units(event):
         _issue_due(session, event, user_id, issue, now)
     session.refresh(signup)
+    code = None
+    if signup.certificate_id is not None:
+        code = session.scalar(
+            select(Certificate.code).where(Certificate.id == signup.certificate_id)
+        )
     return LearnerStanding(
         True,
         signup.progress,
         threshold_units(event),
         signup.certified_at is not None,
         signup.certificate_id,
+        code,
     )
 
 

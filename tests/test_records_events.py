@@ -4,6 +4,7 @@ once per learner and event."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,8 +17,10 @@ from catalogue.services import columns as column_service
 from catalogue.services.activity import record_event
 from catalogue.services.users import register_user
 from records import special_events as events
+from records.models.certificates import Certificate, CertificateKind
 from records.models.events import EventSignup, ParticipationRule, SpecialEvent
 from records.models.learning_time import LearningDay
+from records.signing import load_signer, public_keys, verify_document
 from tests.helpers import make_course
 
 START = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
@@ -25,16 +28,24 @@ END = datetime(2026, 12, 8, 0, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-class Issued:
-    """Issues a numbered participation certificate and remembers to whom (the certificates
-    area's issuer is injected the same way by the web layer)."""
+BASE = "https://learn.example.cn"
 
-    def __init__(self) -> None:
+
+class Issued:
+    """The real certificate issuer (signed credentials), remembering to whom it was called."""
+
+    def __init__(self, signer) -> None:
+        self.real = events.certificate_issuer(signer, BASE)
         self.calls: list[tuple[int, int]] = []
 
     def __call__(self, session, user_id: int, event: SpecialEvent) -> int:
         self.calls.append((user_id, event.id))
-        return 1000 + len(self.calls)
+        return self.real(session, user_id, event)
+
+
+@pytest.fixture
+def signer(tmp_path):
+    return load_signer(tmp_path / "keys")
 
 
 def _world(session, *, lessons=4, publish=True, **event_fields):
@@ -114,7 +125,7 @@ def test_sign_up_is_idempotent_and_refused_when_closed_ended_or_unpublished(sess
         events.sign_up(session, event.id, mei, now)
 
 
-def test_threshold_certificate_once_per_learner_and_counts(session):
+def test_threshold_certificate_once_per_learner_and_counts(session, signer, tmp_path):
     event, course, _other = _world(session)
     mei, wang, zhou, li = (_learner(session, n) for n in ("mei", "wang", "zhou", "li"))
     one, two, *_rest = _lessons(session, course.id)
@@ -127,7 +138,7 @@ def test_threshold_certificate_once_per_learner_and_counts(session):
     _finish(session, li, course.id, one, during)  # learns but never signs up
     _finish(session, li, course.id, two, during)
     session.commit()
-    issued = Issued()
+    issued = Issued(signer)
     late = during + timedelta(hours=1)
 
     first = events.standing(session, event, mei, issue=issued, now=late)
@@ -135,7 +146,17 @@ def test_threshold_certificate_once_per_learner_and_counts(session):
     again = events.standing(session, event, mei, issue=issued, now=late)
     session.commit()
     assert (first.progress, first.reached, first.certified) == (2, True, True)
-    assert again.certified and again.certificate_id == first.certificate_id == 1001
+    assert again.certified and again.certificate_id == first.certificate_id
+    certificate = session.get(Certificate, first.certificate_id)
+    assert first.certificate_code == certificate.code
+    assert (certificate.kind, certificate.event_id, certificate.user_id) == (
+        CertificateKind.EVENT,
+        event.id,
+        mei,
+    )
+    assert certificate.title_zh == "茶文化节参与证书"
+    document = json.loads(certificate.credential)
+    assert verify_document(document, public_keys(tmp_path / "keys")).ok
     halfway = events.standing(session, event, wang, issue=issued, now=late)
     session.commit()
     assert (halfway.progress, halfway.percent, halfway.certified) == (1, 50, False)
@@ -149,6 +170,7 @@ def test_threshold_certificate_once_per_learner_and_counts(session):
     figures = events.run_events(session, issued, now=END + timedelta(minutes=5))
     assert figures == {"counted": 3, "certified": 1, "closed": 1}
     assert issued.calls == [(mei, event.id), (wang, event.id)]
+    assert session.scalar(select(func.count(Certificate.id))) == 2
     assert events.run_events(session, issued, now=END + timedelta(hours=1))["counted"] == 0
     assert events.counts(session, [event.id])[event.id] == events.EventCounts(3, 2, 2)
     [(listed, column, numbers)] = events.list_events(session)
@@ -172,7 +194,7 @@ def test_set_based_count_agrees_with_each_learners_count(session):
     assert events.counts(session, [event.id])[event.id].participating == 4
 
 
-def test_minutes_count_the_event_days_in_the_site_zone(session):
+def test_minutes_count_the_event_days_in_the_site_zone(session, signer):
     # 1 Dec 00:00 UTC is 08:00 in Shanghai; the window's last instant is 8 Dec 07:59:59.
     event, course, other = _world(session, rule="minutes", threshold=30)
     mei = _learner(session, "mei")
@@ -188,7 +210,7 @@ def test_minutes_count_the_event_days_in_the_site_zone(session):
     session.commit()
     assert events.local_days(event, SHANGHAI) == (date(2026, 12, 1), date(2026, 12, 8))
     assert events.learner_progress(session, event, mei, SHANGHAI) == 1200
-    issued = Issued()
+    issued = Issued(signer)
     mine = events.standing(session, event, mei, issue=issued, zone=SHANGHAI, now=START)
     assert (mine.progress, mine.threshold, mine.certified) == (1200, 1800, False)
     session.add(LearningDay(user_id=mei, course_id=course.id, day=date(2026, 12, 4), seconds=600))

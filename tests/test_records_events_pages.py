@@ -13,6 +13,7 @@ from catalogue.services import columns as column_service
 from catalogue.services.activity import record_event
 from catalogue.services.users import register_user
 from records import special_events as events
+from records.models.certificates import Certificate
 from records.models.events import EventSignup, SpecialEvent
 from tests.helpers import csrf_token, login, make_course, page_token
 
@@ -146,6 +147,25 @@ def test_learners_sign_up_once_with_a_token_and_see_progress_and_counts(app, cli
     events.count_progress(session, event)
     session.commit()
     assert events.counts(session, [event.id])[event.id] == events.EventCounts(1, 1, 0)
+    # The second lesson reaches the threshold: the next look at the page issues the
+    # certificate, once, and links to it.
+    second = session.scalars(
+        select(Lesson.id).where(Lesson.course_id == course.id).order_by(Lesson.id)
+    ).all()[1]
+    record_event(session, mei, course.id, "progress", value=0.6, lesson_id=second)
+    session.commit()
+    page = learner.get("/columns/tea-event").get_data(as_text=True)
+    learner.get("/columns/tea-event")
+    [certificate] = session.scalars(select(Certificate)).all()
+    assert (certificate.user_id, certificate.event_id) == (mei, event.id)
+    assert f'href="/me/certificates/{certificate.code}"' in page
+    assert learner.get(f"/me/certificates/{certificate.code}").status_code == 200
+    assert (
+        learner.get(f"/events/{event.id}")
+        .headers["Location"]
+        .endswith("/columns/tea-event#special-event")
+    )
+    assert learner.get("/events/999999").status_code == 404
     # Closed sign-up: a clear message, no new sign-up.
     event.signup_open = False
     session.commit()

@@ -27,14 +27,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from catalogue.errors import Conflict, NotFound, ValidationError
 from catalogue.models import ThematicColumn
 from catalogue.services import columns as column_service
 from records import special_events as events
-from records.models.events import ParticipationRule, SpecialEvent
+from records.models.events import ParticipationRule
 from webapp.access import roles_required
+from webapp.credentials import base_url, get_signer
 from webapp.db import get_session
 from webapp.forms import PlainForm, require_plain_form
 from webapp.settings import get_settings
@@ -65,8 +67,12 @@ class EventForm(FlaskForm):
     rule = RadioField(
         _l("What counts as taking part"),
         choices=[
-            (ParticipationRule.LESSONS.value, _l("Lessons of the column's courses finished")),
-            (ParticipationRule.MINUTES.value, _l("Minutes of learning in the column's courses")),
+            SelectChoice(
+                ParticipationRule.LESSONS.value, _l("Lessons of the column's courses finished")
+            ),
+            SelectChoice(
+                ParticipationRule.MINUTES.value, _l("Minutes of learning in the column's courses")
+            ),
         ],
         default=ParticipationRule.LESSONS.value,
     )
@@ -94,29 +100,9 @@ def _to_local(moment: datetime | None) -> datetime | None:
     return moment.astimezone(_zone()).replace(tzinfo=None) if moment else None
 
 
-def certificate_issuer() -> events.EventCertificateIssuer | None:
-    """Issues participation certificates with the site's signing key; None while the
-    certificates area (records.certificates, webapp.credentials) is not installed."""
-    try:
-        from records.certificates import issue_event_certificate
-        from webapp.credentials import get_signer
-    except ImportError:
-        return None
-    signer = get_signer()
-    base_url = get_settings().site_url or request.url_root.rstrip("/")
-
-    def issue(db, user_id: int, event: SpecialEvent) -> int:
-        return issue_event_certificate(
-            db,
-            user_id,
-            event.id,
-            event.certificate_title_zh,
-            event.certificate_title_en,
-            signer,
-            base_url,
-        ).id
-
-    return issue
+def certificate_issuer() -> events.EventCertificateIssuer:
+    """Issues participation certificates with the site's signing key and address."""
+    return events.certificate_issuer(get_signer(), base_url())
 
 
 class _CountsCache:
@@ -195,6 +181,18 @@ def sign_up(event_id: int):
     db.commit()
     _counts().forget(event_id)
     flash(_("You are signed up.") if added else _("You were already signed up."), "success")
+    return redirect(url_for("pages.column", slug=column.slug) + "#special-event")
+
+
+@bp.route("/events/<int:event_id>")
+def show(event_id: int):
+    """An event's address (the achievement a participation credential names): its column."""
+    db = get_session()
+    try:
+        event = events.get_event(db, event_id)
+    except NotFound:
+        abort(404)
+    column = db.get(ThematicColumn, event.column_id)
     return redirect(url_for("pages.column", slug=column.slug) + "#special-event")
 
 
