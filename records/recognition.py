@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import case, select
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from catalogue.errors import FieldError, NotFound, PermissionDenied, ValidationError
@@ -208,6 +208,24 @@ def get_for(session: Session, request_id: int, user_id: int, role: Role) -> Reco
     return request
 
 
+def _locked(session: Session, request_id: int) -> RecognitionRequest:
+    """The request, locked for this transaction (a no-op UPDATE: PostgreSQL's row lock,
+    SQLite's write lock), read afresh: two registrars deciding at once decide once."""
+    locked = session.execute(
+        update(RecognitionRequest)
+        .where(RecognitionRequest.id == request_id)
+        .values(status=RecognitionRequest.status)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not locked:
+        raise NotFound(f"recognition request {request_id}")
+    return session.scalars(
+        select(RecognitionRequest)
+        .where(RecognitionRequest.id == request_id)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def convert(claimed: Decimal, conversion: ConversionKind, value: Decimal) -> tuple[Decimal, str]:
     """The credits granted and the rule as text: a ratio of the claim, or a fixed number."""
     if conversion == ConversionKind.RATIO:
@@ -232,9 +250,7 @@ def accept(
     """Accept a pending request with a conversion rule: a recognition entry in the ledger, the
     audit log, and the learner notified."""
     _require_staff(operator.role)
-    request = session.get(RecognitionRequest, request_id)
-    if request is None:
-        raise NotFound(f"recognition request {request_id}")
+    request = _locked(session, request_id)
     if request.status != RecognitionStatus.PENDING:
         raise ValidationError([FieldError("status", "DECIDED", "the request is already decided")])
     try:
@@ -295,9 +311,7 @@ def refuse(session: Session, request_id: int, operator: audit.Operator, reason: 
     reason = reason.strip()
     if not reason or len(reason) > 2000:
         raise ValidationError([FieldError("reason", "REQUIRED", "a reason is required")])
-    request = session.get(RecognitionRequest, request_id)
-    if request is None:
-        raise NotFound(f"recognition request {request_id}")
+    request = _locked(session, request_id)
     if request.status != RecognitionStatus.PENDING:
         raise ValidationError([FieldError("status", "DECIDED", "the request is already decided")])
     if operator.user_id == request.user_id:
