@@ -594,3 +594,15 @@ def test_uploaded_documents_are_in_the_archive_and_removed_with_the_account(sess
     session.commit()
     assert pd.remove_files(result.files) == 1
     assert not (store / keys["ann"]).exists() and (store / keys["bob"]).exists()
+
+
+def test_downloads_are_limited_per_account(client, session):
+    make_world(session)
+    login(client, "ann@example.cn", PASSWORD)
+    answers = [
+        _post(
+            client, "/me/personal-data/download", "download", **{"download-password": PASSWORD}
+        ).status_code
+        for _ in range(6)
+    ]
+    assert answers == [200] * 5 + [429]
