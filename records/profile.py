@@ -340,7 +340,7 @@ def send_goal_reminders(
     return {"checked": checked, "sent": sent}
 
 
-def seed_demo(
+def seed_learning(
     session: Session,
     user_ids: list[int],
     course_ids: list[int],
@@ -374,3 +374,51 @@ def seed_demo(
             end = datetime.combine(local_day(end, zone), datetime.min.time(), tzinfo=zone)
             add_time(session, user_id, course_id, minutes * 60, end + timedelta(hours=20), zone)
     session.flush()
+
+
+DEMO_EMAIL = "profile-demo@example.org"
+
+
+def seed_demo(
+    session: Session,
+    learner_email: str | None = None,
+    password: str | None = None,
+    *,
+    site_zone: str = SITE_ZONE,
+    now: datetime | None = None,
+) -> int | None:
+    """Make the profile visible on the demo site: the learner `learner_email` (else a demo
+    learner profile-demo@example.org, with `password` or a random one) gets 45 days of learning
+    in the first three published courses with lessons, those courses started, and a 3-hour
+    weekly goal. Idempotent; returns the learner's id (None without published courses)."""
+    import secrets
+
+    from catalogue.models import CourseStatus, EventKind, Lesson
+    from catalogue.services.activity import record_event
+    from catalogue.services.engagement import has_started
+    from catalogue.services.users import register_user
+
+    courses = list(
+        session.scalars(
+            select(Course.id)
+            .where(
+                Course.status == CourseStatus.PUBLISHED,
+                select(Lesson.id).where(Lesson.course_id == Course.id).exists(),
+            )
+            .order_by(Course.id)
+            .limit(3)
+        )
+    )
+    if not courses:
+        return None
+    email = learner_email or DEMO_EMAIL
+    user_id = session.scalar(select(User.id).where(User.email == email))
+    if user_id is None:
+        user_id = register_user(
+            session, email, password or secrets.token_urlsafe(16), "档案示例学员"
+        ).id
+    for course_id in courses:
+        if not has_started(session, user_id, course_id):
+            record_event(session, user_id, course_id, EventKind.START)
+    seed_learning(session, [user_id], courses, site_zone=site_zone, now=now)
+    return user_id

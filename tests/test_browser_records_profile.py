@@ -31,7 +31,7 @@ def profile_site(app, session):
         make_course(session, title="太极拳入门", subjects=["太极拳"]).id,
         make_course(session, title="智能手机入门", subjects=["手机"]).id,
     ]
-    profile.seed_demo(session, [user.id], courses)
+    profile.seed_learning(session, [user.id], courses)
     session.commit()
     with serving(app) as base:
         yield base

@@ -215,13 +215,25 @@ def test_reminder_job_notifies_once_a_week_and_only_when_on(session, engine, lea
     assert profile.send_goal_reminders(sessions, now=thursday + timedelta(days=7))["sent"] == 2
 
 
-def test_seed_demo_is_idempotent(session, learner):
+def test_seed_learning_is_idempotent(session, learner):
     user_id, course_id, _lessons = learner
-    profile.seed_demo(session, [user_id], [course_id], now=T0)
+    profile.seed_learning(session, [user_id], [course_id], now=T0)
     session.commit()
     first = _days(session, user_id)
     assert len(first) > 20 and session.get(LearningGoal, user_id).weekly_minutes == 180
-    profile.seed_demo(session, [user_id], [course_id], now=T0)
+    profile.seed_learning(session, [user_id], [course_id], now=T0)
     session.commit()
     assert _days(session, user_id) == first
     assert profile.profile(session, user_id, SHANGHAI, now=T0).streak.current >= 7
+
+
+def test_seed_demo_makes_a_demo_learner_once(session, learner):
+    user_id = profile.seed_demo(session, now=T0)
+    session.commit()
+    assert user_id is not None and user_id != learner[0]
+    assert profile.seed_demo(session, now=T0) == user_id
+    session.commit()
+    page = profile.profile(session, user_id, SHANGHAI, now=T0)
+    assert page.total_seconds > 0 and page.goal is not None and page.in_progress
+    # A named learner (an existing account) instead of the demo one.
+    assert profile.seed_demo(session, "time@example.com", now=T0) == learner[0]
