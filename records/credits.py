@@ -270,6 +270,14 @@ def correct_entry(
     return entry
 
 
+def get_entry(session: Session, entry_id: int) -> CreditEntry:
+    """One ledger entry (NotFound when absent)."""
+    entry = session.get(CreditEntry, entry_id)
+    if entry is None:
+        raise NotFound(f"credit entry {entry_id}")
+    return entry
+
+
 # -- reading -----------------------------------------------------------------------------
 
 

@@ -92,6 +92,8 @@ def test_recognition_accepted_reaches_ledger_audit_notification_and_page(app, se
 
     account = learner.get("/me/credits").get_data(as_text=True)
     assert 'class="credit-total">2.00<' in account and 'data-status="accepted"' in account
+    notices = learner.get("/me/notifications").get_data(as_text=True)
+    assert "was recognised: 2.00 credits" in notices
     mine = learner.get("/me/learning").get_data(as_text=True)
     assert "credit-summary" in mine and "2.00" in mine
     # Decided once: a second decision is refused, nothing more is written.
@@ -103,6 +105,7 @@ def test_recognition_accepted_reaches_ledger_audit_notification_and_page(app, se
     assert session.scalar(sa.select(sa.func.count()).select_from(CreditEntry)) == 1
     pdf = learner.get("/me/credits/transcript.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert b"STSong-Light" in pdf.data  # the Chinese CID font
     assert check_ledger(session) == []
 
 
@@ -227,3 +230,39 @@ def test_integrity_page_and_command_report_tampering(app, session, engine, runne
     assert "hash_mismatch" in page
     result = runner.invoke(args=["credits", "check"])
     assert result.exit_code == 1 and "hash_mismatch" in result.output
+
+
+def test_a_registrar_corrects_an_entry_with_a_new_one(app, session):
+    from records.credits import Provenance, append_entry
+    from records.models.credits import EntryKind
+
+    ann, bob, _reg = _people(session)
+    first = append_entry(session, ann.id, EntryKind.AWARD, "3", "training", Provenance("课"))
+    other = append_entry(session, bob.id, EntryKind.AWARD, "1", "training", Provenance("课"))
+    session.commit()
+    registrar = _client(app, "reg@example.cn")
+    page = registrar.get(f"/registrar/ledger/{ann.id}").get_data(as_text=True)
+    token = csrf_token(page)
+    form = {"csrf_token": token, "entry_id": str(first.id), "delta": "-1", "note": "twice <i>"}
+    assert registrar.post(f"/registrar/ledger/{ann.id}", data=form).status_code == 302
+    page = registrar.get(f"/registrar/ledger/{ann.id}").get_data(as_text=True)
+    assert 'class="credit-total">2.00<' in page and "twice &lt;i&gt;" in page
+    bad = {**form, "delta": "lots"}
+    assert registrar.post(f"/registrar/ledger/{ann.id}", data=bad).status_code == 400
+    no_reason = {**form, "note": ""}
+    assert registrar.post(f"/registrar/ledger/{ann.id}", data=no_reason).status_code == 400
+    # Another learner's entry through this learner's page: not found, nothing written.
+    cross = {**form, "entry_id": str(other.id)}
+    assert registrar.post(f"/registrar/ledger/{ann.id}", data=cross).status_code == 404
+    learner = _client(app, "ann@example.cn")
+    assert learner.get(f"/registrar/ledger/{ann.id}").status_code == 403
+    session.expire_all()
+    entries = session.scalars(sa.select(CreditEntry).order_by(CreditEntry.id)).all()
+    assert [(e.user_id, str(e.credits)) for e in entries] == [
+        (ann.id, "3.00"),
+        (bob.id, "1.00"),
+        (ann.id, "-1.00"),
+    ]
+    assert entries[2].corrects_id == first.id and entries[2].recorded_by_role == "registrar"
+    assert "credit_correction" in set(session.scalars(sa.select(AccountAudit.action)))
+    assert check_ledger(session) == []

@@ -468,6 +468,57 @@ def ledger_check():
     )
 
 
+class CorrectionForm(FlaskForm):
+    """A registrar's correction of one entry: a new entry of `delta` credits with a reason."""
+
+    entry_id = HiddenField()
+    delta = DecimalField(
+        _l("Change in credits (for example -1.5)"),
+        places=2,
+        validators=[
+            InputRequired(message=_l("Enter a number, for example 2 or 1.5.")),
+            NumberRange(-200, 200, message=_l("Enter a number from -200 to 200.")),
+        ],
+    )
+    note = TextAreaField(
+        _l("Reason for the correction"), validators=[DataRequired(), Length(max=2000)]
+    )
+
+
+@bp.route("/registrar/ledger/<int:user_id>", methods=["GET", "POST"])
+@registrar_required
+def learner_ledger(user_id: int):
+    """A learner's ledger as registrars see it, with a correction form per entry."""
+    db = get_session()
+    learner = db.get(User, user_id)
+    if learner is None:
+        abort(404)
+    form = CorrectionForm()
+    if form.validate_on_submit():
+        entry_id = int(form.entry_id.data) if (form.entry_id.data or "").isdigit() else 0
+        try:
+            entry = ledger.get_entry(db, entry_id)
+            if entry.user_id != user_id:
+                raise NotFound("entry of another learner")
+            ledger.correct_entry(db, entry_id, form.delta.data, form.note.data, current_operator())
+        except NotFound:
+            abort(404)
+        except ValidationError:
+            db.rollback()
+            form.note.errors = [*form.note.errors, _("Please check this field.")]
+        else:
+            db.commit()
+            flash(_("The correction was added to the ledger."), "success")
+            return redirect(url_for("credits.learner_ledger", user_id=user_id))
+    return render_template(
+        "records/credits/learner_ledger.html",
+        learner=learner,
+        account=ledger.account(db, user_id),
+        breaks=ledger.check_ledger(db, user_id),
+        form=form,
+    ), (400 if form.errors else 200)
+
+
 @bp.cli.command("check")
 @click.option("--user", "user_id", type=int, default=None, help="Only this account's chain.")
 def check_command(user_id: int | None) -> None:
