@@ -311,8 +311,20 @@ def test_members_see_assignments_on_home_and_my_learning_and_can_leave(app, sess
     for path in ("/", "/me/learning"):
         page = learner.get(path).get_data(as_text=True)
         assert "Assigned by my groups" in page and "Overdue" in page, path
+    svc.post_notice(session, world["actor"], world["group"].id, "周三停课一次")
+    session.commit()
+    listed = learner.get("/me/notifications").get_data(as_text=True)
+    assert "A notice in your group “社区学院 秋季班”: “周三停课一次”" in listed
+    assert "Your group “社区学院 秋季班” assigned the course “太极拳入门”" in listed
+    notice = session.scalar(
+        select(Notification.id).where(
+            Notification.user_id == world["ann"].id, Notification.kind == "group_notice"
+        )
+    )
+    opened = learner.get(f"/me/notifications/{notice}")
+    assert opened.headers["Location"].endswith(f"/me/groups#group-{world['group'].id}")
     page = learner.get("/me/groups").get_data(as_text=True)
-    assert "社区学院 秋季班" in page
+    assert "社区学院 秋季班" in page and "周三停课一次" in page
     answer = learner.post(
         f"/me/groups/{world['group'].id}/leave", data={"csrf_token": csrf_token(page)}
     )
