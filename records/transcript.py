@@ -8,6 +8,7 @@ translation machinery."""
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -150,6 +151,7 @@ def transcript_document(
     stamp = issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": f"urn:uuid:{uuid.uuid4()}",
         "type": ["VerifiableCredential", "CreditTranscript"],
         "issuer": {"id": issuer_url, "name": issuer_name},
         "validFrom": stamp,

@@ -45,7 +45,7 @@ def test_a_certificate_accrues_the_courses_credits_once(session, tmp_path):
     assert check_ledger(session) == []
 
 
-def test_the_signed_transcript_verifies_offline(app, session):
+def test_the_signed_transcript_verifies_offline(app, session, tmp_path):
     from records.credits import Provenance, append_entry
     from records.models.credits import EntryKind
 
@@ -66,5 +66,9 @@ def test_the_signed_transcript_verifies_offline(app, session):
 
     keys = public_keys(get_credentials(app).key_dir)
     assert verify_document(document, keys)
+    saved = tmp_path / "transcript.json"
+    saved.write_text(response.get_data(as_text=True), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["certificates", "verify", str(saved)])
+    assert result.exit_code == 0 and "VALID" in result.output
     subject["totalCredits"] = "15.00"
     assert not verify_document(document, keys)
