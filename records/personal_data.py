@@ -49,11 +49,13 @@ from catalogue.models import (
     Base,
     Comment,
     CommentStatus,
+    Notification,
     OutgoingMail,
     Role,
     User,
     utcnow,
 )
+from catalogue.services import notifications
 
 OWNER, KEPT, REFERENCE = "owner", "kept", "reference"
 SECRET_WORDS = ("hash", "token", "secret", "password")
@@ -482,6 +484,15 @@ def _placeholder(session: Session) -> User:
     return ghost
 
 
+def _forget_reply_notices(session: Session, comment_ids: list[int]) -> None:
+    """Others' "someone replied" notifications quoting these comments (name and excerpt) go."""
+    table = Notification.__table__
+    cited = table.c.data["comment_id"].as_integer()
+    for start in range(0, len(comment_ids), 500):
+        chunk = comment_ids[start : start + 500]
+        session.execute(delete(table).where(table.c.kind == notifications.REPLY, cited.in_(chunk)))
+
+
 def delete_comment(session: Session, user_id: int, comment_id: int) -> bool:
     """The author deletes a comment of theirs: it goes, unless others replied to it, in which
     case its text goes and it stays as "deleted" so the replies keep their place. Returns
@@ -489,6 +500,7 @@ def delete_comment(session: Session, user_id: int, comment_id: int) -> bool:
     comment = session.get(Comment, comment_id)
     if comment is None or comment.user_id != user_id or comment.body == "":
         raise NotFound(f"comment {comment_id} does not exist")
+    _forget_reply_notices(session, [comment.id])
     if _has_others_replies(session, comment.id, user_id):
         comment.body = ""
         session.flush()
@@ -533,6 +545,9 @@ def delete_account(session: Session, user_id: int, file_root: Path | None = None
         exists().where(replies.c.parent_id == comments.c.id, replies.c.user_id != user_id),
     )
     tombstones = list(session.scalars(answered))
+    _forget_reply_notices(
+        session, list(session.scalars(select(comments.c.id).where(comments.c.user_id == user_id)))
+    )
     if tombstones:
         session.execute(
             update(comments)

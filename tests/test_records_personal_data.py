@@ -332,6 +332,12 @@ def test_deleting_an_account_keeps_only_anonymised_events(session, engine):
         and "Ann answers Bob" not in bodies
         and "Ann alone" not in bodies
     )
+    # Bob's notification quoting Ann's reply to him is gone; the one quoting his reply stays.
+    bob_told = json.dumps(
+        [n.data for n in session.scalars(select(Notification).where(Notification.user_id == bob))],
+        ensure_ascii=False,
+    )
+    assert "Ann answers Bob" not in bob_told and "for bob" in bob_told
     # The audit keeps that it happened, and nothing about the person.
     audit = session.scalars(
         select(AccountAudit).where(AccountAudit.action == "account_self_delete")
@@ -357,8 +363,9 @@ def test_deleting_an_account_keeps_only_anonymised_events(session, engine):
     # Bob is untouched.
     bob_after = archive_of(session, bob)[0]["tables"]
     for name, rows in bob_archive_before.items():
-        # Bob's report of Ann's deleted comment went with the comment; his replies stay.
-        if name in ("comments", "comment_reports"):
+        # Bob's report of Ann's deleted comment went with the comment, and his notification
+        # quoting her reply (checked above); his own replies stay.
+        if name in ("comments", "comment_reports", "notifications"):
             continue
         assert len(bob_after[name]["rows"]) == len(rows["rows"]), name
     assert {r["body"] for r in bob_after["comments"]["rows"]} == {
