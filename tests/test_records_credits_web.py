@@ -96,6 +96,8 @@ def test_recognition_accepted_reaches_ledger_audit_notification_and_page(app, se
     assert "was recognised: 2.00 credits" in notices
     mine = learner.get("/me/learning").get_data(as_text=True)
     assert "credit-summary" in mine and "2.00" in mine
+    profile = learner.get("/me/profile").get_data(as_text=True)
+    assert 'id="profile-credits-heading"' in profile and "2.00" in profile
     # Decided once: a second decision is refused, nothing more is written.
     again = registrar.post(
         f"/registrar/recognition/{item.id}",
