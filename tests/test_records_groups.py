@@ -330,6 +330,7 @@ def test_members_see_assignments_on_home_and_my_learning_and_can_leave(app, sess
     )
     assert answer.status_code == 302
     assert "Assigned by my groups" not in learner.get("/").get_data(as_text=True)
+    assert "Join a group with a code" in learner.get("/me/learning").get_data(as_text=True)
     session.expire_all()
     assert (
         session.scalar(
