@@ -372,7 +372,9 @@ def count_progress(
     session: Session, event: SpecialEvent, *, zone: tzinfo = UTC, now: datetime | None = None
 ) -> int:
     """Count every signed-up learner's progress in one UPDATE (a correlated subquery per row,
-    on the activity log's (user_id, created_at) index); returns the rows counted."""
+    on the activity log's (user_id, created_at) index) that writes only the rows whose
+    progress changed (so a periodic run does not rewrite a large event's table); returns the
+    rows changed."""
     now = now or utcnow()
     courses = course_ids(session, event)
     if not courses:
@@ -380,7 +382,7 @@ def count_progress(
     progress = _progress_expr(event, courses, EventSignup.user_id, zone)
     result = session.execute(
         update(EventSignup)
-        .where(EventSignup.event_id == event.id)
+        .where(EventSignup.event_id == event.id, EventSignup.progress != progress)
         .values(
             progress=progress,
             counted_at=now,
@@ -401,12 +403,15 @@ def certify_reached(
     *,
     now: datetime | None = None,
     batch: int = CERTIFICATE_BATCH,
+    limit: int | None = None,
 ) -> int:
     """Issue the certificates due (counted progress at the threshold, none issued yet),
-    committing every `batch`; returns how many were issued."""
+    committing every `batch`, at most `limit` in this run; returns how many were issued."""
     now = now or utcnow()
     issued = 0
-    while True:
+    while limit is None or issued < limit:
+        if limit is not None:
+            batch = min(batch, limit - issued)
         due = list(
             session.scalars(
                 select(EventSignup.user_id)
@@ -425,6 +430,7 @@ def certify_reached(
             if _issue_due(session, event, user_id, issue, now) is not None:
                 issued += 1
         session.commit()
+    return issued
 
 
 def run_events(
@@ -437,12 +443,12 @@ def run_events(
     """The periodic run: count progress of running events and of ended events not closed yet,
     issue the certificates due, and close ended events. Returns figures."""
     now = now or utcnow()
-    figures = {"counted": 0, "certified": 0, "closed": 0}
+    figures = {"changed": 0, "certified": 0, "closed": 0}
     events = session.scalars(
         select(SpecialEvent).where(SpecialEvent.starts_at <= now, SpecialEvent.closed_at.is_(None))
     ).all()
     for event in events:
-        figures["counted"] += count_progress(session, event, zone=zone, now=now)
+        figures["changed"] += count_progress(session, event, zone=zone, now=now)
         session.commit()
         if issue is not None:
             figures["certified"] += certify_reached(session, event, issue, now=now)
