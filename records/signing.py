@@ -323,6 +323,10 @@ def _write_private(directory: Path, private_key: Ed25519PrivateKey) -> str:
     return key_id
 
 
+class MissingKey(RuntimeError):
+    """The key directory names a current key whose private key file is missing."""
+
+
 def current_key_id(directory: Path) -> str | None:
     """The id of the key that signs now, or None when the directory holds none yet."""
     try:
@@ -356,7 +360,14 @@ def ensure_key(directory: Path) -> str:
 def load_signer(directory: Path) -> Signer:
     """The signer of the directory's current key (created first if absent)."""
     key_id = ensure_key(directory)
-    pem = (directory / f"{key_id}{PRIVATE_SUFFIX}").read_bytes()
+    path = directory / f"{key_id}{PRIVATE_SUFFIX}"
+    if not path.exists():
+        raise MissingKey(
+            f"the current signing key {key_id} has no private key file {path}: restore it "
+            "from the backup, or make a new key with `lifelong certificates rotate-key` "
+            "(docs/certificates.md)"
+        )
+    pem = path.read_bytes()
     private = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(private, Ed25519PrivateKey):
         raise ValueError(f"{key_id}{PRIVATE_SUFFIX} is not an Ed25519 key")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+import multiprocessing
 import os
 import stat
 import struct
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -15,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from records import signing
 from records.signing import (
     CanonicalizationError,
+    MissingKey,
     Signer,
     canonicalize,
     keys_from_json,
@@ -253,3 +256,24 @@ def test_keys_created_private_rotated_and_old_keys_still_verify(tmp_path):
     assert [r.key_id for r in keys_from_json(json.loads(json.dumps(published)))] == [old, new]
     with pytest.raises(ValueError):
         keys_from_json({"verificationMethod": [{"publicKeyMultibase": "zabc"}]})
+
+
+def _start_key(directory: str) -> str:
+    return load_signer(Path(directory)).key_id
+
+
+def test_processes_starting_at_once_agree_on_one_key(tmp_path):
+    keys = tmp_path / "keys"
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        ids = pool.map(_start_key, [str(keys)] * 8)
+    assert len(set(ids)) == 1
+    assert [p.name for p in keys.glob("*.key")] == [f"{ids[0]}.key"]
+    assert len(list(keys.glob("*.pub.json"))) == 1
+
+
+def test_a_missing_private_key_is_a_clear_error(tmp_path):
+    keys = tmp_path / "keys"
+    signer = load_signer(keys)
+    (keys / f"{signer.key_id}.key").unlink()
+    with pytest.raises(MissingKey, match="rotate-key"):
+        load_signer(keys)
