@@ -75,3 +75,62 @@ def test_complete_a_course_then_certificate_then_verify(browser, site, session):
         assert page.get_by_role("heading", name="Certificate not found").is_visible()
     finally:
         visitor.close()
+
+
+def test_certificate_pages_have_no_wcag_aa_violations(browser, site, session, app):
+    """The holder's pages, the verification page (valid, revoked, unknown), the code form and
+    the registrar's page, normal and in caring mode."""
+    from catalogue.models import Role
+    from catalogue.services.audit import Operator
+    from records import certificates as certs
+    from records.signing import load_signer
+    from tests.browser_support import WCAG_AA, axe_violations, new_page
+    from tests.test_browser_pages import DUPLICATE_IDS
+    from webapp.credentials import get_credentials
+
+    base, _courses = site
+    learner = register_user(session, EMAIL, PASSWORD, "陈阿姨")
+    register_user(session, "reg@example.cn", "registrar-2026", "教务", role=Role.REGISTRAR)
+    session.commit()
+    signer = load_signer(get_credentials(app).key_dir)
+    held = certs.issue_event_certificate(
+        session, learner.id, 1, "全民阅读周", "Reading week", signer, base
+    )
+    revoked = certs.issue_event_certificate(session, learner.id, 2, "科普月", "", signer, base)
+    certs.revoke(session, revoked.code, "重复颁发", Operator.command_line("tester"))
+    session.commit()
+    found = {}
+    for email, password, paths in [
+        (
+            EMAIL,
+            PASSWORD,
+            [
+                "/me/learning",
+                "/me/certificates",
+                f"/me/certificates/{held.code}",
+                f"/me/certificates/{revoked.code}",
+                f"/verify/{held.code}",
+                f"/verify/{revoked.code}",
+                "/verify/AAAA-BBBB-CCCC-DDDD",
+                "/verify?code=nonsense",
+            ],
+        ),
+        ("reg@example.cn", "registrar-2026", [f"/staff/certificates?code={held.code}"]),
+    ]:
+        context, page = new_page(browser)
+        try:
+            log_in(page, base, email, password)
+            for caring in (False, True):
+                if caring:
+                    page.goto(base + "/")
+                    with page.expect_navigation():
+                        page.get_by_role("button", name="长辈模式").click()
+                for path in paths:
+                    page.goto(base + path)
+                    assert page.evaluate(DUPLICATE_IDS) == [], path
+                    violations = axe_violations(page, WCAG_AA)
+                    if violations:
+                        found[(path, caring)] = violations
+        finally:
+            context.close()
+    assert found == {}
