@@ -75,6 +75,8 @@ def test_finishing_the_last_lesson_issues_a_certificate_the_holder_sees(client, 
     assert cert is not None and cert.holder_name == "王小明"
     mine = client.get("/me/learning").get_data(as_text=True)
     assert f"/me/certificates/{cert.code}" in mine
+    profile = client.get("/me/profile").get_data(as_text=True)
+    assert f"/me/certificates/{cert.code}" in profile and "profile-certificates-heading" in profile
     page = client.get(f"/me/certificates/{cert.code}").get_data(as_text=True)
     display = certs.display_code(cert.code)
     for text in ("王小明", "老年人智能手机入门", "上海开放大学", display, f"/verify/{cert.code}"):
