@@ -81,6 +81,38 @@ class DocumentStore:
             raise NotFound("document")
         return path.read_bytes()
 
+    def delete(self, key: str) -> bool:
+        """Remove a stored document; False when it was not there."""
+        if not key or "/" in key or "\\" in key or key.startswith("."):
+            return False
+        path = self.root / key
+        if not path.is_file():
+            return False
+        path.unlink()
+        return True
+
+    def stored(self) -> list[str]:
+        """Every stored document's key."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_file())
+
+
+def purge_documents(session: Session, user_id: int, store: DocumentStore) -> int:
+    """Delete the files of a learner's requests (before their account is deleted); returns
+    how many were removed."""
+    keys = session.scalars(
+        select(RecognitionRequest.document_key).where(RecognitionRequest.user_id == user_id)
+    )
+    return sum(store.delete(key) for key in keys)
+
+
+def sweep_documents(session: Session, store: DocumentStore) -> int:
+    """Delete stored files that no request refers to any more (e.g. after an account was
+    deleted); returns how many."""
+    known = set(session.scalars(select(RecognitionRequest.document_key)))
+    return sum(store.delete(key) for key in store.stored() if key not in known)
+
 
 @dataclass(frozen=True)
 class Claim:

@@ -268,3 +268,24 @@ def test_a_registrar_corrects_an_entry_with_a_new_one(app, session):
     assert entries[2].corrects_id == first.id and entries[2].recorded_by_role == "registrar"
     assert "credit_correction" in set(session.scalars(sa.select(AccountAudit.action)))
     assert check_ledger(session) == []
+
+
+def test_documents_of_a_deleted_account_are_removed(app, session, runner):
+    from pathlib import Path
+
+    from catalogue.models import User
+    from records.recognition import DocumentStore, purge_documents
+
+    ann, bob, _reg = _people(session)
+    _submit(_client(app, "ann@example.cn"))
+    _submit(_client(app, "bob@example.cn"), document=PNG, filename="b.png")
+    store = DocumentStore(Path(app.instance_path) / "credit-documents")
+    assert len(store.stored()) == 2
+    assert purge_documents(session, ann.id, store) == 1
+    assert len(store.stored()) == 1
+    # Deleted without the hook: the sweep finds the file no request refers to.
+    session.execute(sa.delete(User).where(User.id == bob.id))
+    session.commit()
+    result = runner.invoke(args=["credits", "sweep-documents"])
+    assert result.exit_code == 0 and "Removed 1" in result.output
+    assert store.stored() == []

@@ -532,6 +532,14 @@ def check_command(user_id: int | None) -> None:
     click.echo("The credit ledger is intact.")
 
 
+@bp.cli.command("sweep-documents")
+def sweep_documents_command() -> None:
+    """Delete recognition documents no request refers to (left by deleted accounts)."""
+    with get_database().sessions() as db:
+        removed = recognition.sweep_documents(db, _store())
+    click.echo(f"Removed {removed} documents.")
+
+
 # -- panels on other pages -------------------------------------------------------------------
 
 
