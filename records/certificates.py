@@ -21,6 +21,8 @@ from catalogue.models import Course, CourseStatus, Role, User
 from catalogue.models.awards import CompletionRule, CourseAward
 from catalogue.services import audit, engagement
 from catalogue.services.audit import Operator
+from records.credits import accrue_for_certificate
+from records.learning_time import course_seconds
 from records.models.certificates import Certificate, CertificateKind
 from records.signing import PublicKeyRecord, Signer, Verdict, verify_document
 
@@ -67,22 +69,13 @@ def verify_url(base_url: str, code: str) -> str:
 # -- completion ---------------------------------------------------------------------------
 
 
-def _course_seconds(session: Session, user_id: int, course_id: int) -> int:
-    """The learner's measured learning time in the course (0 without the learning-time area)."""
-    try:
-        from records.learning_time import course_seconds
-    except ImportError:  # pragma: no cover - the learning-time area is part of the package
-        return 0
-    return course_seconds(session, user_id, course_id)
-
-
 def is_complete(session: Session, user_id: int, course_id: int) -> bool:
     """Whether the learner has completed the course by its provider's rule (no rule: every
     lesson; "share": that share of the lessons; "minutes": that much measured learning time)."""
     award = session.get(CourseAward, course_id)
     rule = award.completion if award else CompletionRule.ALL_LESSONS
     if rule == CompletionRule.MINUTES and award is not None and award.minimum_minutes:
-        return _course_seconds(session, user_id, course_id) >= award.minimum_minutes * 60
+        return course_seconds(session, user_id, course_id) >= award.minimum_minutes * 60
     progress = engagement.lesson_progress(session, user_id, course_id)
     if rule == CompletionRule.SHARE and award is not None and award.share:
         # A small tolerance so that 3 of 5 lessons meets a share of 0.6 despite rounding.
@@ -177,15 +170,6 @@ def _existing_course(session: Session, user_id: int, course_id: int) -> Certific
     )
 
 
-def _accrue_credits(session: Session, certificate: Certificate) -> None:
-    """Credits for the certificate in the credit bank, when that area is present."""
-    try:
-        from records.credits import accrue_for_certificate
-    except ImportError:  # pragma: no cover
-        return
-    accrue_for_certificate(session, certificate)
-
-
 def issue_if_complete(
     session: Session, user_id: int, course_id: int, signer: Signer, base_url: str
 ) -> Certificate | None:
@@ -224,7 +208,7 @@ def issue_if_complete(
     certificate.credential = json.dumps(signer.sign(credential), ensure_ascii=False)
     if _insert(session, certificate) is None:
         return _existing_course(session, user_id, course_id)
-    _accrue_credits(session, certificate)
+    accrue_for_certificate(session, certificate)  # the course's credits, in the credit bank
     return certificate
 
 

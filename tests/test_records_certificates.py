@@ -20,6 +20,7 @@ from catalogue.services.audit import Operator
 from catalogue.services.users import register_user
 from records import certificates as certs
 from records.models.certificates import Certificate, CertificateKind
+from records.models.credits import CreditEntry
 from records.models.learning_time import LearningDay
 from records.signing import Signer, load_signer, public_keys, rotate_key, verify_document
 from tests.helpers import make_course
@@ -107,6 +108,9 @@ def test_minutes_rule_counts_measured_learning_time_not_lessons(session, signer)
     assert cert is not None
     document = certs.credential_of(cert)
     assert document["credentialSubject"]["creditsEarned"] == 1.5
+    session.flush()
+    entries = session.scalars(select(CreditEntry).where(CreditEntry.user_id == user.id)).all()
+    assert [(e.certificate_id, e.credits) for e in entries] == [(cert.id, Decimal("1.50"))]
     assert "30" in document["credentialSubject"]["achievement"]["criteria"]["narrative"]
 
 
