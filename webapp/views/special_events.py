@@ -31,7 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from catalogue.errors import Conflict, NotFound, ValidationError
-from catalogue.models import ThematicColumn
+from catalogue.models import ColumnStatus, ThematicColumn
 from catalogue.services import columns as column_service
 from records import special_events as events
 from records.models.events import ParticipationRule
@@ -148,7 +148,7 @@ def _panel(column: ThematicColumn) -> dict | None:
     return {
         "event": event,
         "state": events.state(event),
-        "can_sign_up": events.can_sign_up(event),
+        "can_sign_up": events.can_sign_up(event) and column.status == ColumnStatus.PUBLISHED,
         "counts": _counts().get(event.id),
         "mine": mine,
         "minutes": event.rule == ParticipationRule.MINUTES,
