@@ -274,6 +274,7 @@ AUDIT_ACTIONS = {
     "recognition_accept": _l("Accepted a recognition request"),
     "recognition_refuse": _l("Refused a recognition request"),
     "credit_correction": _l("Corrected a credit entry"),
+    "account_self_delete": _l("A learner deleted their own account"),
 }
 
 OPERATOR_PROBLEMS = {
