@@ -323,6 +323,42 @@ def check(session: Session, code: str, trusted_keys: Iterable[PublicKeyRecord]) 
     return Check(certificate, verdict, certificate.revoked_at is not None)
 
 
+@dataclass(frozen=True)
+class DocumentCheck:
+    """What the site says about a credential file someone brought: its signature against the
+    site's keys and, when it names one of the site's certificates, that certificate's state."""
+
+    verdict: Verdict
+    certificate: Certificate | None
+
+    @property
+    def revoked(self) -> bool:
+        """The certificate the credential names is revoked."""
+        return self.certificate is not None and self.certificate.revoked_at is not None
+
+    @property
+    def valid(self) -> bool:
+        """Signed by a trusted key, within its dates, naming a certificate not revoked."""
+        return self.verdict.ok and self.certificate is not None and not self.revoked
+
+
+_CREDENTIAL_CODE = re.compile(r"/verify/([A-Z0-9]{16})$")
+
+
+def check_document(
+    session: Session, document: Any, trusted_keys: Iterable[PublicKeyRecord]
+) -> DocumentCheck:
+    """Verify a credential document offline against the keys, then find the certificate its
+    `id` names (for revocation); a credential naming no certificate of this site is not valid."""
+    verdict = verify_document(document, list(trusted_keys))
+    certificate = None
+    ident = document.get("id") if isinstance(document, dict) else None
+    found = _CREDENTIAL_CODE.search(ident) if isinstance(ident, str) else None
+    if verdict.ok and found:
+        certificate = session.scalar(select(Certificate).where(Certificate.code == found.group(1)))
+    return DocumentCheck(verdict, certificate)
+
+
 def revoke(session: Session, code: str, reason: str, by: Operator) -> Certificate:
     """Revoke a certificate with a reason (administrators and registrars); recorded in the
     operator audit log. Revoking again keeps the first revocation. The caller commits."""

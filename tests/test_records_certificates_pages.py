@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 import zlib
@@ -222,3 +223,41 @@ def test_english_and_caring_mode(app, client, session):
     for path in (f"/me/certificates/{cert.code}", f"/verify/{cert.code}", "/me/learning"):
         html = client.get(path).get_data(as_text=True)
         assert 'class="caring text-' in html, path
+
+
+def test_anyone_checks_a_credential_file_on_the_site(app, client, session):
+    course, lesson_ids = _world(session)
+    login(client, "ann@example.cn", PASSWORD)
+    _finish_all(client, course.id, lesson_ids)
+    cert = _certificate(session)
+    credential = client.get(f"/me/certificates/{cert.code}/credential.json").data
+    visitor = app.test_client()
+    form = visitor.get("/verify").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in form
+
+    def upload(body: bytes, name: str = "credential.json"):
+        return visitor.post(
+            "/verify/file",
+            data={"csrf_token": page_token(visitor), "file": (io.BytesIO(body), name)},
+            content_type="multipart/form-data",
+        )
+
+    good = upload(credential)
+    assert good.status_code == 200 and "verdict-valid" in good.get_data(as_text=True)
+    assert "王小明" in good.get_data(as_text=True)
+    document = json.loads(credential)
+    document["credentialSubject"]["achievement"]["name"] = "高级工程师"
+    forged = upload(json.dumps(document).encode())
+    assert "verdict-invalid" in forged.get_data(as_text=True)
+    assert "高级工程师" not in forged.get_data(as_text=True)
+    for bad in (b"{not json", b"\xff\xfe", b"x" * 300_000):
+        answer = upload(bad)
+        assert answer.status_code == 400 and "form-errors" in answer.get_data(as_text=True)
+    assert visitor.post("/verify/file", data={}).status_code == 400  # no CSRF token
+    admin_operator = certs.Operator.command_line("tester")
+    certs.revoke(session, cert.code, "误发", admin_operator)
+    session.commit()
+    revoked = upload(credential)
+    assert "verdict-revoked" in revoked.get_data(as_text=True) and "误发" in revoked.get_data(
+        as_text=True
+    )

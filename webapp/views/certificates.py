@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from werkzeug.routing import BaseConverter
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -61,6 +62,15 @@ class RevokeForm(FlaskForm):
         _l("Reason (shown on the verification page)"),
         validators=[DataRequired(), Length(max=certs.MAX_REASON)],
     )
+
+
+MAX_CREDENTIAL_BYTES = 256 * 1024
+
+
+class CredentialFileForm(FlaskForm):
+    """Check a credential file (the JSON the holder downloaded)."""
+
+    file = FileField(_l("Credential file (JSON)"), validators=[FileRequired()])
 
 
 class FindForm(FlaskForm):
@@ -158,7 +168,45 @@ def verify_form():
         if code:
             return redirect(url_for("certificates.verify", code=code))
         form.code.errors.append(_("A certificate code has 16 letters and digits."))
-    return render_template("records/certificates/verify_form.html", form=form)
+    return render_template(
+        "records/certificates/verify_form.html", form=form, file_form=CredentialFileForm()
+    )
+
+
+@bp.route("/verify/file", methods=["POST"])
+def verify_file():
+    """Check a credential file anyone brings: the signature against the site's keys, and the
+    revocation of the certificate it names."""
+    file_form = CredentialFileForm()
+    problem = None
+    if not file_form.validate_on_submit():
+        if file_form.csrf_token.errors:
+            abort(400)
+        problem = _("Choose the credential file (a .json file) to check.")
+    else:
+        raw = file_form.file.data.read(MAX_CREDENTIAL_BYTES + 1)
+        try:
+            if len(raw) > MAX_CREDENTIAL_BYTES:
+                raise ValueError
+            document = json.loads(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            problem = _(
+                "This file is not a credential: it must be the JSON file from a certificate page."
+            )
+    if problem:
+        form = FindForm()
+        return (
+            render_template(
+                "records/certificates/verify_form.html",
+                form=form,
+                file_form=file_form,
+                file_problem=problem,
+            ),
+            400,
+        )
+    result = certs.check_document(get_session(), document, trusted_keys())
+    links = _links(result.certificate) if result.certificate else {}
+    return render_template("records/certificates/verify_file.html", result=result, **links)
 
 
 def _check(code: str) -> certs.Check | None:
