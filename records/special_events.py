@@ -314,10 +314,16 @@ def standing(
     certificate is issued when the threshold is reached and `issue` is given. The caller
     commits."""
     now = now or utcnow()
-    signup = session.get(EventSignup, (event.id, user_id))
+    signup = session.get(EventSignup, (event.id, user_id), populate_existing=True)
     if signup is None:
         return LearnerStanding(False, 0, threshold_units(event), False, None)
     progress = learner_progress(session, event, user_id, zone)
+    written = signup.progress
+    if progress == written and not (
+        issue is not None and progress >= threshold_units(event) and signup.certified_at is None
+    ):
+        # Nothing changed and nothing is due: no write on a page view.
+        return _standing_of(session, event, signup)
     session.execute(
         update(EventSignup)
         .where(EventSignup.event_id == event.id, EventSignup.user_id == user_id)
@@ -334,6 +340,10 @@ def standing(
     if issue is not None and progress >= threshold_units(event):
         _issue_due(session, event, user_id, issue, now)
     session.refresh(signup)
+    return _standing_of(session, event, signup)
+
+
+def _standing_of(session: Session, event: SpecialEvent, signup: EventSignup) -> LearnerStanding:
     code = None
     if signup.certificate_id is not None:
         code = session.scalar(
