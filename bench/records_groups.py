@@ -18,6 +18,7 @@ request in the process, and prints p50/p95/p99. Every request must answer 200 an
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import sys
@@ -210,10 +211,16 @@ def main() -> int:
     parser.add_argument("--courses", type=int, default=200)
     parser.add_argument("--background", type=int, default=2_000_000)
     parser.add_argument("--requests", type=int, default=40, help="per page variant")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time a database this script built before (--db)"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-groups-"))
     url = args.db or f"sqlite:///{folder / 'groups.db'}"
-    group_id = build(url, args.learners, args.courses, args.members, args.background)
+    if args.reuse:
+        group_id = 1
+    else:
+        group_id = build(url, args.learners, args.courses, args.members, args.background)
 
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(folder / "instance")})
     client = app.test_client()
@@ -230,20 +237,24 @@ def main() -> int:
         "warning filter (inactive)": base + "?warning=inactive",
     }
     every: list[float] = []
+    every_cpu: list[float] = []
     for label, path in variants.items():
         for _ in range(3):  # warm the caches
             client.get(path)
-        samples = []
+        samples, cpu = [], []
         for _ in range(args.requests):
-            started = time.perf_counter()
+            started, on_cpu = time.perf_counter(), time.process_time()
             answer = client.get(path)
             samples.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - on_cpu) * 1000)
             if answer.status_code != 200 or "学员" not in answer.get_data(as_text=True):
                 print(f"{label}: {answer.status_code}", file=sys.stderr)
                 return 1
         every += samples
-        print(f"{label:30} {percentiles(samples)}")
-    print(f"{'all':30} {percentiles(every)}")
+        every_cpu += cpu
+        print(f"{label:30} {percentiles(samples)}; CPU {percentiles(cpu)}")
+    print(f"{'all':30} {percentiles(every)}; CPU {percentiles(every_cpu)}")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (1 min)")
     started = time.perf_counter()
     export = client.get(base + "/members.csv")
     took = (time.perf_counter() - started) * 1000

@@ -439,7 +439,7 @@ class MemberRow:
         last_activity: datetime | None,
         course_ids: Sequence[int],
         per_course: list[float],
-        flags: list[tuple[bool, bool, bool]],
+        flags: tuple[list[bool], list[bool], list[bool]],
         progress: float,
         certificates: int,
         overdue: int,
@@ -452,20 +452,12 @@ class MemberRow:
 
     def cells(self) -> list[CourseCell]:
         """The member's cells in the order of the table's courses."""
-        return [
-            CourseCell(progress, *flags)
-            for progress, flags in zip(self.per_course, self.flags, strict=True)
-        ]
+        return [CourseCell(*cell) for cell in zip(self.per_course, *self.flags, strict=True)]
 
     @property
     def courses(self) -> dict[int, CourseCell]:
         """Course id → the member's cell in that course."""
-        return {
-            course_id: CourseCell(progress, *flags)
-            for course_id, progress, flags in zip(
-                self.course_ids, self.per_course, self.flags, strict=True
-            )
-        }
+        return dict(zip(self.course_ids, self.cells(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -539,7 +531,7 @@ def member_table(session: Session, actor: Organiser, group_id: int, today: date)
                 kind.in_((EventKind.PROGRESS, EventKind.COMPLETE)),
             )
             .group_by(Event.user_id, Event.course_id)
-        ):
+        ).all():
             if user_id not in progress_of:
                 progress_of[user_id], done_of[user_id] = [0.0] * width, [False] * width
             i = position[course_id]
@@ -550,8 +542,9 @@ def member_table(session: Session, actor: Organiser, group_id: int, today: date)
     certified_people = {u for u, _c in certified}
     inactive_since = now - timedelta(days=group.inactive_days)
     due_past = [c.due_on is not None and c.due_on < today for c in courses]
+    any_past = any(due_past)
     zeros, nothing_done = [0.0] * width, [False] * width
-    no_certificate = [False] * width
+    no_certificate, nothing_late = [False] * width, [False] * width
 
     means = []
     for user_id, *_rest in people:
@@ -567,7 +560,12 @@ def member_table(session: Session, actor: Organiser, group_id: int, today: date)
             holds = [(user_id, c) in certified for c in course_ids]
         else:
             holds = no_certificate
-        late = [past and not d for past, d in zip(due_past, done, strict=True)]
+        if not any_past:
+            late = nothing_late
+        elif done is nothing_done:
+            late = due_past
+        else:
+            late = [past and not d for past, d in zip(due_past, done, strict=True)]
         overdue = sum(late)
         warnings = []
         if (last_activity or joined_at) < inactive_since:
@@ -586,7 +584,7 @@ def member_table(session: Session, actor: Organiser, group_id: int, today: date)
                 last_activity,
                 course_ids,
                 per_course,
-                list(zip(done, holds, late, strict=True)),
+                (done, holds, late),
                 mean,
                 sum(holds),
                 overdue,
