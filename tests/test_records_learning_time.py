@@ -237,3 +237,37 @@ def test_seed_demo_makes_a_demo_learner_once(session, learner):
     assert page.total_seconds > 0 and page.goal is not None and page.in_progress
     # A named learner (an existing account) instead of the demo one.
     assert profile.seed_demo(session, "time@example.com", now=T0) == learner[0]
+
+
+def test_reading_a_text_lesson_is_credited_like_playing(session):
+    from catalogue.models import MediaType
+    from catalogue.services.courses import CourseData, LessonData, create_course
+    from catalogue.services.providers import create_provider
+
+    user_id = register_user(session, "reader@example.com", "a-long-password-1", "读者").id
+    provider = create_provider(session, "读书会", "university").id
+    text = "第一段。\n\n" * 200
+    course = create_course(
+        session,
+        provider,
+        CourseData(
+            external_id="reading-1",
+            title="读书",
+            area=make_course(session).area,
+            lessons=[
+                LessonData(
+                    title="一篇文章", media_type=MediaType.TEXT, body=text, duration_seconds=600
+                )
+            ],
+        ),
+        publish=True,
+    )
+    session.commit()
+    lesson = session.scalar(select(Lesson.id).where(Lesson.course_id == course.id))
+    reader = (user_id, course.id, [lesson])
+    # Scrolled a screen at a time: the reading position (seconds of reading time) moves on.
+    assert _save(session, reader, 20, T0) == 20
+    assert _save(session, reader, 80, T0 + timedelta(seconds=70)) == 60
+    # Scrolled to the end at once, 5 s later: 5 s.
+    assert _save(session, reader, 600, T0 + timedelta(seconds=75)) == 5
+    assert learning_time.course_seconds(session, user_id, course.id) == 85
