@@ -50,7 +50,8 @@ def course_with_media(session):
 
 def kinds(session, user_id):
     session.expire_all()
-    return [str(k) for k in session.scalars(select(Event.kind).where(Event.user_id == user_id))]
+    rows = select(Event.kind).where(Event.user_id == user_id).order_by(Event.id)
+    return [str(k) for k in session.scalars(rows)]
 
 
 @pytest.mark.parametrize(
