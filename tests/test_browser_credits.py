@@ -80,6 +80,10 @@ def test_registrar_accepts_and_the_learner_sees_it_on_the_account_and_transcript
             page.locator("a[href$='transcript.pdf']").click()
         path = download.value.path()
         assert Path(path).read_bytes().startswith(b"%PDF")
+        signed = page.request.get(f"{base}/me/credits/transcript.json").json()
+        (entry,) = signed["credentialSubject"]["entries"]
+        assert entry["title"] == "计算机应用基础" and entry["credits"] == "3.00"
+        assert entry["kind"] == "recognition" and signed["proof"]["proofValue"]
         page.goto(f"{base}/me/learning")
         assert "3.00" in page.locator(".credit-summary").inner_text()
         context.close()
