@@ -44,7 +44,8 @@ def _user(session, email: str = "zhou@example.cn") -> User:
 
 def test_profile_and_settings_are_saved_and_the_page_follows_them(app, session):
     client = _learner(app, session)
-    assert client.get("/profile").headers["Location"].endswith("/me/account")
+    assert client.get("/profile").headers["Location"].endswith("/me/profile")
+    assert client.get("/settings").headers["Location"].endswith("/me/account")
     page = client.get("/me/account").get_data(as_text=True)
     assert 'value="周阿姨"' in page and "个人资料与设置" in page
     answer = _settings(

@@ -413,10 +413,16 @@ def account():
 
 
 @bp.route("/profile")
-@bp.route("/settings")
 @login_required
 def profile():
-    """Where people look for their profile and settings: the account page."""
+    """Where people look for their profile: the learning profile (My profile)."""
+    return redirect(url_for("profile.page"))
+
+
+@bp.route("/settings")
+@login_required
+def settings():
+    """Where people look for their settings: the account page."""
     return redirect(url_for("auth.account"))
 
 
