@@ -43,3 +43,7 @@ class JobContext:
     site_url: str = "http://127.0.0.1:5000"
     secret_key: str | None = None
     translations_dir: Path | None = None
+    # The site's time zone (JOBS_TIMEZONE): the days of learners who have not chosen one.
+    time_zone: str = "Asia/Shanghai"
+    # Where the certificate signing keys are (participation certificates of special events).
+    certificate_key_dir: Path | None = None

@@ -109,6 +109,14 @@ JOBS: tuple[Job, ...] = (
         timeout_seconds=1800,
         description="Notify learners whose week is going behind their weekly learning goal",
     ),
+    Job(
+        id="special-events",
+        func=tasks.special_events,
+        trigger={"interval": {"minutes": 15}},
+        timeout_seconds=1800,
+        description="Count special events' participation, issue participation certificates, "
+        "close ended events",
+    ),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -25,6 +26,8 @@ from recommender.config import TrainingConfig
 from recommender.pipeline import train_and_publish
 from recommender.spark_als import SparkOptions
 from records import profile as learning_profile
+from records import special_events as events_service
+from records.signing import load_signer
 from search import indexer
 from search.store import IndexStore
 
@@ -158,4 +161,18 @@ def learning_reminders(context: JobContext) -> dict[str, Any]:
 
 def goal_reminders(context: JobContext) -> dict[str, Any]:
     """Notify (on the site) the learners with reminders on whose weekly goal is going behind."""
-    return learning_profile.send_goal_reminders(_sessions(context))
+    return learning_profile.send_goal_reminders(_sessions(context), site_zone=context.time_zone)
+
+
+def special_events(context: JobContext) -> dict[str, Any]:
+    """Count special events' participation, issue the participation certificates due (signed
+    with the site's key) and close ended events."""
+    issue = None
+    if context.certificate_key_dir is not None:
+        issue = events_service.certificate_issuer(
+            load_signer(context.certificate_key_dir), context.site_url
+        )
+    with _sessions(context)() as session:
+        figures = events_service.run_events(session, issue, zone=ZoneInfo(context.time_zone))
+        session.commit()
+    return figures

@@ -278,3 +278,32 @@ def test_seed_demo_runs_an_event_now_once(session):
     assert events.seed_demo(session) is None
     assert events.counts(session, [event.id])[event.id].signed_up == 1
     assert events.state(event, utcnow() + timedelta(days=30)) == "ended"
+
+
+def test_the_special_events_job_certifies_with_the_sites_key(app, session):
+    from jobs.registry import get_job
+    from jobs.runner import run_job
+    from webapp.db import get_database
+    from webapp.settings import get_settings
+
+    now = utcnow()
+    event, course, _other = _world(
+        session, starts_at=now - timedelta(days=2), ends_at=now + timedelta(days=5)
+    )
+    mei = _learner(session, "mei")
+    events.sign_up(session, event.id, mei, now - timedelta(days=1))
+    one, two, *_rest = _lessons(session, course.id)
+    _finish(session, mei, course.id, one, now - timedelta(hours=3))
+    _finish(session, mei, course.id, two, now - timedelta(hours=2))
+    session.commit()
+    context = get_settings(app).job_context()
+    outcome, figures = run_job(
+        get_job("special-events"), context, get_database(app).sessions, trigger="test"
+    )
+    assert outcome.value == "succeeded", figures
+    assert figures["certified"] == 1
+    session.expire_all()
+    certificate = session.scalars(select(Certificate).where(Certificate.user_id == mei)).one()
+    assert certificate.event_id == event.id
+    keys = public_keys(context.certificate_key_dir)
+    assert verify_document(json.loads(certificate.credential), keys).ok

@@ -177,6 +177,8 @@ class Settings:
             site_url=self.site_url or DEFAULT_JOB_SITE_URL,
             secret_key=self.secret_key,
             translations_dir=TRANSLATIONS_DIR,
+            time_zone=self.jobs_timezone,
+            certificate_key_dir=self.certificate_key_dir,
         )
 
     def smtp(self) -> SmtpSettings | None:
