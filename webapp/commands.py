@@ -34,7 +34,7 @@ from webapp.jobs_commands import PARENT_ENV, jobs_cli, worker_command
 from webapp.provider_commands import command_line_operator, provider_cli
 from webapp.recommender_commands import recommender_cli
 from webapp.server import serve
-from webapp.settings import Settings, get_settings
+from webapp.settings import DEFAULT_JOB_SITE_URL, Settings, get_settings
 from webapp.supervisor import Child, Supervisor
 
 
@@ -71,6 +71,17 @@ def generate_demo_data(courses: int, learners: int, seed: int) -> None:
     )
 
 
+def seed_records_demo() -> None:
+    """The learning record's demo data (records/demo.py), signed with the site's key."""
+    from records.demo import seed_demo
+    from webapp.credentials import get_signer
+
+    settings = get_settings()
+    documents = Path(current_app.instance_path) / "credit-documents"
+    with get_database().sessions() as session:
+        seed_demo(session, get_signer(), settings.site_url or DEFAULT_JOB_SITE_URL, documents)
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
@@ -97,6 +108,7 @@ def demo_command(courses: int | None, learners: int | None, seed: int, if_empty:
         settings.demo_learners if learners is None else learners,
         seed,
     )
+    seed_records_demo()
 
 
 @click.command("refresh-stats")
@@ -159,6 +171,8 @@ def start_command(host: str, port: int) -> None:
         if catalogue_is_empty():
             click.echo(f"Generating the demo catalogue ({settings.demo_courses:,} courses)…")
             generate_demo_data(settings.demo_courses, settings.demo_learners, 20261126)
+            click.echo("Adding the demo learning record (certificate, credits, group, event)…")
+            seed_records_demo()
         if not store.is_current_schema():
             click.echo("Building the search index…")
             count = rebuild(get_database().sessions, store)
