@@ -79,7 +79,7 @@ def empty_tables(engine: sa.Engine) -> None:
                 conn.execute(sa.text(f'DELETE FROM "{table}"'))
 
 
-SIGNED_IN_ROLES = ("learner", "partner", "editor", "admin")
+SIGNED_IN_ROLES = ("learner", "partner", "editor", "admin", "registrar", "organiser")
 
 
 def world_of_every_role(app, session: Session, password: str) -> dict:

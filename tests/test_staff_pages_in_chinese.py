@@ -5,23 +5,42 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from catalogue.models import Role
+from catalogue.models import OutcomeType, Role, User
 from catalogue.services import reviews
 from catalogue.services.audit import Operator
 from catalogue.services.courses import CourseData, LessonData
+from records import groups, recognition
+from records.groups import Organiser
+from records.recognition import Claim, Document, DocumentStore
 from tests.helpers import world_of_every_role
 
 # Names that stay as they are in a Chinese interface (formats, products, the language switch).
 ALLOWED = {
     "English", "Excel", "Windows", "JSON", "Lines", "Markdown", "HTML", "WebVTT", "CSV",
-    "UTF", "GBK", "xlsx", "SMTP",
+    "UTF", "GBK", "xlsx", "SMTP", "PDF", "pdf",
 }  # fmt: skip
 PAGES = {
     "partner": ["/partner/", "/partner/courses", "/partner/feedback", "/partner/courses/new"],
-    "editor": ["/editor/search", "/editor/columns/", "/editor/comments", "/editor/reviews/"],
+    "editor": [
+        "/editor/search",
+        "/editor/columns/",
+        "/editor/comments",
+        "/editor/reviews/",
+        "/editor/events/",
+    ],
+    "registrar": [
+        "/registrar/recognition",
+        "/registrar/ledger",
+        "/staff/certificates",
+    ],
+    "organiser": ["/organiser/groups"],
     "admin": ["/admin/jobs", "/admin/providers", "/admin/accounts", "/admin/audit", "/admin/mail"],
 }
 WORD = re.compile(r"[A-Za-z]{3,}")
@@ -57,8 +76,33 @@ def test_staff_pages_have_no_english_left(app, session, role):
         review = reviews.submit_course(session, world["provider"], None, data, "published")
         session.commit()
         paths.append(f"/editor/reviews/{review.review.id}")
+    if role == "registrar":  # a request in the queue, its page and a learner's ledger
+        learner = session.scalar(select(User.id).where(User.email == "learner@example.cn"))
+        claim = Claim(
+            "开放大学", "计算机应用基础", date(2025, 6, 1), Decimal("2"), OutcomeType.ACADEMIC
+        )
+        document = Document("证书.pdf", b"%PDF-1.4\n%test\n")
+        store = DocumentStore(Path(app.instance_path) / "credit-documents")
+        request = recognition.submit(session, learner, claim, document, store)
+        session.commit()
+        paths += [f"/registrar/recognition/{request.id}", f"/registrar/ledger/{learner}"]
+    if role == "organiser":  # a group with a member and an assignment
+        user = session.scalar(select(User).where(User.email == "organiser@example.cn"))
+        actor = Organiser(user.id, user.role)
+        group = groups.create_group(session, actor, "社区书法班")
+        learner = session.scalar(select(User.id).where(User.email == "learner@example.cn"))
+        groups.join_group(session, learner, consent=True, code=group.invite_code)
+        groups.assign_course(session, actor, group.id, world["course"], date.today())
+        session.commit()
+        paths.append(f"/organiser/groups/{group.id}")
     client = world["clients"][role]
-    names = set(PAGES) | {"learner", "example", "cn"}  # the accounts' names and addresses
+    names = set(PAGES) | {
+        "learner",
+        "example",
+        "cn",
+        "registrar",
+        "organiser",
+    }  # the accounts' names and addresses
     for path in paths:
         answer = client.get(path)
         assert answer.status_code == 200, path

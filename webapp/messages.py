@@ -197,6 +197,11 @@ JOB_DESCRIPTIONS = {
     "mail-send": _l("Sends queued mail over SMTP (when an SMTP server is set)"),
     "notification-digest": _l("Queues the daily e-mail digest of unread notifications"),
     "learning-reminders": _l("Queues learning reminders for courses started and left"),
+    "goal-reminders": _l("Notifies learners whose week is going behind their weekly goal"),
+    "special-events": _l(
+        "Counts special events' participation, issues participation certificates and closes "
+        "ended events"
+    ),
 }
 
 # What a job run's figures mean (jobs/tasks.py, recommender/pipeline.py, catalogue/ingest).
