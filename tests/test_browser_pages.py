@@ -134,7 +134,16 @@ def test_learner_pages_have_no_wcag_aa_violations(browser, site):
         sign_up(page, base, "lin@example.cn")
         found = {}
         lesson = first_lesson(page, base, courses["taiji"])
-        for path in [f"/courses/{courses['taiji']}", lesson, "/me/learning", "/me/notes", "/"]:
+        record = ["/me/profile", "/me/certificates", "/me/credits", "/me/credits/recognition"]
+        record += ["/me/groups", "/groups/join", "/me/personal-data"]
+        for path in [
+            f"/courses/{courses['taiji']}",
+            lesson,
+            "/me/learning",
+            "/me/notes",
+            "/",
+            *record,
+        ]:
             page.goto(base + path)
             duplicates = page.evaluate(DUPLICATE_IDS)
             assert duplicates == [], f"{path} repeats the ids {duplicates}"
@@ -162,6 +171,8 @@ def test_staff_pages_have_no_wcag_aa_violations(browser, site, session):
     )
     column = create_column(session, "spring", "春季专题", description="春天学什么")
     register_user(session, "admin@example.cn", "admin-password-1", "管理员", role=Role.ADMIN)
+    register_user(session, "reg@example.cn", "registrar-password-1", "学分", role=Role.REGISTRAR)
+    register_user(session, "org@example.cn", "organiser-password-1", "班主任", role=Role.ORGANISER)
     # The operators' console with something in every state: a suspended provider, a
     # suspended account, audit entries with before and after.
     cli = Operator.command_line("tester")
@@ -183,8 +194,16 @@ def test_staff_pages_have_no_wcag_aa_violations(browser, site, session):
                 "/editor/comments",
                 "/editor/comments?view=recent",
                 "/editor/reviews/",
+                "/editor/events/",
+                f"/editor/events/column/{column.id}",
             ],
         ),
+        (
+            "reg@example.cn",
+            "registrar-password-1",
+            ["/registrar/recognition", "/registrar/ledger", "/staff/certificates"],
+        ),
+        ("org@example.cn", "organiser-password-1", ["/organiser/groups"]),
         (
             "partner@example.cn",
             "partner-password-1",
