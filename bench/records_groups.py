@@ -18,6 +18,7 @@ request in the process, and prints p50/p95/p99. Every request must answer 200 an
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import re
@@ -214,6 +215,14 @@ def main() -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="time a database this script built before (--db)"
     )
+    parser.add_argument(
+        "--gc",
+        choices=("auto", "between"),
+        default="auto",
+        help="auto: Python's own collections (they fall inside requests); between: as the"
+        " server's gc gate does, no collection inside a request, the start-up heap frozen and"
+        " a collection between requests once YOUNG_THRESHOLD new objects piled up",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-groups-"))
     url = args.db or f"sqlite:///{folder / 'groups.db'}"
@@ -238,11 +247,19 @@ def main() -> int:
     }
     every: list[float] = []
     every_cpu: list[float] = []
+    if args.gc == "between":
+        from jobs.gc_gate import YOUNG_THRESHOLD
+
+        gc.collect()
+        gc.disable()
+        gc.freeze()
     for label, path in variants.items():
         for _ in range(3):  # warm the caches
             client.get(path)
         samples, cpu = [], []
         for _ in range(args.requests):
+            if args.gc == "between" and gc.get_count()[0] >= YOUNG_THRESHOLD:
+                gc.collect(1)  # outside the timed request, as the gate's thread does
             started, on_cpu = time.perf_counter(), time.process_time()
             answer = client.get(path)
             samples.append((time.perf_counter() - started) * 1000)

@@ -12,12 +12,27 @@ import csv
 import io
 import secrets
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from typing import NamedTuple
 
-from sqlalchemy import JSON, Select, bindparam, case, func, insert, literal, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Float,
+    Select,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    type_coerce,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -414,8 +429,8 @@ class CourseCell(NamedTuple):
 
 class MemberRow:
     """One consenting member as the organiser sees them; the per-course figures are kept as
-    lists in the order of the table's courses (cheap for 2,000 members), and `courses` maps
-    course ids to cells for the rows a page shows."""
+    lists in the order of the table's courses, and `courses` maps course ids to cells. Made
+    only for the rows a page shows (or an export writes), not for the whole group."""
 
     __slots__ = (
         "certificates",
@@ -460,15 +475,69 @@ class MemberRow:
         return dict(zip(self.course_ids, self.cells(), strict=True))
 
 
-@dataclass(frozen=True)
+# A member in the whole group's table is a plain tuple (cheap to make, sort and filter for
+# 2,000 members); these are its fields. Moments are as the driver gives them (naive UTC on
+# SQLite): they are only compared, and made aware for the rows shown.
+_ID, _NAME, _JOINED, _LAST, _PER, _MEAN, _CERTS, _OVERDUE, _WARNINGS, _FOLD = range(10)
+Entry = tuple  # (user_id, name, joined, last, per-course progress, mean, certificates, ...)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
 class MemberTable:
     """The whole group's member table and the figures its warnings are measured against."""
 
-    group: StudyGroup
-    courses: list[AssignedCourse]
-    rows: list[MemberRow]
-    median_progress: float
-    counts: dict[str, int] = field(default_factory=dict)
+    def __init__(
+        self,
+        group: StudyGroup,
+        courses: list[AssignedCourse],
+        entries: list[Entry],
+        median_progress: float,
+        counts: dict[str, int],
+        certified: set[tuple[int, int]],
+        today: date,
+    ) -> None:
+        self.group, self.courses, self.entries = group, courses, entries
+        self.median_progress, self.counts, self.certified = median_progress, counts, certified
+        self.course_ids = [c.course_id for c in courses]
+        self.due_past = [c.due_on is not None and c.due_on < today for c in courses]
+
+    @property
+    def member_count(self) -> int:
+        """How many members consent to share."""
+        return len(self.entries)
+
+    def row(self, entry: Entry) -> MemberRow:
+        """One member's full row (cells, certificates and flags per course)."""
+        user_id, per = entry[_ID], entry[_PER]
+        done = [p >= 1.0 for p in per]
+        if entry[_CERTS]:
+            holds = [(user_id, c) in self.certified for c in self.course_ids]
+        else:
+            holds = [False] * len(per)
+        late = [past and not d for past, d in zip(self.due_past, done, strict=True)]
+        return MemberRow(
+            user_id,
+            entry[_NAME],
+            _aware(entry[_JOINED]),
+            _aware(entry[_LAST]),
+            self.course_ids,
+            list(per),
+            (done, holds, late),
+            entry[_MEAN],
+            entry[_CERTS],
+            entry[_OVERDUE],
+            entry[_WARNINGS],
+        )
+
+    @property
+    def rows(self) -> list[MemberRow]:
+        """Every member's row, by name."""
+        return [self.row(e) for e in self.entries]
 
 
 def _certificates(
@@ -487,129 +556,117 @@ def _certificates(
     return {(u, c) for u, c in rows}
 
 
+def _course_progress(course_id: int) -> ColumnElement[float]:
+    """A member's progress in one course (1.0 once completed), as a column of the member
+    query: two index seeks on ix_events_user_course_kind (the largest progress is the
+    latest, since progress only grows), not a scan of the member's events."""
+
+    def of(kind: EventKind) -> Select:
+        return select(Event.value).where(
+            Event.user_id == GroupMember.user_id,
+            Event.course_id == course_id,
+            Event.kind == kind,
+        )
+
+    best = of(EventKind.PROGRESS).with_only_columns(func.max(Event.value))
+    return case(
+        (of(EventKind.COMPLETE).correlate(GroupMember).exists(), literal(1.0, Float)),
+        else_=func.coalesce(best.correlate(GroupMember).scalar_subquery(), literal(0.0, Float)),
+    )
+
+
 def member_table(session: Session, actor: Organiser, group_id: int, today: date) -> MemberTable:
     """Every consenting member's assigned courses, progress, last activity, certificates and
-    warnings, in four queries whatever the group's size."""
+    warnings, in three queries whatever the group's size: one row per member with a column
+    per assigned course, computed by index seeks in the database."""
     group = own_group(session, actor, group_id)
-    now = utcnow()
     courses = _assigned(session, group.id)
     course_ids = [c.course_id for c in courses]
+    width = len(courses)
     members = select(GroupMember.user_id).where(
         GroupMember.group_id == group.id, GroupMember.left_at.is_(None)
     )
-    # Last activity: the newest event of each member, one index seek each in one statement.
+    # Last activity: the newest event of each member, one index seek each.
     last = (
         select(func.max(Event.created_at))
         .where(Event.user_id == GroupMember.user_id)
         .correlate(GroupMember)
         .scalar_subquery()
     )
-    # Core results (the session's connection), not ORM rows: 2,000 rows cost a third as much.
-    db = session.connection()
-    people = db.execute(
-        select(GroupMember.user_id, User.display_name, GroupMember.joined_at, last)
-        .join(User, User.id == GroupMember.user_id)
-        .where(GroupMember.group_id == group.id, GroupMember.left_at.is_(None))
-    ).all()
-    width = len(courses)
-    position = {c.course_id: i for i, c in enumerate(courses)}
-    progress_of: dict[int, list[float]] = {}
-    done_of: dict[int, list[bool]] = {}
-    if course_ids:
-        kind = Event.kind
-        for user_id, course_id, progress, complete in db.execute(
+    inactive_since = utcnow() - timedelta(days=group.inactive_days)
+    # Core rows, and the moments as plain DateTime: 4,000 of them need no time zone work.
+    people = (
+        session.connection()
+        .execute(
             select(
-                Event.user_id,
-                Event.course_id,
-                # Progress only grows (a lesson once done stays done): the largest is the latest.
-                func.max(case((kind == EventKind.PROGRESS, Event.value), else_=0.0)),
-                func.max(case((kind == EventKind.COMPLETE, 1), else_=0)),
+                GroupMember.user_id,
+                User.display_name,
+                type_coerce(GroupMember.joined_at, DateTime()),
+                type_coerce(last, DateTime()),
+                func.coalesce(last, GroupMember.joined_at) < inactive_since,
+                *(_course_progress(c) for c in course_ids),
             )
-            .where(
-                Event.user_id.in_(members),
-                Event.course_id.in_(course_ids),
-                kind.in_((EventKind.PROGRESS, EventKind.COMPLETE)),
-            )
-            .group_by(Event.user_id, Event.course_id)
-        ).all():
-            if user_id not in progress_of:
-                progress_of[user_id], done_of[user_id] = [0.0] * width, [False] * width
-            i = position[course_id]
-            completed = bool(complete) or (progress or 0.0) >= 1.0
-            done_of[user_id][i] = completed
-            progress_of[user_id][i] = 1.0 if completed else min(float(progress or 0.0), 1.0)
+            .join(User, User.id == GroupMember.user_id)
+            .where(GroupMember.group_id == group.id, GroupMember.left_at.is_(None))
+        )
+        .all()
+    )
     certified = _certificates(session, members, course_ids)
-    certified_people = {u for u, _c in certified}
-    inactive_since = now - timedelta(days=group.inactive_days)
-    due_past = [c.due_on is not None and c.due_on < today for c in courses]
-    any_past = any(due_past)
-    zeros, nothing_done = [0.0] * width, [False] * width
-    no_certificate, nothing_late = [False] * width, [False] * width
-
-    means = []
-    for user_id, *_rest in people:
-        per_course = progress_of.get(user_id, zeros)
-        means.append(sum(per_course) / width if width else 0.0)
+    certificates = Counter(u for u, _c in certified)
+    past = [i for i, c in enumerate(courses) if c.due_on is not None and c.due_on < today]
+    means = [sum(row[5:]) / width for row in people] if width else [0.0] * len(people)
     median = statistics.median(means) if means else 0.0
+    behind_below = median - BEHIND_MARGIN
     judge_behind = width > 0 and len(people) >= BEHIND_MIN_MEMBERS
-    rows, counts = [], dict.fromkeys(WARNINGS, 0)
-    for (user_id, name, joined_at, last_activity), mean in zip(people, means, strict=True):
-        per_course = progress_of.get(user_id, zeros)
-        done = done_of.get(user_id, nothing_done)
-        if user_id in certified_people:
-            holds = [(user_id, c) in certified for c in course_ids]
-        else:
-            holds = no_certificate
-        if not any_past:
-            late = nothing_late
-        elif done is nothing_done:
-            late = due_past
-        else:
-            late = [past and not d for past, d in zip(due_past, done, strict=True)]
-        overdue = sum(late)
-        warnings = []
-        if (last_activity or joined_at) < inactive_since:
-            warnings.append("inactive")
+    counts = dict.fromkeys(WARNINGS, 0)
+    entries = []
+    for row, mean in zip(people, means, strict=True):
+        user_id, name, joined, last_at, inactive = row[:5]
+        per = row[5:]
+        overdue = sum(1 for i in past if per[i] < 1.0) if past else 0
+        warnings: tuple[str, ...] = ()
+        if inactive:
+            warnings = ("inactive",)
         if overdue:
-            warnings.append("overdue")
-        if judge_behind and median - mean > BEHIND_MARGIN:
-            warnings.append("behind")
+            warnings += ("overdue",)
+        if judge_behind and mean < behind_below:
+            warnings += ("behind",)
         for warning in warnings:
             counts[warning] += 1
-        rows.append(
-            MemberRow(
+        entries.append(
+            (
                 user_id,
                 name,
-                joined_at,
-                last_activity,
-                course_ids,
-                per_course,
-                (done, holds, late),
+                joined,
+                last_at,
+                per,
                 mean,
-                sum(holds),
+                certificates.get(user_id, 0),
                 overdue,
-                tuple(warnings),
+                warnings,
+                name.casefold(),
             )
         )
-    return MemberTable(group, courses, rows, median, counts)
+    entries.sort(key=lambda e: (e[_FOLD], e[_ID]))
+    return MemberTable(group, courses, entries, median, counts, certified, today)
 
 
-def _sort_key(key: str) -> Callable[[MemberRow], object]:
+def _sort_key(table: MemberTable, key: str) -> Callable[[Entry], object]:
     if key == "name":
-        return lambda r: r.name.casefold()
+        return itemgetter(_FOLD)
     if key == "progress":
-        return lambda r: r.progress
+        return itemgetter(_MEAN)
     if key == "last_activity":
-        return lambda r: (r.last_activity is not None, r.last_activity or r.joined_at)
+        return lambda e: (e[_LAST] is not None, e[_LAST] or e[_JOINED])
     if key == "certificates":
-        return lambda r: r.certificates
+        return itemgetter(_CERTS)
     if key == "warnings":
-        return lambda r: (len(r.warnings), r.overdue)
+        return lambda e: (len(e[_WARNINGS]), e[_OVERDUE])
     if key == "joined":
-        return lambda r: r.joined_at
+        return itemgetter(_JOINED)
     if key.startswith("course-"):
-        course_id = int(key.removeprefix("course-"))
-        return lambda r: r.per_course[r.course_ids.index(course_id)]
+        i = table.course_ids.index(int(key.removeprefix("course-")))
+        return lambda e: e[_PER][i]
     raise ValueError(key)
 
 
@@ -624,17 +681,50 @@ def valid_sort(table: MemberTable, key: str | None) -> str:
     return "name"
 
 
+def _select(table: MemberTable, sort: str, descending: bool, warning: str | None) -> list[Entry]:
+    entries = table.entries  # by name, then id
+    if warning == "any":
+        entries = [e for e in entries if e[_WARNINGS]]
+    elif warning in WARNINGS:
+        entries = [e for e in entries if warning in e[_WARNINGS]]
+    sort = valid_sort(table, sort)
+    if sort == "name" and not descending:
+        return list(entries)
+    return sorted(entries, key=_sort_key(table, sort), reverse=descending)
+
+
 def select_rows(
     table: MemberTable, sort: str = "name", descending: bool = False, warning: str | None = None
 ) -> list[MemberRow]:
     """The rows with a warning (any with "any"), in the order of one column; ties by name."""
-    rows = table.rows
-    if warning == "any":
-        rows = [r for r in rows if r.warnings]
-    elif warning in WARNINGS:
-        rows = [r for r in rows if warning in r.warnings]
-    rows = sorted(rows, key=lambda r: (r.name.casefold(), r.user_id))
-    return sorted(rows, key=_sort_key(valid_sort(table, sort)), reverse=descending)
+    return [table.row(e) for e in _select(table, sort, descending, warning)]
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    """One page of the member table: its rows, how many rows match, the page and pages."""
+
+    rows: list[MemberRow]
+    total: int
+    page: int
+    pages: int
+
+
+def page_rows(
+    table: MemberTable,
+    sort: str = "name",
+    descending: bool = False,
+    warning: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> RowsPage:
+    """The rows of one page (past the last page: the last) of `select_rows`'s order; rows are
+    made only for that page."""
+    entries = _select(table, sort, descending, warning)
+    pages = max(1, -(-len(entries) // per_page))
+    page = min(max(page, 1), pages)
+    shown = entries[(page - 1) * per_page : page * per_page]
+    return RowsPage([table.row(e) for e in shown], len(entries), page, pages)
 
 
 # -- Excel-safe CSV --------------------------------------------------------------------------

@@ -166,6 +166,16 @@ def _own_table(group_id: int) -> group_service.MemberTable:
         abort(403)
 
 
+def _last_seen(rows: list[group_service.MemberRow]) -> dict[int, str]:
+    """The shown members' last activity in the learner's zone (looked up once, not per row)."""
+    zone = learner_zone()
+    return {
+        row.user_id: row.last_activity.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        for row in rows
+        if row.last_activity is not None
+    }
+
+
 @bp.route("/organiser/groups/<int:group_id>")
 @organiser_required
 def group_page(group_id: int):
@@ -173,19 +183,18 @@ def group_page(group_id: int):
     invitation, assignments and notices."""
     table = _own_table(group_id)
     sort, descending, warning = _table_args(table)
-    rows = group_service.select_rows(table, sort, descending, warning)
     per_page = group_service.PER_PAGE
-    pages = max(1, -(-len(rows) // per_page))
-    page = min(page_arg(), pages)
+    shown = group_service.page_rows(table, sort, descending, warning, page_arg(), per_page)
     group = table.group
     return render_template(
         "records/groups/group.html",
         table=table,
         group=group,
-        rows=rows[(page - 1) * per_page : page * per_page],
-        total=len(rows),
-        page=page,
-        pages=pages,
+        rows=shown.rows,
+        last_seen=_last_seen(shown.rows),
+        total=shown.total,
+        page=shown.page,
+        pages=shown.pages,
         per_page=per_page,
         margin=round(group_service.BEHIND_MARGIN * 100),
         sort=sort,
