@@ -594,35 +594,39 @@ def member_table(session: Session, actor: Organiser, group_id: int, today: date)
         .scalar_subquery()
     )
     inactive_since = utcnow() - timedelta(days=group.inactive_days)
+    naive_since = inactive_since.replace(tzinfo=None)  # SQLite's moments come back naive UTC
     # Core rows, and the moments as plain DateTime: 4,000 of them need no time zone work.
     people = (
         session.connection()
         .execute(
             select(
                 GroupMember.user_id,
-                User.display_name,
+                # A lookup per member (not a join the planner may turn into a users scan).
+                select(User.display_name)
+                .where(User.id == GroupMember.user_id)
+                .correlate(GroupMember)
+                .scalar_subquery(),
                 type_coerce(GroupMember.joined_at, DateTime()),
                 type_coerce(last, DateTime()),
-                func.coalesce(last, GroupMember.joined_at) < inactive_since,
                 *(_course_progress(c) for c in course_ids),
-            )
-            .join(User, User.id == GroupMember.user_id)
-            .where(GroupMember.group_id == group.id, GroupMember.left_at.is_(None))
+            ).where(GroupMember.group_id == group.id, GroupMember.left_at.is_(None))
         )
         .all()
     )
     certified = _certificates(session, members, course_ids)
     certificates = Counter(u for u, _c in certified)
     past = [i for i, c in enumerate(courses) if c.due_on is not None and c.due_on < today]
-    means = [sum(row[5:]) / width for row in people] if width else [0.0] * len(people)
+    means = [sum(row[4:]) / width for row in people] if width else [0.0] * len(people)
     median = statistics.median(means) if means else 0.0
     behind_below = median - BEHIND_MARGIN
     judge_behind = width > 0 and len(people) >= BEHIND_MIN_MEMBERS
     counts = dict.fromkeys(WARNINGS, 0)
     entries = []
     for row, mean in zip(people, means, strict=True):
-        user_id, name, joined, last_at, inactive = row[:5]
-        per = row[5:]
+        user_id, name, joined, last_at = row[:4]
+        per = row[4:]
+        seen = last_at or joined
+        inactive = seen < (inactive_since if seen.tzinfo else naive_since)
         overdue = sum(1 for i in past if per[i] < 1.0) if past else 0
         warnings: tuple[str, ...] = ()
         if inactive:
