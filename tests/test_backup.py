@@ -9,7 +9,10 @@ import json
 import re
 import shlex
 import shutil
+import stat
 import threading
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -26,18 +29,31 @@ from catalogue.db import (
     upgrade_database,
 )
 from catalogue.models import Course, Lesson, Note, Provider, utcnow
+from catalogue.models.awards import OutcomeType
 from catalogue.services.courses import withdraw_course
 from catalogue.services.providers import create_provider
 from catalogue.services.social import add_note, delete_note
 from catalogue.services.users import register_user
 from jobs.backup import create_backup, plan_restore, restore_backup
 from recommender.artefacts import ModelStore
+from records import recognition
+from records.models.credits import RecognitionRequest
+from records.signing import (
+    current_key_id,
+    ensure_key,
+    load_signer,
+    public_keys,
+    rotate_key,
+    verify_document,
+)
 from search.indexer import rebuild, sync_all, sync_once
 from search.service import SearchRequest, search
 from search.store import IndexStore
 from tests.helpers import make_course, make_provider
+from webapp.credentials import get_credentials
 from webapp.db import get_database
 from webapp.recommendations import get_models
+from webapp.settings import get_settings
 
 TITLE = "书法临帖入门"
 
@@ -456,3 +472,229 @@ def test_a_missing_client_program_is_named():
     with pytest.raises(BackupError, match="pg_nothing is not installed"):
         find_client("pg_nothing")
     assert find_client("pg_dump").name == "pg_dump"
+
+
+# -- the learning record's files: signing keys and credit documents ------------------------
+
+PDF = b"%PDF-1.4\n% a transcript from elsewhere\n" + bytes(range(256))
+
+
+def _record_files(app) -> tuple[Path, Path]:
+    settings = get_settings(app)
+    return settings.certificate_key_dir, Path(app.instance_path) / "credit-documents"
+
+
+def _credential(key_dir: Path, name: str) -> dict:
+    """A credential signed with the key directory's current key."""
+    return load_signer(key_dir).sign(
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"name": name},
+        }
+    )
+
+
+def _request_with_document(session, learner: int, documents: Path) -> RecognitionRequest:
+    """A learner's recognition request through the service (the document saved, then the row)."""
+    request = recognition.submit(
+        session,
+        learner,
+        recognition.Claim(
+            "开放大学", "老年心理学", date(2025, 6, 1), Decimal("2"), OutcomeType.ACADEMIC
+        ),
+        recognition.Document("成绩单.pdf", PDF),
+        recognition.DocumentStore(documents),
+    )
+    session.commit()
+    return request
+
+
+def _record_world(app, session) -> dict:
+    """The world above, plus a certificate signed with a key since retired, and a learner's
+    recognition request with its document."""
+    world = _world(app, session)
+    key_dir, documents = _record_files(app)
+    old_key = ensure_key(key_dir)
+    credential = _credential(key_dir, "学员")
+    _old, new_key = rotate_key(key_dir)  # the old key retires: only its public key stays
+    request = _request_with_document(session, world["learner"], documents)
+    return {
+        **world,
+        "old_key": old_key,
+        "key": new_key,
+        "credential": credential,
+        "request": request.id,
+        "document": request.document_key,
+        "documents": documents,
+        "key_dir": key_dir,
+    }
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_signing_keys_and_credit_documents_are_backed_up_and_restored(
+    app, session, runner, tmp_path
+):
+    world = _record_world(app, session)
+    key_dir, documents = world["key_dir"], world["documents"]
+    backup = tmp_path / "backup"
+    made = runner.invoke(args=["backup", "create", str(backup)])
+    assert made.exit_code == 0, made.output
+    assert (
+        f"current {world['key']}, 2 public" in made.output and "1 credit documents" in made.output
+    )
+    manifest = json.loads((backup / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format_version"] == 2
+    assert manifest["certificate_keys"] == {
+        "current": world["key"],
+        "keys": sorted([world["old_key"], world["key"]]),
+    }
+    assert manifest["credit_documents"] == {"count": 1}
+    for name in (f"{world['key']}.key", f"{world['key']}.pub.json", "current"):
+        assert f"certificate-keys/{name}" in manifest["files"]
+    assert f"certificate-keys/{world['old_key']}.pub.json" in manifest["files"]
+    assert f"credit-documents/{world['document']}" in manifest["files"]
+    assert _mode(backup / "certificate-keys" / f"{world['key']}.key") == 0o600
+    assert _mode(backup / "credit-documents" / world["document"]) == 0o600
+
+    # The disaster: the key directory and the documents are lost; a new document appears.
+    shutil.rmtree(key_dir)
+    (documents / world["document"]).unlink()
+    stray = recognition.DocumentStore(documents).save(b"%PDF-1.4 later", "pdf")
+    assert verify_document(world["credential"], public_keys(key_dir)).code == "untrusted_key"
+    session.close()
+
+    restored = runner.invoke(args=["backup", "restore", str(backup), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert f"signing keys: {world['key']} is current" in restored.output
+    assert "credit documents: 1" in restored.output
+    assert current_key_id(key_dir) == world["key"]
+    assert _mode(key_dir / f"{world['key']}.key") == 0o600
+    assert _mode(key_dir) == 0o700
+    assert load_signer(key_dir).key_id == world["key"]
+    # A certificate signed with the retired key verifies again, with the key directory's keys
+    # and with the keys the running site's /verify pages trust; the site signs with the
+    # restored key.
+    verdict = verify_document(world["credential"], public_keys(key_dir))
+    assert verdict.ok, verdict.reason
+    assert verdict.key_id == world["old_key"]
+    assert verify_document(world["credential"], get_credentials(app).trusted_keys()).ok
+    assert get_credentials(app).signer().key_id == world["key"]
+    # The documents are exactly the backed-up set, and the restored row finds its document.
+    store = recognition.DocumentStore(documents)
+    assert store.stored() == [world["document"]] and stray not in store.stored()
+    key = session.scalar(
+        select(RecognitionRequest.document_key).where(RecognitionRequest.id == world["request"])
+    )
+    assert store.read(key) == PDF
+    assert _mode(documents / key) == 0o600
+    # New certificates are signed with the restored key.
+    assert verify_document(_credential(key_dir, "新的"), public_keys(key_dir)).ok
+
+
+def test_a_different_current_key_is_replaced_only_when_confirmed(app, session, runner, tmp_path):
+    world = _record_world(app, session)
+    key_dir = world["key_dir"]
+    backup = tmp_path / "backup"
+    assert runner.invoke(args=["backup", "create", str(backup)]).exit_code == 0
+    _old, newer = rotate_key(key_dir)  # after the backup the site rotated again
+    later = _credential(key_dir, "后来的")
+    session.close()
+
+    declined = runner.invoke(args=["backup", "restore", str(backup)], input="n\n")
+    assert declined.exit_code == 1, declined.output
+    assert f"replaces the current key {newer}" in declined.output
+    assert "the signing keys in" in declined.output
+    assert current_key_id(key_dir) == newer
+
+    engine = get_database(app).engine
+    plan = plan_restore(backup, engine, key_dir=key_dir)
+    assert plan.replaces_key == newer
+    index, models = _stores(app)
+    with pytest.raises(BackupError, match="confirm the restore"):
+        restore_backup(
+            plan, engine, index, models, key_dir=key_dir, documents_dir=world["documents"]
+        )
+    assert current_key_id(key_dir) == newer
+    assert not [p for p in key_dir.iterdir() if p.name.startswith(".")]
+
+    confirmed = runner.invoke(args=["backup", "restore", str(backup)], input="y\n")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert current_key_id(key_dir) == world["key"]
+    # The newer key's public key is kept: what it signed still verifies.
+    keys = public_keys(key_dir)
+    assert verify_document(later, keys).ok and verify_document(world["credential"], keys).ok
+
+
+def test_a_tampered_key_or_document_fails_backup_verify(app, session, runner, tmp_path):
+    world = _record_world(app, session)
+    good = tmp_path / "good"
+    assert runner.invoke(args=["backup", "create", str(good)]).exit_code == 0
+    assert runner.invoke(args=["backup", "verify", str(good)]).exit_code == 0
+
+    def flip(path: Path) -> None:
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+
+    cases = {
+        f"certificate-keys/{world['key']}.key does not match its checksum": lambda p: flip(
+            p / "certificate-keys" / f"{world['key']}.key"
+        ),
+        f"certificate-keys/{world['old_key']}.pub.json is missing": lambda p: (
+            p / "certificate-keys" / f"{world['old_key']}.pub.json"
+        ).unlink(),
+        f"credit-documents/{world['document']} does not match its checksum": lambda p: flip(
+            p / "credit-documents" / world["document"]
+        ),
+        "credit-documents/smuggled.pdf is not listed in the manifest": lambda p: (
+            p / "credit-documents" / "smuggled.pdf"
+        ).write_bytes(PDF),
+    }
+    for number, (expected, change) in enumerate(cases.items()):
+        copy = tmp_path / f"case{number}"
+        shutil.copytree(good, copy)
+        change(copy)
+        checked = runner.invoke(args=["backup", "verify", str(copy)])
+        assert checked.exit_code == 2, (expected, checked.output)
+        assert expected in checked.output and "Traceback" not in checked.output
+
+
+def test_a_backup_of_the_old_format_still_verifies_and_restores(app, session, runner, tmp_path):
+    """A format 1 backup (before the learning record) holds no keys or documents: it verifies
+    and restores, says so, and leaves the live key directory and documents as they are."""
+    world = _record_world(app, session)
+    key_dir, documents = world["key_dir"], world["documents"]
+    backup = tmp_path / "old"
+    assert runner.invoke(args=["backup", "create", str(backup)]).exit_code == 0
+    shutil.rmtree(backup / "certificate-keys")
+    shutil.rmtree(backup / "credit-documents")
+
+    def downgrade(manifest: dict) -> None:
+        manifest["format_version"] = 1
+        del manifest["certificate_keys"], manifest["credit_documents"]
+        manifest["files"] = {
+            name: entry
+            for name, entry in manifest["files"].items()
+            if not name.startswith(("certificate-keys/", "credit-documents/"))
+        }
+
+    _rewrite_manifest(backup, downgrade)
+    checked = runner.invoke(args=["backup", "verify", str(backup)])
+    assert checked.exit_code == 0, checked.output
+    assert "no signing keys; no credit documents" in checked.output
+    _old, newer = rotate_key(key_dir)
+    kept = recognition.DocumentStore(documents).stored()
+    session.close()
+
+    restored = runner.invoke(args=["backup", "restore", str(backup), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert "the backup holds no signing keys" in restored.output
+    assert "the backup holds no credit documents" in restored.output
+    assert current_key_id(key_dir) == newer
+    assert recognition.DocumentStore(documents).stored() == kept
+    assert verify_document(world["credential"], public_keys(key_dir)).ok
