@@ -22,8 +22,10 @@ from typing import NamedTuple
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    Connection,
     DateTime,
     Float,
+    Row,
     Select,
     bindparam,
     case,
@@ -31,6 +33,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    true,
     type_coerce,
 )
 from sqlalchemy.exc import IntegrityError
@@ -575,6 +578,41 @@ def _course_progress(course_id: int) -> ColumnElement[float]:
     )
 
 
+def _with_progress(
+    db: Connection, group_id: int, people: Sequence[Row], course_ids: Sequence[int]
+) -> list[tuple]:
+    """The member rows with a progress column per course appended (as `_course_progress`
+    gives it), from one grouped index scan of each member's events in those courses."""
+    kind = Event.kind
+    standing = (
+        select(
+            Event.course_id,
+            func.max(case((kind == EventKind.PROGRESS, Event.value), else_=0.0)).label("p"),
+            func.max(case((kind == EventKind.COMPLETE, 1), else_=0)).label("c"),
+        )
+        .where(
+            Event.user_id == GroupMember.user_id,
+            Event.course_id.in_(course_ids),
+            kind.in_((EventKind.PROGRESS, EventKind.COMPLETE)),
+        )
+        .group_by(Event.course_id)
+        .lateral()
+    )
+    position = {c: i for i, c in enumerate(course_ids)}
+    zeros = [0.0] * len(course_ids)
+    progress: dict[int, list[float]] = {}
+    for user_id, course_id, best, complete in db.execute(
+        select(GroupMember.user_id, standing.c.course_id, standing.c.p, standing.c.c)
+        .join(standing, true())
+        .where(GroupMember.group_id == group_id, GroupMember.left_at.is_(None))
+    ):
+        cells = progress.get(user_id)
+        if cells is None:
+            cells = progress[user_id] = zeros.copy()
+        cells[position[course_id]] = 1.0 if complete or best >= 1.0 else best
+    return [(*row, *progress.get(row[0], zeros)) for row in people]
+
+
 def member_table(session: Session, actor: Organiser, group_id: int, today: date) -> MemberTable:
     """Every consenting member's assigned courses, progress, last activity, certificates and
     warnings, in three queries whatever the group's size: one row per member with a column
@@ -595,24 +633,26 @@ def member_table(session: Session, actor: Organiser, group_id: int, today: date)
     )
     inactive_since = utcnow() - timedelta(days=group.inactive_days)
     naive_since = inactive_since.replace(tzinfo=None)  # SQLite's moments come back naive UTC
+    db = session.connection()
+    # PostgreSQL runs each correlated subquery as a sub-plan (~4 µs each, 22,000 for 2,000
+    # members and five courses): there, one grouped index scan per member (LATERAL) instead.
+    per_column = db.dialect.name != "postgresql"
     # Core rows, and the moments as plain DateTime: 4,000 of them need no time zone work.
-    people = (
-        session.connection()
-        .execute(
-            select(
-                GroupMember.user_id,
-                # A lookup per member (not a join the planner may turn into a users scan).
-                select(User.display_name)
-                .where(User.id == GroupMember.user_id)
-                .correlate(GroupMember)
-                .scalar_subquery(),
-                type_coerce(GroupMember.joined_at, DateTime()),
-                type_coerce(last, DateTime()),
-                *(_course_progress(c) for c in course_ids),
-            ).where(GroupMember.group_id == group.id, GroupMember.left_at.is_(None))
-        )
-        .all()
-    )
+    people = db.execute(
+        select(
+            GroupMember.user_id,
+            # A lookup per member (not a join the planner may turn into a users scan).
+            select(User.display_name)
+            .where(User.id == GroupMember.user_id)
+            .correlate(GroupMember)
+            .scalar_subquery(),
+            type_coerce(GroupMember.joined_at, DateTime()),
+            type_coerce(last, DateTime()),
+            *(_course_progress(c) for c in (course_ids if per_column else ())),
+        ).where(GroupMember.group_id == group.id, GroupMember.left_at.is_(None))
+    ).all()
+    if not per_column and course_ids:
+        people = _with_progress(db, group.id, people, course_ids)
     certified = _certificates(session, members, course_ids)
     certificates = Counter(u for u, _c in certified)
     past = [i for i, c in enumerate(courses) if c.due_on is not None and c.due_on < today]
