@@ -615,8 +615,8 @@ def _with_progress(
 
 def member_table(session: Session, actor: Organiser, group_id: int, today: date) -> MemberTable:
     """Every consenting member's assigned courses, progress, last activity, certificates and
-    warnings, in three queries whatever the group's size: one row per member with a column
-    per assigned course, computed by index seeks in the database."""
+    warnings, in three queries whatever the group's size (four on PostgreSQL): one row per
+    member with a column per assigned course, computed by index seeks in the database."""
     group = own_group(session, actor, group_id)
     courses = _assigned(session, group.id)
     course_ids = [c.course_id for c in courses]
