@@ -581,6 +581,8 @@ def restore_backup(
                 models.remove_version(name)
             raise
         files.publish()
+        if plan.replaces_key and key_dir is not None:
+            _retire(Path(key_dir), plan.replaces_key)
         engine.dispose()  # pooled connections may hold the replaced file or schema
         if staged:
             index.publish(staged)
@@ -643,6 +645,22 @@ def _stage(plan: RestorePlan, index: IndexStore, models: ModelStore) -> tuple[st
             models.remove_version(name)
         raise BackupError(f"the backup's index or models cannot be used: {exc}") from exc
     return staged, added
+
+
+def _retire(key_dir: Path, key_id: str) -> None:
+    """Mark the replaced current key retired, as a rotation would (its public key stays, so
+    what it signed verifies; proofs dated later are refused). Its private key file stays."""
+    path = key_dir / f"{key_id}{PUBLIC_SUFFIX}"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(data, dict) and not data.get("retired"):
+        data["retired"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        draft = key_dir / f".{key_id}.retire-{os.getpid()}.tmp"
+        draft.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        os.chmod(draft, 0o644)
+        os.replace(draft, path)
 
 
 class _StagedFiles:

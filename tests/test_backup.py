@@ -11,13 +11,14 @@ import shlex
 import shutil
 import stat
 import threading
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 
 from catalogue.backup import BackupError, find_client, libpq_target
@@ -39,6 +40,7 @@ from recommender.artefacts import ModelStore
 from records import recognition
 from records.models.credits import RecognitionRequest
 from records.signing import (
+    Signer,
     current_key_id,
     ensure_key,
     load_signer,
@@ -532,6 +534,12 @@ def _record_world(app, session) -> dict:
     }
 
 
+def load_signer_of(key_dir: Path, key_id: str) -> Signer:
+    """The signer of a key of the directory that still has its private key file."""
+    pem = (key_dir / f"{key_id}.key").read_bytes()
+    return Signer(serialization.load_pem_private_key(pem, None))
+
+
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -625,9 +633,14 @@ def test_a_different_current_key_is_replaced_only_when_confirmed(app, session, r
     confirmed = runner.invoke(args=["backup", "restore", str(backup)], input="y\n")
     assert confirmed.exit_code == 0, confirmed.output
     assert current_key_id(key_dir) == world["key"]
-    # The newer key's public key is kept: what it signed still verifies.
+    # The newer key's public key is kept, retired: what it signed still verifies, a proof it
+    # makes from now on does not.
     keys = public_keys(key_dir)
     assert verify_document(later, keys).ok and verify_document(world["credential"], keys).ok
+    assert next(k for k in keys if k.key_id == newer).retired is not None
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    forged = load_signer_of(key_dir, newer).sign(later, created=tomorrow)
+    assert verify_document(forged, keys, now=tomorrow).code == "retired_key"
 
 
 def test_a_tampered_key_or_document_fails_backup_verify(app, session, runner, tmp_path):
