@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
@@ -145,8 +146,10 @@ def delete_account():
     except PermissionDenied:
         db.rollback()
         abort(403)
+    language = str(get_locale())  # the goodbye page speaks the language the person used
     logout_user()
     session.clear()
+    session["lang"] = language
     return redirect(url_for("personal_data.deleted"))
 
 
