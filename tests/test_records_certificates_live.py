@@ -106,6 +106,9 @@ def test_the_last_lesson_finished_twice_at_once_makes_one_certificate(site: Live
             ).all()
     finally:
         engine.dispose()
+    # The demo's own learner may hold a certificate of the same course (records/demo.py).
+    ours = {email for email, _ in site.learners}
+    rows = [row for row in rows if row[0] in ours]
     per_learner = Counter(email for email, _code, _key in rows)
     assert per_learner == Counter({email: 1 for email, _ in site.learners})
     keys_dir = Path(site.env["INSTANCE_PATH"]) / "certificate-keys"
