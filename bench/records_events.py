@@ -24,14 +24,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from figures import percentiles
+from records_data import bench_courses
 from sqlalchemy import func, insert, select
 
 import records.models  # noqa: F401  (the learning record's tables)
 from catalogue.db import make_engine, make_session_factory, upgrade_database
 from catalogue.models import Event, EventKind, Lesson, Role, User, utcnow
 from catalogue.services import columns as column_service
-from catalogue.services.courses import CourseData, LessonData, create_course
-from catalogue.services.providers import create_provider
 from records import special_events as events
 from records.models.events import EventSignup
 from records.signing import load_signer
@@ -48,21 +47,7 @@ def build(url: str, participants: int, background: int) -> int:
     now = utcnow()
     started = time.perf_counter()
     with sessions() as session:
-        provider = create_provider(session, "基准测试大学", "university")
-        course_ids = [
-            create_course(
-                session,
-                provider.id,
-                CourseData(
-                    external_id=f"bench-{n}",
-                    title=f"基准课程 {n}",
-                    area="elderly",
-                    lessons=[LessonData(title=f"第{i}讲", duration_seconds=600) for i in range(8)],
-                ),
-                publish=True,
-            ).id
-            for n in range(6)
-        ]
+        course_ids = bench_courses(session, 6)
         column = column_service.create_column(session, "bench-event", "基准专题活动")
         column_service.set_column_courses(session, column.id, course_ids[:5])
         column_service.publish_column(session, column.id)

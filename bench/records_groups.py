@@ -29,13 +29,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from figures import peak_rss_mb, percentiles
+from records_data import bench_courses
 from sqlalchemy import func, insert, select
 
 import records.models  # noqa: F401  (the learning record's tables)
 from catalogue.db import make_engine, make_session_factory, upgrade_database
 from catalogue.models import Event, EventKind, Lesson, Role, User, utcnow
-from catalogue.services.courses import CourseData, LessonData, create_course
-from catalogue.services.providers import create_provider
 from catalogue.services.users import register_user
 from records import groups as group_service
 from records.models.groups import CONSENT_SCOPE, GroupMember
@@ -54,21 +53,7 @@ def build(url: str, learners: int, courses: int, members: int, background: int) 
     rng = random.Random(20261201)
     started = time.perf_counter()
     with sessions() as session:
-        provider = create_provider(session, "基准测试大学", "university")
-        course_ids = [
-            create_course(
-                session,
-                provider.id,
-                CourseData(
-                    external_id=f"bench-{n}",
-                    title=f"基准课程 {n}",
-                    area="elderly",
-                    lessons=[LessonData(title=f"第{i}讲", duration_seconds=600) for i in range(8)],
-                ),
-                publish=True,
-            ).id
-            for n in range(courses)
-        ]
+        course_ids = bench_courses(session, courses)
         organiser = register_user(session, ORGANISER, PASSWORD, "王老师", role=Role.ORGANISER)
         session.commit()
         lessons = {
