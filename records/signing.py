@@ -405,7 +405,9 @@ def public_keys(directory: Path) -> list[PublicKeyRecord]:
         return []
     records = [_read_public(path) for path in directory.glob(f"*{PUBLIC_SUFFIX}")]
     epoch = datetime.min.replace(tzinfo=UTC)
-    return sorted(records, key=lambda r: (r.created or epoch, r.key_id))
+    # Stamps are to the second: a key made and rotated within one second ties with its
+    # successor, and a retired key is the older of the two.
+    return sorted(records, key=lambda r: (r.created or epoch, r.retired is None, r.key_id))
 
 
 def keys_from_json(data: Any) -> list[PublicKeyRecord]:
