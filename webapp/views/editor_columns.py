@@ -3,9 +3,6 @@ set their publish window, publish and unpublish them."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +15,7 @@ from webapp.access import current_actor, roles_required
 from webapp.db import get_session
 from webapp.forms import ColumnForm, PlainForm, require_plain_form
 from webapp.search_index import get_search
-from webapp.settings import get_settings
+from webapp.site_times import typed_to_utc, utc_to_typed
 from webapp.urls import parse_id
 
 bp = Blueprint("editor_columns", __name__, url_prefix="/editor/columns")
@@ -29,19 +26,6 @@ FIELD_MESSAGES = {
     "BAD_SLUG": _l("Use letters, digits and hyphens only."),
     "BAD_URL": _l("Enter a web address starting with http:// or https://."),
 }
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(get_settings().jobs_timezone)
-
-
-def _to_utc(moment: datetime | None) -> datetime | None:
-    """A local time typed by an editor as an aware datetime."""
-    return moment.replace(tzinfo=_zone()) if moment else None
-
-
-def _to_local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(_zone()).replace(tzinfo=None) if moment else None
 
 
 def _field_errors(form: ColumnForm, exc: ValidationError) -> None:
@@ -68,8 +52,8 @@ def overview():
                     form.title.data,
                     description=form.description.data,
                     cover_url=form.cover_url.data or None,
-                    publish_from=_to_utc(form.publish_from.data),
-                    publish_until=_to_utc(form.publish_until.data),
+                    publish_from=typed_to_utc(form.publish_from.data),
+                    publish_until=typed_to_utc(form.publish_until.data),
                     created_by_id=current_actor().user_id,
                 )
             except ValidationError as exc:
@@ -85,7 +69,7 @@ def overview():
     status = 400 if form.is_submitted() else 200
     columns = column_service.list_columns(db)
     return render_template(
-        "editor/columns.html", columns=columns, form=form, to_local=_to_local
+        "editor/columns.html", columns=columns, form=form, to_local=utc_to_typed
     ), status
 
 
@@ -110,8 +94,8 @@ def edit(column_id: int):
         abort(404)
     form = ColumnForm(obj=None if request.method == "POST" else column)
     if request.method == "GET":
-        form.publish_from.data = _to_local(column.publish_from)
-        form.publish_until.data = _to_local(column.publish_until)
+        form.publish_from.data = utc_to_typed(column.publish_from)
+        form.publish_until.data = utc_to_typed(column.publish_until)
     if form.validate_on_submit():
         try:
             column_service.update_column(
@@ -120,8 +104,8 @@ def edit(column_id: int):
                 title=form.title.data,
                 description=form.description.data,
                 cover_url=form.cover_url.data or None,
-                publish_from=_to_utc(form.publish_from.data),
-                publish_until=_to_utc(form.publish_until.data),
+                publish_from=typed_to_utc(form.publish_from.data),
+                publish_until=typed_to_utc(form.publish_until.data),
             )
         except ValidationError as exc:
             db.rollback()

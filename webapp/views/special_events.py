@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -40,6 +38,7 @@ from webapp.credentials import base_url, get_signer
 from webapp.db import get_session
 from webapp.forms import PlainForm, require_plain_form
 from webapp.settings import get_settings
+from webapp.site_times import site_zone, typed_to_utc, utc_to_typed
 
 bp = Blueprint("special_events", __name__)
 editor_required = roles_required("editor", "admin")
@@ -88,18 +87,6 @@ class EventForm(FlaskForm):
     )
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(get_settings().jobs_timezone)
-
-
-def _to_utc(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=_zone()) if moment else None
-
-
-def _to_local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(_zone()).replace(tzinfo=None) if moment else None
-
-
 def certificate_issuer() -> events.EventCertificateIssuer:
     """Issues participation certificates with the site's signing key and address."""
     return events.certificate_issuer(get_signer(), base_url())
@@ -143,7 +130,7 @@ def _panel(column: ThematicColumn) -> dict | None:
     mine = None
     if current_user.is_authenticated:
         mine = events.refresh_standing(
-            db, event, current_user.id, issue=certificate_issuer(), zone=_zone()
+            db, event, current_user.id, issue=certificate_issuer(), zone=site_zone()
         )
     return {
         "event": event,
@@ -225,8 +212,8 @@ def edit(column_id: int):
     form = EventForm()
     if request.method == "GET":
         if event is not None:
-            form.starts_at.data = _to_local(event.starts_at)
-            form.ends_at.data = _to_local(event.ends_at)
+            form.starts_at.data = utc_to_typed(event.starts_at)
+            form.ends_at.data = utc_to_typed(event.ends_at)
             form.signup_open.data = event.signup_open
             form.rule.data = event.rule.value
             form.threshold.data = event.threshold
@@ -240,8 +227,8 @@ def edit(column_id: int):
             events.save_event(
                 db,
                 column_id,
-                starts_at=_to_utc(form.starts_at.data),
-                ends_at=_to_utc(form.ends_at.data),
+                starts_at=typed_to_utc(form.starts_at.data),
+                ends_at=typed_to_utc(form.ends_at.data),
                 signup_open=form.signup_open.data,
                 rule=form.rule.data,
                 threshold=form.threshold.data,
