@@ -10,10 +10,11 @@ label. Training examples are each article's titles and keywords (and body senten
 weight) under its slug, plus the labelled questions.
 
 Special labels: `course_search` and `human` are classes like the articles; `out_of_scope` is a
-class learned from its examples *and* a confidence threshold: a question whose best label is
-below it is out of scope (handed over to a person). C and the threshold are chosen by
-cross-validation over the training phrasings only (`choose_settings`), never on the held-out
-questions; the choice is kept in `Matcher.info`.
+class learned from its examples *and* two hand-over rules: a question whose best label is below
+the confidence threshold is out of scope, and so is one whose `out_of_scope` probability is at
+least `oos_ratio` times its best label's (out of scope was a close second). C, the threshold and
+the ratio are chosen by cross-validation over the training phrasings only (`choose_settings`),
+never on the held-out questions; the choice is kept in `Matcher.info`.
 
 A short list of exact hand-off phrases (`HANDOFF_PHRASES`) is a documented rule on top of the
 learned `human` class: a question containing one of them is handed over whatever the model says.
@@ -73,6 +74,9 @@ HANDOFF_PHRASES_EN = (
 HANDOFF_PHRASES = HANDOFF_PHRASES_ZH + HANDOFF_PHRASES_EN
 
 ALTERNATIVES = 3
+# The out-of-scope ratios cross-validation can choose from when the rule is switched on
+# (`MatcherSettings(oos_ratio_grid=RATIO_GRID)`).
+RATIO_GRID = (1.0, 0.8, 0.6, 0.5, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15)
 _NOT_WORD = re.compile(r"[\W_]+")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]+|\.(?:\s|$)")
 
@@ -114,8 +118,15 @@ class MatcherSettings:
     # the training phrasings unless `c` / `threshold` fix them.
     c_grid: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0)
     threshold_grid: tuple[float, ...] = tuple(round(0.05 + 0.025 * i, 3) for i in range(27))
+    # Candidates for the out-of-scope ratio (1.0: the rule is off), chosen with the threshold.
+    # Off by default: with RATIO_GRID cross-validation picks 0.2 on the shipped data, which
+    # reaches the out-of-scope floor but costs 4 points of top-1 and hands over short, plainly
+    # answerable questions such as 字太小怎么办 (docs/benchmarks.md, "Assistant ... issue 15").
+    oos_ratio_grid: tuple[float, ...] = (1.0,)
     c: float | None = None
     threshold: float | None = None
+    # Fixed ratio; when C and the threshold are both fixed and this is None, the rule is off.
+    oos_ratio: float | None = None
     use_body: bool = True
     body_weight: float = 0.5
     folds: int = 5
@@ -134,6 +145,8 @@ class MatcherSettings:
             "threshold_grid": [self.threshold_grid[0], self.threshold_grid[-1]],
             "c": self.c,
             "threshold": self.threshold,
+            "oos_ratio_grid": list(self.oos_ratio_grid),
+            "oos_ratio": self.oos_ratio,
             "use_body": self.use_body,
             "body_weight": self.body_weight,
             "folds": self.folds,
@@ -150,8 +163,8 @@ class Match:
     # threshold the label is out_of_scope and the model's best guess leads the alternatives.
     confidence: float
     alternatives: tuple[tuple[str, float], ...] = ()
-    # "model", "below_threshold" (the best label was not sure enough), "handoff_phrase" or
-    # "empty" (nothing to match).
+    # "model", "below_threshold" (the best label was not sure enough), "near_out_of_scope"
+    # (out_of_scope within the ratio of the best label), "handoff_phrase" or "empty".
     reason: str = "model"
 
     @property
@@ -227,6 +240,9 @@ class Matcher:
     classifier: CalibratedLinear
     threshold: float
     info: dict[str, Any] = field(default_factory=dict)
+    # Hand over when P(out_of_scope) >= oos_ratio × P(best label); 1.0 (the default, and what a
+    # matcher pickled before the rule existed reads) leaves only the threshold.
+    oos_ratio: float = 1.0
 
     @property
     def labels(self) -> list[str]:
@@ -243,19 +259,34 @@ class Matcher:
         if not normalised:
             return Match(OUT_OF_SCOPE, 0.0, (), "empty")
         row = self.classifier.predict_proba(self.features.transform([normalised]))[0]
-        return decide(row, self.classifier.classes, self.threshold, normalised)
+        return decide(row, self.classifier.classes, self.threshold, normalised, self.oos_ratio)
 
 
-def decide(row: np.ndarray, classes: np.ndarray, threshold: float, normalised: str) -> Match:
-    """Turn one row of probabilities into a match: the threshold and the hand-off rule."""
+def decide(
+    row: np.ndarray,
+    classes: np.ndarray,
+    threshold: float,
+    normalised: str,
+    oos_ratio: float = 1.0,
+) -> Match:
+    """Turn one row of probabilities into a match: the threshold, the out-of-scope ratio and
+    the hand-off rule."""
     order = np.argsort(-row, kind="stable")
     best = str(classes[order[0]])
     confidence = float(row[order[0]])
     ranked = [(str(classes[i]), round(float(row[i]), 4)) for i in order[: ALTERNATIVES + 1]]
+    oos = np.flatnonzero(classes == OUT_OF_SCOPE)
     if has_handoff_phrase(normalised):
         label, reason, confidence = HUMAN, "handoff_phrase", 1.0
     elif confidence < threshold and best != HUMAN:
         label, reason = OUT_OF_SCOPE, "below_threshold"
+    elif (
+        oos_ratio < 1.0
+        and best not in HANDOFF_LABELS
+        and oos.size
+        and float(row[oos[0]]) >= oos_ratio * confidence
+    ):
+        label, reason = OUT_OF_SCOPE, "near_out_of_scope"
     else:
         label, reason = best, "model"
     alternatives = tuple(pair for pair in ranked if pair[0] != label)[:ALTERNATIVES]
@@ -387,16 +418,81 @@ def rates(
     return top1, handed, unnecessary, counts
 
 
+@dataclass(frozen=True)
+class _Sweep:
+    """Out-of-fold rows reduced to what `decide` looks at, so that every (threshold, ratio)
+    candidate is scored with a few array operations instead of a `decide` call per row (the
+    same labels: `test_the_sweep_scores_as_decide_does`)."""
+
+    best: np.ndarray  # the model's best label of each row
+    confidence: np.ndarray
+    oos: np.ndarray  # P(out_of_scope) of each row (0 when the fold had no such class)
+    phrase: np.ndarray  # a hand-off phrase: always human
+    empty: np.ndarray  # nothing to match: always out of scope
+    truth: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        rows: Sequence[tuple[int, np.ndarray, np.ndarray]],
+        normalised: Sequence[str],
+        labels: Sequence[str],
+    ) -> _Sweep:
+        """Reduce (question index, probabilities, classes) rows."""
+        best, confidence, oos = [], [], []
+        for _, p, classes in rows:
+            top = int(np.argmax(p))
+            where = np.flatnonzero(classes == OUT_OF_SCOPE)
+            best.append(str(classes[top]))
+            confidence.append(float(p[top]))
+            oos.append(float(p[where[0]]) if where.size else 0.0)
+        return cls(
+            best=np.array(best, dtype=object),
+            confidence=np.array(confidence),
+            oos=np.array(oos),
+            phrase=np.array([has_handoff_phrase(normalised[i]) for i, _, _ in rows], dtype=bool),
+            empty=np.array([not normalised[i] for i, _, _ in rows], dtype=bool),
+            truth=np.array([labels[i] for i, _, _ in rows], dtype=object),
+        )
+
+    def labels(self, threshold: float, oos_ratio: float) -> np.ndarray:
+        """Each row's label as `decide` gives it with this threshold and ratio."""
+        handoff = np.isin(self.best, list(HANDOFF_LABELS))
+        low = (self.confidence < threshold) & (self.best != HUMAN)
+        near = (oos_ratio < 1.0) & ~handoff & (self.oos >= oos_ratio * self.confidence)
+        out = np.where(low | near, OUT_OF_SCOPE, self.best)
+        out = np.where(self.phrase, HUMAN, out)
+        return np.where(self.empty, OUT_OF_SCOPE, out).astype(object)
+
+    def rates(self, threshold: float, oos_ratio: float) -> tuple[float, float, float]:
+        """top-1 accuracy, out of scope handed over and unnecessary hand-offs (as `rates`)."""
+        predicted = self.labels(threshold, oos_ratio)
+        handed = np.isin(predicted, list(HANDOFF_LABELS))
+        in_scope = self.truth != OUT_OF_SCOPE
+        answerable = in_scope & (self.truth != HUMAN)
+        oos = ~in_scope
+
+        def share(hits: np.ndarray, among: np.ndarray) -> float:
+            return float(hits[among].mean()) if among.any() else 0.0
+
+        return (
+            share(predicted == self.truth, in_scope),
+            share(handed, oos),
+            share(handed, answerable),
+        )
+
+
 def choose_settings(
     articles: Sequence[HelpArticle],
     questions: Sequence[LabelledQuestion],
     settings: MatcherSettings,
 ) -> dict[str, Any]:
-    """Choose C and the threshold by k-fold cross-validation over the training phrasings
-    (articles are in every fold's training part). Rule: among (C, threshold) pairs whose
-    out-of-fold figures meet both hand-off floors, the best top-1 accuracy (ties: more
-    out-of-scope handed over, then the lower threshold, then the smaller C); if none meets
-    them, the best top-1 + out-of-scope handed over − unnecessary hand-offs."""
+    """Choose C, the threshold and the out-of-scope ratio by k-fold cross-validation over the
+    training phrasings (articles are in every fold's training part). Rule: among the
+    candidates whose out-of-fold figures meet both hand-off floors, the best top-1 accuracy
+    (ties: more out-of-scope handed over, then the lower threshold, then the ratio nearer 1,
+    then the smaller C); if none meets them, the best top-1 + out-of-scope handed over −
+    unnecessary hand-offs."""
     started = time.perf_counter()
     base = article_examples(articles, settings)
     folds = fold_of(questions, settings.folds, settings.seed)
@@ -406,6 +502,7 @@ def choose_settings(
     thresholds = (
         (settings.threshold,) if settings.threshold is not None else settings.threshold_grid
     )
+    ratios = (settings.oos_ratio,) if settings.oos_ratio is not None else settings.oos_ratio_grid
     candidates: list[dict[str, Any]] = []
     for c in c_grid:
         rows: list[tuple[int, np.ndarray, np.ndarray]] = []
@@ -419,16 +516,14 @@ def choose_settings(
             probabilities = classifier.predict_proba(x)
             rows += [(i, probabilities[j], classifier.classes) for j, i in enumerate(held)]
         rows.sort(key=lambda r: r[0])
-        for t in thresholds:
-            matches = [
-                decide(p, classes, t, normalised[i]) if normalised[i] else Match(OUT_OF_SCOPE, 0.0)
-                for i, p, classes in rows
-            ]
-            top1, oos, unnecessary, _ = rates(matches, [labels[i] for i, _, _ in rows])
+        sweep = _Sweep.of(rows, normalised, labels)
+        for t, ratio in itertools.product(thresholds, ratios):
+            top1, oos, unnecessary = sweep.rates(t, ratio)
             candidates.append(
                 {
                     "c": c,
                     "threshold": t,
+                    "oos_ratio": ratio,
                     "top1_accuracy": round(top1, 4),
                     "oos_handoff_rate": round(oos, 4),
                     "unnecessary_handoff_rate": round(unnecessary, 4),
@@ -443,7 +538,13 @@ def choose_settings(
     if feasible:
         chosen = max(
             feasible,
-            key=lambda r: (r["top1_accuracy"], r["oos_handoff_rate"], -r["threshold"], -r["c"]),
+            key=lambda r: (
+                r["top1_accuracy"],
+                r["oos_handoff_rate"],
+                -r["threshold"],
+                r["oos_ratio"],
+                -r["c"],
+            ),
         )
         rule = "best top-1 among the pairs meeting both hand-off floors"
     else:
@@ -452,6 +553,7 @@ def choose_settings(
             key=lambda r: (
                 r["top1_accuracy"] + r["oos_handoff_rate"] - r["unnecessary_handoff_rate"],
                 -r["threshold"],
+                r["oos_ratio"],
                 -r["c"],
             ),
         )
@@ -459,8 +561,11 @@ def choose_settings(
     return {
         "c": chosen["c"],
         "threshold": chosen["threshold"],
+        "oos_ratio": chosen["oos_ratio"],
         "rule": rule,
-        "cross_validation": {k: v for k, v in chosen.items() if k not in ("c", "threshold")},
+        "cross_validation": {
+            k: v for k, v in chosen.items() if k not in ("c", "threshold", "oos_ratio")
+        },
         "folds": settings.folds,
         "questions": len(questions),
         "candidates": len(candidates),
@@ -495,8 +600,9 @@ def train_matcher(
     *,
     settings: MatcherSettings | None = None,
 ) -> Matcher:
-    """Train a matcher on the articles and the (training) labelled questions: C and the
-    threshold chosen by cross-validation over these questions, then one fit on all of them."""
+    """Train a matcher on the articles and the (training) labelled questions: C, the threshold
+    and the out-of-scope ratio chosen by cross-validation over these questions (unless the
+    settings fix C and the threshold), then one fit on all of them."""
     settings = settings or MatcherSettings()
     if len(trainable_labels(articles, questions, settings)) < 3:
         raise TooFewLabels("a matcher needs at least three labels with three examples each")
@@ -505,6 +611,7 @@ def train_matcher(
         choice: dict[str, Any] = {
             "c": settings.c,
             "threshold": settings.threshold,
+            "oos_ratio": settings.oos_ratio if settings.oos_ratio is not None else 1.0,
             "rule": "fixed by the settings",
         }
     else:
@@ -525,4 +632,6 @@ def train_matcher(
         "labels_too_rare": dropped,
         "fit_seconds": round(time.perf_counter() - started, 2),
     }
-    return Matcher(features, classifier, float(choice["threshold"]), info)
+    return Matcher(
+        features, classifier, float(choice["threshold"]), info, float(choice["oos_ratio"])
+    )

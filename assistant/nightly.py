@@ -28,7 +28,7 @@ def training_questions(session: Session, known: set[str]) -> list[LabelledQuesti
 # What the nightly cross-validation chose on the shipped knowledge (docs/benchmarks.md,
 # "Assistant: question matcher"): a new installation's first matcher is fitted once with these,
 # in seconds, by `lifelong start`; the nightly job chooses again on everything it has.
-FIRST_START = MatcherSettings(c=0.3, threshold=0.2)
+FIRST_START = MatcherSettings(c=1.0, threshold=0.1)
 
 
 def retrain(

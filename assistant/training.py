@@ -209,6 +209,7 @@ def train_and_publish(
             "meets_floors": meets_floors(metrics),
             "floors": FLOORS,
             "threshold": matcher.threshold,
+            "oos_ratio": matcher.oos_ratio,
             "c": choice["c"],
             "choice": choice,
             "features": matcher.info["features"],

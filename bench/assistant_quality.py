@@ -105,7 +105,9 @@ def main(argv: Sequence[str] | None = None) -> dict:
         "train_questions": len(split.train),
         "held_out_questions": len(split.held_out),
         "train_seconds": round(train_seconds, 1),
-        "choice": {k: choice[k] for k in ("c", "threshold", "rule", "cross_validation")},
+        "choice": {
+            k: choice[k] for k in ("c", "threshold", "oos_ratio", "rule", "cross_validation")
+        },
         "features": matcher.info["features"],
         "held_out": {k: metrics[k] for k in FLOORS}
         | {

@@ -8,9 +8,14 @@ Generates the demo catalogue (`--courses`, default 5,000) in a fresh database, a
 can log in, starts the site as the README does (`lifelong start`: gunicorn and the jobs worker),
 waits for the worker's first runs, then runs locust (bench/locustfile.py: 70 % visitors who
 browse and search, 30 % learners who also read their feed and write) for `--seconds` at each
-number of users, and a search-only run for /search throughput. Prints, per run, each endpoint's
-requests, failures, p50, p95 and requests per second. Locust runs on the same machine as the
-server (2 cores here): its own CPU use is part of the figures.
+number of users, and a search-only run for /search throughput; then the insight mix of issue 17
+(`--insight-users`, default 50: the same visitors and learners with administrators on the data
+cockpit and ask-the-data, partners on their course analytics and CSV exports, institutions' open
+data clients walking the change feed and reading statistics, and app API clients; see
+bench/locustfile.py). `--users ''` or `--search-users 0` leave those runs out. Prints, per run,
+each endpoint's requests, failures (5xx separately), p50, p95, p99 and requests per second.
+Locust runs on the same machine as the server (2 cores here): its own CPU use is part of the
+figures.
 
 With `--instance DIR --db URL` the site runs on a database and instance folder prepared
 beforehand, as they are (the full-scale ones of bench/page_speed.py: 630,000 courses, a
@@ -42,10 +47,21 @@ import sqlalchemy as sa
 from bench.live_site import lifelong, live_site, site_env
 from bench.upload_contention import APP_LIMITS, fresh_engine, wait_for_quiet_worker
 from catalogue.db import make_engine, make_session_factory, upgrade_database
-from catalogue.models import Course, CourseStatus, JobOutcome, JobRun, Lesson, User, utcnow
+from catalogue.models import (
+    Course,
+    CourseStatus,
+    JobOutcome,
+    JobRun,
+    Lesson,
+    Role,
+    User,
+    utcnow,
+)
 from catalogue.services.users import register_user
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+# The insight mix: the site's visitors and learners with issue 17's users (bench/locustfile.py).
+INSIGHT_MIX = ["Visitor", "Learner", "AppUser", "PartnerAnalyst", "CockpitAdmin", "OpenDataClient"]
 PASSWORD = "Load-Learner-2026!"
 
 
@@ -59,6 +75,54 @@ def _learners(sessions, count: int) -> list[str]:
                 register_user(session, email, PASSWORD, "压测学员")
         session.commit()
     return [f"{email}:{PASSWORD}" for email in emails]
+
+
+def _staff(sessions, admins: int, partners: int) -> tuple[list[str], list[str]]:
+    """Administrators, and partner accounts of the providers with the most published courses
+    (added unless they exist), as "email:password" strings."""
+    with sessions() as session:
+        providers = list(
+            session.scalars(
+                sa.select(Course.provider_id)
+                .where(Course.status == CourseStatus.PUBLISHED)
+                .group_by(Course.provider_id)
+                .order_by(sa.func.count().desc(), Course.provider_id)
+                .limit(partners)
+            )
+        )
+        wanted = [(f"admin{i}@bench.example.cn", Role.ADMIN, None) for i in range(admins)]
+        wanted += [(f"partner{p}@bench.example.cn", Role.PARTNER, p) for p in providers]
+        known = set(
+            session.scalars(sa.select(User.email).where(User.email.like("%@bench.example.cn")))
+        )
+        for email, role, provider in wanted:
+            if email not in known:
+                register_user(session, email, PASSWORD, "压测员", role=role, provider_id=provider)
+        session.commit()
+    accounts = [f"{email}:{PASSWORD}" for email, _role, _provider in wanted]
+    return accounts[:admins], accounts[admins:]
+
+
+def _open_clients(sessions, count: int) -> list[str]:
+    """Open data clients with every read scope and limits no load test reaches, as
+    "client_id:secret" strings (new ones each time: a secret is shown once)."""
+    from insight.open_data.clients import (
+        MAX_DAILY_QUOTA,
+        MAX_RATE_PER_MINUTE,
+        ClientData,
+        register_client,
+    )
+
+    made, run = [], f"{utcnow():%Y%m%d%H%M%S}"
+    with sessions() as session:
+        for i in range(count):
+            scopes = ["catalogue:read", "statistics:read"]
+            name = f"压测机构{i}（{run}）"  # names are unique among live clients
+            data = ClientData(name, scopes, MAX_RATE_PER_MINUTE, MAX_DAILY_QUOTA)
+            issued = register_client(session, data, None)
+            made.append(f"{issued.client.client_id}:{issued.secret}")
+        session.commit()
+    return made
 
 
 def _record_first_runs(sessions) -> None:
@@ -170,14 +234,35 @@ def print_diagnostics(engine: sa.Engine, log: Path, log_start: int, since) -> No
         print(f"  log: {line[:160]}")
 
 
-def print_table(title: str, rows: list[dict]) -> None:
+def server_errors(out: Path) -> dict[str, int]:
+    """Failures per endpoint whose answer was a 5xx (or no answer), from locust's failures CSV."""
+    found: dict[str, int] = {}
+    path = Path(f"{out}_failures.csv")
+    if not path.exists():
+        return found
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            error = row.get("Error", "")
+            if re.search(r"\b5\d\d\b", error) or "Connection" in error or "Remote" in error:
+                name = row.get("Name", "?")
+                found[name] = found.get(name, 0) + int(row.get("Occurrences", 0) or 0)
+    return found
+
+
+def print_table(title: str, rows: list[dict], errors: dict[str, int] | None = None) -> None:
     """Print one run's figures."""
+    errors = errors or {}
     print(f"\n{title}")
-    print(f"{'endpoint':<34}{'requests':>9}{'failed':>8}{'p50 ms':>8}{'p95 ms':>8}{'req/s':>8}")
+    print(
+        f"{'endpoint':<40}{'requests':>9}{'failed':>7}{'5xx':>5}{'p50 ms':>8}{'p95 ms':>8}"
+        f"{'p99 ms':>8}{'req/s':>8}"
+    )
     for row in rows:
+        name = row["Name"]
         print(
-            f"{row['Name'][:33]:<34}{row['Request Count']:>9}{row['Failure Count']:>8}"
-            f"{row['50%']:>8}{row['95%']:>8}{float(row['Requests/s']):>8.1f}"
+            f"{name[:39]:<40}{row['Request Count']:>9}{row['Failure Count']:>7}"
+            f"{errors.get(name, 0) if name != 'Aggregated' else sum(errors.values()):>5}"
+            f"{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}{float(row['Requests/s']):>8.1f}"
         )
 
 
@@ -190,6 +275,10 @@ def main() -> None:
     parser.add_argument("--users", default="50,100,200", help="numbers of locust users")
     parser.add_argument("--seconds", type=int, default=60, help="length of each run")
     parser.add_argument("--search-users", type=int, default=32)
+    parser.add_argument(
+        "--insight-users", type=int, default=50, help="users of the insight mix (0: no such run)"
+    )
+    parser.add_argument("--insight-seconds", type=int, help="its length (default --seconds)")
     parser.add_argument(
         "--instance", type=Path, help="a prepared instance folder, used with --db as it is"
     )
@@ -221,30 +310,43 @@ def main() -> None:
                 **APP_LIMITS,
             )
             lifelong(env, "demo", "--courses", str(args.courses), timeout=3600)
-        accounts = _learners(make_session_factory(engine), args.learners)
+        sessions = make_session_factory(engine)
+        accounts = _learners(sessions, args.learners)
+        admins, partners = _staff(sessions, admins=10, partners=20)
         sample = _course_ids(engine)
         load_env = {
             **os.environ,
             "LOAD_COURSES": ",".join(map(str, sample)),
             "LOAD_LESSONS": ",".join(_lesson_pairs(engine, sample)),
             "LOAD_LEARNERS": ",".join(accounts),
+            "LOAD_ADMINS": ",".join(admins),
+            "LOAD_PARTNERS": ",".join(partners),
+            "LOAD_OPEN_CLIENTS": ",".join(_open_clients(sessions, 5)),
         }
         with live_site(env, log, start_timeout=3600) as site:
             wait_for_quiet_worker(engine, timeout=3600)
             with engine.connect() as conn:
                 courses = conn.scalar(sa.select(sa.func.count()).select_from(Course))
             print(f"database: {engine.dialect.name}; courses: {courses:,}")
-            runs = [(f"{u} users, {args.seconds} s", int(u), ["Visitor", "Learner"], f"u{u}")
-                    for u in args.users.split(",")]  # fmt: skip
-            runs.append((
-                f"/search only, {args.search_users} users without pauses",
-                args.search_users, ["Searcher"], "search",
-            ))  # fmt: skip
-            for title, users, classes, name in runs:
+            runs = [(f"{u} users, {args.seconds} s", int(u), ["Visitor", "Learner"], f"u{u}",
+                     args.seconds) for u in args.users.split(",") if u]  # fmt: skip
+            if args.search_users:
+                runs.append((
+                    f"/search only, {args.search_users} users without pauses",
+                    args.search_users, ["Searcher"], "search", args.seconds,
+                ))  # fmt: skip
+            if args.insight_users:
+                seconds = args.insight_seconds or args.seconds
+                runs.append((
+                    f"insight mix (issue 17), {args.insight_users} users, {seconds} s",
+                    args.insight_users, INSIGHT_MIX, f"insight{args.insight_users}", seconds,
+                ))  # fmt: skip
+            for title, users, classes, name, seconds in runs:
                 log_start, since = log.stat().st_size, utcnow()
-                rows = run_locust(site.base, users, args.seconds, out / name, load_env, classes)
-                print_table(title, rows)
+                rows = run_locust(site.base, users, seconds, out / name, load_env, classes)
+                print_table(title, rows, server_errors(out / name))
                 print_diagnostics(engine, log, log_start, since)
+                print(f"load average after the run: {os.getloadavg()}")
             alive = site.process.poll() is None
             errors = site.log_tail(200_000).count("Traceback")
         print(f"\nsite alive afterwards: {alive}; tracebacks in its log: {errors}")

@@ -1,10 +1,13 @@
-"""Locust users for bench/load_test.py: visitors, signed-in learners, and searchers.
+"""Locust users for bench/load_test.py: visitors, signed-in learners, and searchers; and the
+insight mix of issue 17: administrators on the data cockpit and ask-the-data, partners on their
+course analytics, institutions' open data clients and the mobile app's API clients.
 
 Visitors browse (home, areas, course pages and their covers, lessons, search, channels);
 learners log in once and then also read their feed, learning, notifications and account pages,
 study (lesson pages, the player's position saves) and write (like, save, note, comment). Course
-and lesson ids and learner accounts come from the environment the driver sets (LOAD_COURSES,
-LOAD_LESSONS as course:lesson pairs, LOAD_LEARNERS).
+and lesson ids and accounts come from the environment the driver sets (LOAD_COURSES,
+LOAD_LESSONS as course:lesson pairs, LOAD_LEARNERS, LOAD_ADMINS and LOAD_PARTNERS as
+email:password, LOAD_OPEN_CLIENTS as client_id:secret).
 """
 
 from __future__ import annotations
@@ -28,9 +31,27 @@ LESSONS = [
     for pair in os.environ.get("LOAD_LESSONS", "").split(",")
     if pair
 ]
-LEARNERS = [line.split(":", 1) for line in os.environ.get("LOAD_LEARNERS", "").split(",") if line]
+
+
+def _pairs(name: str) -> list[list[str]]:
+    return [item.split(":", 1) for item in os.environ.get(name, "").split(",") if item]
+
+
+LEARNERS = _pairs("LOAD_LEARNERS")
+ADMINS = _pairs("LOAD_ADMINS")
+PARTNERS = _pairs("LOAD_PARTNERS")
+OPEN_CLIENTS = _pairs("LOAD_OPEN_CLIENTS")
 _next_learner = itertools.count()
+_next_app = itertools.count()
+_next_admin = itertools.count()
+_next_partner = itertools.count()
+_next_client = itertools.count()
 _lock = threading.Lock()
+
+
+def _take(accounts: list[list[str]], counter: itertools.count) -> list[str]:
+    with _lock:
+        return accounts[next(counter) % len(accounts)]
 
 
 def _course() -> int:
@@ -210,3 +231,268 @@ class Searcher(HttpUser):
     @task
     def search(self) -> None:
         self.client.get(f"/search?q={random.choice(WORDS)}", name="/search")
+
+
+# ------------------------------------------------------------------ the insight mix (issue 17)
+
+ASK_QUESTIONS = (
+    "上个月老年教育新增多少学员？",
+    "最近7天每天的活跃学员",
+    "今年各领域完成课程多少次",
+    "上周零结果搜索环比",
+    "本月学习时长同比",
+    "长辈模式学员占比",
+    "最近30天开始学习多少",
+    "How many new learners in elderly learning last month?",
+    "Active learners per day in the last 7 days",
+    "Completions by area this year",
+    "上个月太极拳课程新增多少学员",  # refused: not understood
+    "为什么活跃学员减少了",  # refused: a why question
+)
+PERIODS = (7, 30, 90)
+STATISTICS = ("learners-active", "learners-new", "completions", "learning-hours")
+PARTNER_COURSE = re.compile(r"/partner/analytics/courses/(\d+)")
+
+
+def _log_in(user: HttpUser, email: str, password: str) -> None:
+    """Sign in through the site's form (the session cookie stays with the locust user)."""
+    page = user.client.get("/login", name="/login").text
+    token = CSRF.search(page).group(1)
+    user.client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        name="/login POST",
+    )
+
+
+class CockpitAdmin(HttpUser):
+    """An administrator reading the data cockpit and asking the data questions."""
+
+    weight = 1
+    wait_time = between(1.0, 3.0)
+
+    def on_start(self) -> None:
+        _log_in(self, *_take(ADMINS, _next_admin))
+
+    @tag("insight")
+    @task(2)
+    def cockpit(self) -> None:
+        days = random.choice(PERIODS)
+        self.client.get(f"/admin/cockpit/?days={days}", name="/admin/cockpit/")
+
+    @tag("insight")
+    @task(3)
+    def ask_json(self) -> None:
+        self.client.get(
+            "/admin/cockpit/ask/answer.json",
+            params={"q": random.choice(ASK_QUESTIONS)},
+            name="/admin/cockpit/ask/answer.json",
+        )
+
+    @tag("insight")
+    @task(1)
+    def ask_page(self) -> None:
+        self.client.get(
+            "/admin/cockpit/ask/",
+            params={"q": random.choice(ASK_QUESTIONS)},
+            name="/admin/cockpit/ask/",
+        )
+
+
+class PartnerAnalyst(HttpUser):
+    """A partner reading the analytics of its own courses and exporting them."""
+
+    weight = 2
+    wait_time = between(1.0, 3.0)
+
+    def on_start(self) -> None:
+        _log_in(self, *_take(PARTNERS, _next_partner))
+        page = self.client.get("/partner/analytics/?days=30", name="/partner/analytics/").text
+        self.courses = [int(c) for c in set(PARTNER_COURSE.findall(page))]
+
+    @tag("insight")
+    @task(3)
+    def overview(self) -> None:
+        days = random.choice(PERIODS)
+        self.client.get(f"/partner/analytics/?days={days}", name="/partner/analytics/")
+
+    @tag("insight")
+    @task(3)
+    def course(self) -> None:
+        if self.courses:
+            course = random.choice(self.courses)
+            self.client.get(
+                f"/partner/analytics/courses/{course}?days={random.choice(PERIODS)}",
+                name="/partner/analytics/courses/[id]",
+            )
+
+    @tag("insight")
+    @task(1)
+    def courses_csv(self) -> None:
+        self.client.get(
+            f"/partner/analytics/courses.csv?days={random.choice(PERIODS)}",
+            name="/partner/analytics/courses.csv",
+        )
+
+    @tag("insight")
+    @task(1)
+    def days_csv(self) -> None:
+        extra = f"&course={random.choice(self.courses)}" if self.courses else ""
+        self.client.get(
+            f"/partner/analytics/days.csv?days={random.choice(PERIODS)}{extra}",
+            name="/partner/analytics/days.csv",
+        )
+
+
+class OpenDataClient(HttpUser):
+    """An institution's client: a token, then the catalogue's change feed page after page (from
+    the beginning again at its end) and the aggregate statistics."""
+
+    weight = 1
+    wait_time = between(0.5, 2.0)
+
+    def on_start(self) -> None:
+        client_id, secret = _take(OPEN_CLIENTS, _next_client)
+        self.credentials = (client_id, secret)
+        self.cursor: str | None = None
+        self._token()
+
+    def _token(self) -> None:
+        answer = self.client.post(
+            "/api/v1/open/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=self.credentials,
+            name="/api/v1/open/oauth/token",
+        )
+        token = answer.json().get("access_token", "") if answer.ok else ""
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    @tag("insight")
+    @task(4)
+    def changes(self) -> None:
+        params = {"limit": 100, **({"cursor": self.cursor} if self.cursor else {})}
+        answer = self.client.get(
+            "/api/v1/open/catalogue/changes",
+            params=params,
+            headers=self.headers,
+            name="/api/v1/open/catalogue/changes",
+        )
+        if answer.ok:
+            body = answer.json()
+            self.cursor = body.get("next_cursor") if body.get("has_more") else None
+
+    @tag("insight")
+    @task(1)
+    def statistics_list(self) -> None:
+        self.client.get(
+            "/api/v1/open/statistics", headers=self.headers, name="/api/v1/open/statistics"
+        )
+
+    @tag("insight")
+    @task(3)
+    def statistic(self) -> None:
+        self.client.get(
+            f"/api/v1/open/statistics/{random.choice(STATISTICS)}",
+            headers=self.headers,
+            name="/api/v1/open/statistics/[name]",
+        )
+
+    @tag("insight")
+    @task(1)
+    def new_token(self) -> None:
+        self._token()
+
+
+class AppUser(HttpUser):
+    """The mobile app: signs in for a token, then reads its feed, courses, notes and
+    notifications, and likes, saves, plays and writes through /api/v1."""
+
+    weight = 3
+    wait_time = between(0.5, 2.0)
+
+    def on_start(self) -> None:
+        email, password = _take(LEARNERS, _next_app)
+        answer = self.client.post(
+            "/api/v1/auth/token",
+            json={"email": email, "password": password, "device_name": "压测手机"},
+            name="/api/v1/auth/token",
+        )
+        token = answer.json().get("access_token", "") if answer.ok else ""
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.notes = 0
+
+    def _api(self, method: str, path: str, name: str, **kwargs):
+        return self.client.request(method, path, headers=self.headers, name=name, **kwargs)
+
+    @tag("insight")
+    @task(3)
+    def feed(self) -> None:
+        self._api("GET", "/api/v1/feed", "/api/v1/feed (app)")
+
+    @tag("insight")
+    @task(2)
+    def search(self) -> None:
+        self._api("GET", f"/api/v1/search?q={random.choice(WORDS)}", "/api/v1/search (app)")
+
+    @tag("insight")
+    @task(3)
+    def course(self) -> None:
+        self._api("GET", f"/api/v1/courses/{_course()}", "/api/v1/courses/[id]")
+
+    @tag("insight")
+    @task(2)
+    def like_or_save(self) -> None:
+        action = random.choice(("like", "save"))
+        method = random.choice(("PUT", "PUT", "DELETE"))
+        self._api(method, f"/api/v1/courses/{_course()}/{action}", "/api/v1/courses/[id]/like|save")
+
+    @tag("insight")
+    @task(2)
+    def play(self) -> None:
+        found = _lesson()
+        if found:
+            _course_id, lesson = found
+            self._api(
+                "PUT",
+                f"/api/v1/lessons/{lesson}/position",
+                "/api/v1/lessons/[id]/position PUT",
+                json={"position_seconds": random.randint(5, 240)},
+            )
+
+    @tag("insight")
+    @task(1)
+    def complete(self) -> None:
+        found = _lesson()
+        if found:
+            self._api(
+                "POST", f"/api/v1/lessons/{found[1]}/complete", "/api/v1/lessons/[id]/complete"
+            )
+
+    @tag("insight")
+    @task(1)
+    def note(self) -> None:
+        self.notes += 1
+        self._api(
+            "POST",
+            f"/api/v1/courses/{_course()}/notes",
+            "/api/v1/courses/[id]/notes POST",
+            json={"body": f"手机上的笔记 {self.notes}"},
+        )
+
+    @tag("insight")
+    @task(1)
+    def comments(self) -> None:
+        self._api("GET", f"/api/v1/courses/{_course()}/comments", "/api/v1/courses/[id]/comments")
+
+    @tag("insight")
+    @task(1)
+    def mine(self) -> None:
+        path = random.choice(
+            (
+                "/api/v1/me/learning",
+                "/api/v1/me/notes",
+                "/api/v1/me/notifications",
+                "/api/v1/me/profile",
+            )
+        )
+        self._api("GET", path, "/api/v1/me/*")

@@ -28,6 +28,7 @@ DESK_REPLY = "desk_reply"
 GROUP_NOTICE, GROUP_ASSIGNMENT = "group_notice", "group_assignment"
 GOAL_BEHIND = "goal_behind"
 CREDIT_RECOGNITION = "credit_recognition"
+PERSONAL_DATA_READY = "personal_data_ready"
 
 
 @cache
@@ -143,6 +144,8 @@ def notification_text(_: Translate, kind: str, data: dict[str, Any]) -> str:
         if data.get("accepted"):
             return _("Your outcome “%(title)s” was recognised: %(credits)s credits.") % values
         return _("Your outcome “%(title)s” was not recognised. See the reason.") % values
+    if kind == PERSONAL_DATA_READY:
+        return _("The copy of your personal data is ready to download. The link works for 7 days.")
     return _("You have a new notification.")
 
 

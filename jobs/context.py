@@ -47,3 +47,12 @@ class JobContext:
     time_zone: str = "Asia/Shanghai"
     # Where the certificate signing keys are (participation certificates of special events).
     certificate_key_dir: Path | None = None
+    # The national export job (docs/open-data.md): where it writes, and the k-anonymity threshold.
+    national_export_dir: Path | None = None
+    open_data_k: int = 10
+    # How many days the open data API's call log keeps (OPEN_DATA_AUDIT_DAYS); the
+    # open-data-audit-prune job deletes older rows (insight.open_data.audit.RETENTION_DAYS).
+    open_data_audit_days: int = 400
+    # The instance folder: learners' uploaded documents and the personal-data archives the
+    # personal-data-archives job builds (records/personal_archives.py).
+    instance_path: Path | None = None

@@ -6,8 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jobs import tasks
+from jobs import insight, tasks
 from jobs.context import JobContext
+from jobs.course_analytics import course_analytics
+from jobs.national_export import national_export
+from jobs.open_data import open_data_audit_prune
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,16 @@ JOBS: tuple[Job, ...] = (
         timeout_seconds=3600,
         description="Apply the partner uploads queued from the portal and the API",
         # In the worker's own process, never the site's: parsing is CPU work.
+        isolated=False,
+        quiet=True,
+    ),
+    Job(
+        id="personal-data-archives",
+        func=tasks.personal_data_archives,
+        trigger={"interval": {"seconds": 5}},
+        timeout_seconds=3600,
+        description="Build the personal-data archives learners asked for; remove expired ones",
+        # A queue drained every few seconds, like uploads-apply: in the worker's own process.
         isolated=False,
         quiet=True,
     ),
@@ -116,6 +129,42 @@ JOBS: tuple[Job, ...] = (
         timeout_seconds=1800,
         description="Count special events' participation, issue participation certificates, "
         "close ended events",
+    ),
+    Job(
+        id="insight-rollups",
+        func=insight.insight_rollups,
+        trigger={"interval": {"minutes": 5}},
+        timeout_seconds=3000,
+        description=(
+            "Add new events, searches, accounts and recommendation lists to the data cockpit's"
+            " rollup tables"
+        ),
+    ),
+    Job(
+        id="course-analytics",
+        func=course_analytics,
+        trigger={"interval": {"minutes": 1}},
+        timeout_seconds=1800,
+        description="Count new events and searches into partners' course analytics; the "
+        "period totals and area medians once a day",
+        quiet=True,
+    ),
+    Job(
+        id="national-export",
+        func=national_export,
+        # The 2nd of each month, after a day of rollups has closed the month before.
+        trigger={"cron": {"day": 2, "hour": 5, "minute": 0}},
+        timeout_seconds=1800,
+        description="Write last month's k-anonymous indicators for the national platform "
+        "(CSV, JSON, manifest) into NATIONAL_EXPORT_DIR",
+    ),
+    Job(
+        id="open-data-audit-prune",
+        func=open_data_audit_prune,
+        # Nightly, in the quiet hour before the popularity recount.
+        trigger={"cron": {"hour": 1, "minute": 10}},
+        timeout_seconds=1800,
+        description="Delete the open data API's call log rows older than OPEN_DATA_AUDIT_DAYS",
     ),
 )
 

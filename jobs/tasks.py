@@ -25,6 +25,7 @@ from recommender.artefacts import ModelStore
 from recommender.config import TrainingConfig
 from recommender.pipeline import train_and_publish
 from recommender.spark_als import SparkOptions
+from records import personal_archives
 from records import profile as learning_profile
 from records import special_events as events_service
 from records.signing import load_signer
@@ -176,3 +177,13 @@ def special_events(context: JobContext) -> dict[str, Any]:
         figures = events_service.run_events(session, issue, zone=ZoneInfo(context.time_zone))
         session.commit()
     return figures
+
+
+def personal_data_archives(context: JobContext) -> dict[str, Any]:
+    """Build the personal-data archives learners asked for (large accounts), notify them, and
+    remove the archives older than 7 days (records/personal_archives.py)."""
+    if context.instance_path is None:
+        raise ValueError("the job context has no instance folder")
+    return personal_archives.run(
+        _sessions(context), context.instance_path, should_stop=shutdown.stop_requested
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -171,12 +171,17 @@ def _existing_course(session: Session, user_id: int, course_id: int) -> Certific
 
 
 def issue_if_complete(
-    session: Session, user_id: int, course_id: int, signer: Signer, base_url: str
+    session: Session,
+    user_id: int,
+    course_id: int,
+    signer: Signer | Callable[[], Signer],
+    base_url: str,
 ) -> Certificate | None:
     """The learner's certificate of the course, issued now if they have just completed it by
     its rule; None while not complete. Idempotent, and safe when two requests complete the
     course at once (the unique (user, course) constraint decides; the loser reads the
-    winner's row). The caller commits."""
+    winner's row). `signer` may be a function giving it, called only when a certificate is
+    issued (every saved player position asks). The caller commits."""
     existing = _existing_course(session, user_id, course_id)
     if existing is not None:
         return existing
@@ -185,6 +190,8 @@ def issue_if_complete(
     if course is None or user is None or not is_complete(session, user_id, course_id):
         return None
     award = session.get(CourseAward, course_id)
+    if not isinstance(signer, Signer):
+        signer = signer()
     certificate = Certificate(
         code=new_code(),
         kind=CertificateKind.COURSE,

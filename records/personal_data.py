@@ -56,6 +56,7 @@ from catalogue.models import (
     utcnow,
 )
 from catalogue.services import notifications
+from records.models.personal_data import ARCHIVE_FOLDER, PersonalDataArchive
 
 OWNER, KEPT, REFERENCE = "owner", "kept", "reference"
 SECRET_WORDS = ("hash", "token", "secret", "password")
@@ -160,9 +161,12 @@ def exported_columns(table: Table) -> list[Column]:
 
 def sources() -> list[Source]:
     """The tables an archive copies rows of: the users row first, then the owner tables, then
-    tables whose rows hang off theirs (CASCADE) and name no person of their own."""
+    tables whose rows hang off theirs (CASCADE) and name no person of their own. A table with
+    `info={"export": False}` (the archive requests themselves) is left out."""
     found: dict[str, Source] = {}
     for link in user_links():
+        if link.table.info.get("export", True) is False:
+            continue
         if link.kind in (OWNER, KEPT):
             found.setdefault(link.table.name, Source(link.table)).owner_columns.append(link.column)
     personal = {link.table.name for link in user_links() if link.kind in (OWNER, KEPT)}
@@ -291,6 +295,19 @@ def uploaded_files(session: Session, user_id: int, file_root: Path) -> list[tupl
                 if _safe_key(key) and path.is_file():
                     found.append((f"files/{source.table.name}/{ident}-{key}", path))
     return found
+
+
+def archive_path(file_root: Path, key: str) -> Path:
+    """Where a built archive (records/personal_archives.py) with this key is kept."""
+    return Path(file_root) / ARCHIVE_FOLDER / f"{key}.zip"
+
+
+def _archive_files(session: Session, user_id: int, file_root: Path) -> list[Path]:
+    """The built (or being built) archive an account's deletion removes after its commit."""
+    key = session.scalar(
+        select(PersonalDataArchive.file_key).where(PersonalDataArchive.user_id == user_id)
+    )
+    return [archive_path(file_root, key)] if key else []
 
 
 def remove_files(paths: list[Path]) -> int:
@@ -465,6 +482,12 @@ def _lock_user(session: Session, user_id: int) -> User | None:
     return session.scalar(stmt)
 
 
+def is_person():
+    """A condition on `users` that leaves out the placeholders of deleted accounts (they hold
+    kept events, are nobody, and must not count as learners or sign-ups)."""
+    return User.email.not_like(f"%@{PLACEHOLDER_DOMAIN}")
+
+
 def _placeholder(session: Session) -> User:
     """A fresh account with no personal data that kept rows move to: it cannot log in."""
     token = secrets.token_hex(12)
@@ -534,6 +557,8 @@ def delete_account(session: Session, user_id: int, file_root: Path | None = None
         raise PermissionDenied("staff accounts are closed by an administrator", code="STAFF")
     role, email = user.role, user.email
     files = [p for _n, p in uploaded_files(session, user_id, file_root)] if file_root else []
+    if file_root:
+        files += _archive_files(session, user_id, file_root)
     kept: dict[str, int] = {}
     deleted: dict[str, int] = {}
     # Comments that others answered stay, without text, under the placeholder.

@@ -26,6 +26,34 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def _weight(item: pytest.Item) -> int:
+    name = item.path.name
+    if item.get_closest_marker("slow") or name in _LONG_FILES:
+        return 0
+    return 1 if name.startswith("test_browser_") else 2
+
+
+_LONG_FILES = {"test_openapi_contract.py", "test_production_server.py"}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files that start live sites first, then the browser files, then the rest (a stable
+    sort: a file's tests keep their order), so the two test processes do not end the run
+    with one of them alone on a long file."""
+    items.sort(key=_weight)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> None:
+    """Passwords hashed at a low scrypt cost (N = 2**10) in this process: the tests check that
+    passwords are hashed, salted and checked, not scrypt's work factor, and a hash keeps its
+    own parameters. Servers the live tests start keep the production cost."""
+    from catalogue.services import users
+
+    users.PASSWORD_METHOD = "scrypt:1024:8:1"
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The folder of real public data sets beside the checkout; skips when absent."""
@@ -101,7 +129,9 @@ def fresh_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
 def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> str:
     """URL of a migrated test database, once per backend."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        # One file per test process: a worker switches between the backends at every test
+        # file, and a migrated file is only checked again (the tests empty it as they go).
+        url = f"sqlite:///{tmp_path_factory.getbasetemp() / 'test.db'}"
     else:
         url = request.getfixturevalue("postgres_url")
     engine = make_engine(url)
@@ -146,16 +176,17 @@ def app(engine: sa.Engine, tmp_path: Path):
 
 
 @pytest.fixture
-def apply_uploads(app):
-    """Run the jobs worker's uploads-apply job once, as the worker does; returns its figures."""
+def run_app_job(app):
+    """Run one of the jobs worker's jobs once on the app's database, as the worker does;
+    `run(job_id)` returns its figures (and fails the test unless it succeeded)."""
     from jobs.registry import get_job
     from jobs.runner import run_job
     from webapp.db import get_database
     from webapp.settings import get_settings
 
-    def run() -> dict:
+    def run(job_id: str) -> dict:
         outcome, figures = run_job(
-            get_job("uploads-apply"),
+            get_job(job_id),
             get_settings(app).job_context(),
             get_database(app).sessions,
             trigger="test",
@@ -164,6 +195,12 @@ def apply_uploads(app):
         return figures
 
     return run
+
+
+@pytest.fixture
+def apply_uploads(run_app_job):
+    """Run the jobs worker's uploads-apply job once, as the worker does; returns its figures."""
+    return lambda: run_app_job("uploads-apply")
 
 
 @pytest.fixture

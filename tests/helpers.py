@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import assistant.models  # noqa: F401  (the desk's tables join Base.metadata)
+import insight.models  # noqa: F401  (and insight's rollups, API clients and tokens)
 import records.models  # noqa: F401  (the learning record's tables too)
 from catalogue.models import Area, Base, Course
 from catalogue.services.courses import CourseData, LessonData, create_course

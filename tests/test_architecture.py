@@ -1,5 +1,5 @@
 """The dependency direction of the design brief:
-webapp → jobs → assistant, records, search, recommender → catalogue
+webapp → jobs → insight → assistant, records, search, recommender → catalogue
 (siblings do not import each other)."""
 
 from __future__ import annotations
@@ -10,15 +10,25 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("catalogue", "search", "recommender", "assistant", "records", "jobs", "webapp")
+PACKAGES = (
+    "catalogue",
+    "search",
+    "recommender",
+    "assistant",
+    "records",
+    "insight",
+    "jobs",
+    "webapp",
+)
 ALLOWED = {
     "catalogue": set(),
     "search": {"catalogue"},
     "recommender": {"catalogue"},
     "assistant": {"catalogue"},
     "records": {"catalogue"},
-    "jobs": {"catalogue", "search", "recommender", "assistant", "records"},
-    "webapp": {"catalogue", "search", "recommender", "assistant", "records", "jobs"},
+    "insight": {"catalogue", "search", "recommender", "assistant", "records"},
+    "jobs": {"catalogue", "search", "recommender", "assistant", "records", "insight"},
+    "webapp": {"catalogue", "search", "recommender", "assistant", "records", "insight", "jobs"},
 }
 
 

@@ -61,7 +61,7 @@ def test_the_shipped_articles_load_and_are_complete(articles: list[HelpArticle])
 
 
 def test_the_shipped_questions_load_and_are_distinct(questions: list[LabelledQuestion]) -> None:
-    assert len(questions) >= 1400
+    assert len(questions) >= 6300
     assert len({q.question.casefold() for q in questions}) == len(questions)
 
 
@@ -72,7 +72,7 @@ def test_every_label_is_an_article_or_special(
     assert {q.label for q in questions} <= known
 
 
-def test_every_article_has_sixteen_phrasings_with_english(
+def test_every_article_has_thirty_phrasings_with_english(
     articles: list[HelpArticle], questions: list[LabelledQuestion]
 ) -> None:
     by_label: dict[str, list[LabelledQuestion]] = defaultdict(list)
@@ -80,16 +80,16 @@ def test_every_article_has_sixteen_phrasings_with_english(
         by_label[question.label].append(question)
     for article in articles:
         phrasings = by_label[article.slug]
-        assert len(phrasings) >= 16, article.slug
+        assert len(phrasings) >= 30, article.slug
         assert any(q.language == "en" for q in phrasings), article.slug
         assert any(q.language == "zh" for q in phrasings), article.slug
 
 
 def test_the_special_labels_are_well_represented(questions: list[LabelledQuestion]) -> None:
     counts = Counter(q.label for q in questions)
-    assert counts["course_search"] >= 80
-    assert counts["human"] >= 40
-    assert counts["out_of_scope"] >= 150
+    assert counts["course_search"] >= 180
+    assert counts["human"] >= 100
+    assert counts["out_of_scope"] >= 1000
 
 
 def test_every_link_is_a_page_of_the_site(articles: list[HelpArticle], tmp_path: Path) -> None:

@@ -93,7 +93,8 @@ def test_login_logout(client, session):
     home = client.get("/").get_data(as_text=True)
     assert "阿华" in home
     # Log-out is a POST with a token: a plain link from another site cannot do it.
-    assert client.get("/logout").status_code == 405
+    refused = client.get("/logout")
+    assert refused.status_code == 405 and "POST" in refused.headers["Allow"]  # RFC 9110
     client.post("/logout", data={"csrf_token": csrf_token(home)})
     assert "阿华" not in client.get("/").get_data(as_text=True)
 

@@ -47,7 +47,8 @@ def test_a_learner_signs_up_searches_likes_saves_and_takes_a_note(browser, site,
         screenshot(page, "search-normal")
 
         results.first.get_by_role("link").first.click()
-        page.wait_for_url(f"{base}/courses/{courses['taiji']}")
+        # A search result's link says which search led to it (partners' analytics).
+        page.wait_for_url(re.compile(rf"{re.escape(base)}/courses/{courses['taiji']}\?sq=\d+$"))
         assert page.get_by_role("heading", level=1).inner_text() == "太极拳入门"
 
         page.get_by_role("button", name="点赞").click()

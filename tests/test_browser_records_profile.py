@@ -38,7 +38,7 @@ def profile_site(app, session):
 
 
 def _drawn(page) -> None:
-    page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('canvas[data-drawn]').length === 2")
 
 
 def test_in_chinese_charts_tables_and_the_goal(browser, profile_site):

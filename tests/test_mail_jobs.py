@@ -352,3 +352,9 @@ def test_the_new_jobs_are_registered_with_labels():
         job = get_job(job_id)
         assert "cron" in job.trigger and job_id in JOB_DESCRIPTIONS
     assert {"mails", "notifications", "courses"} <= set(JOB_FIGURES)
+
+
+def test_every_registered_job_says_what_it_does_on_the_jobs_page():
+    from jobs.registry import JOBS
+
+    assert [job.id for job in JOBS if job.id not in JOB_DESCRIPTIONS] == []

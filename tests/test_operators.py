@@ -276,7 +276,7 @@ def test_admin_creates_renames_and_suspends_a_provider_audited(app, session, wor
     }
     log = client.get("/admin/audit").get_data(as_text=True)
     assert "admin@ops.cn" in log and "甲开放大学" in log
-    assert "修改了机构名称" in log and "name: 甲大学" in log and "name: 甲开放大学" in log
+    assert "修改了机构名称" in log and "名称: 甲大学" in log and "名称: 甲开放大学" in log
     assert "status: suspended" in log
     only_a = client.get(f"/admin/audit?provider={world.a}").get_data(as_text=True)
     assert "provider_rename" in only_a and "provider_create" not in only_a

@@ -212,6 +212,46 @@ def test_password_reset_requests_are_limited_per_account_and_per_ip(app, session
     assert probes == [200] * 10 + [429] * 2
 
 
+# -- study-group codes ------------------------------------------------------------------
+
+
+def test_group_codes_are_limited_per_address_and_per_account(make_app, session):
+    """Codes and links that match no group: GROUP_CODE_LIMIT_PER_IP from one address whatever
+    the account, 30 an hour per account whatever the address; a found group costs nothing."""
+    from catalogue.models import Role
+    from records import groups as group_service
+
+    app = make_app(GROUP_CODE_LIMIT_PER_IP="6 per hour")
+    organiser = register_user(session, "org@example.cn", PASSWORD, "组织者", role=Role.ORGANISER)
+    session.commit()
+    actor = group_service.Organiser(organiser.id, Role.ORGANISER)
+    code = group_service.create_group(session, actor, "社区学院").invite_code
+    session.commit()
+    emails = [_account(session, f"member{i}@example.cn") for i in range(4)]
+
+    def signed_in(email: str, ip: str):
+        client = _client(app, ip)
+        assert _login(client, email, PASSWORD).status_code == 302
+        return client
+
+    shared = [signed_in(email, "203.0.113.20") for email in emails[:3]]
+    for client in shared:
+        for _ in range(3):
+            assert client.get(f"/groups/join?code={code}").status_code == 200  # found: free
+    for n, client in enumerate(shared):
+        assert client.get(f"/groups/join?code=WRONG{n}A").status_code == 404
+        assert client.get(f"/groups/join/no-such-link-{n}").status_code == 404
+    # Six misses from this address between three accounts: a fourth account is refused there.
+    late = signed_in(emails[3], "203.0.113.20")
+    _assert_told_to_wait(late.get("/groups/join?code=WRONG9Z"), 3600)
+    answer = late.get("/groups/join?code=WRONG9Z", headers={"Accept": "application/json"})
+    assert answer.status_code == 429 and answer.get_json()["error"]["code"] == "RATE_LIMITED"
+    # The same account from another address still looks codes up.
+    elsewhere = signed_in(emails[3], "198.51.100.20")
+    assert elsewhere.get("/groups/join?code=WRONG9Z").status_code == 404
+    assert elsewhere.get(f"/groups/join?code={code}").status_code == 200
+
+
 # -- what is not limited, and the client's address ------------------------------------
 
 

@@ -18,7 +18,7 @@ from catalogue.services.engagement import finish_lesson
 from catalogue.services.users import register_user
 from records import groups as svc
 from records.models.certificates import Certificate, CertificateKind
-from records.models.groups import GroupMember, StudyGroup
+from records.models.groups import GroupAssignment, GroupMember, StudyGroup
 from tests.helpers import csrf_token, login, make_course, make_provider
 
 PASSWORD = "password-123"
@@ -169,6 +169,57 @@ def test_a_learner_who_left_or_never_consented_is_not_shown(session, world):
     assert len(svc.member_table(session, actor, group.id, TODAY).rows) == 3
 
 
+def test_the_standing_is_the_learners_own_whenever_they_join_or_courses_are_assigned(
+    session, world
+):
+    """The member table reads each member's standing per course (`course_progress`, kept per
+    learner and course, not per group): what a learner did before joining, or before a course
+    was assigned, shows at once; an assignment removed takes its column away; a member who
+    leaves and comes back finds their standing as their events left it."""
+    group, actor = world["group"], world["actor"]
+    taiji, phone, dan = world["taiji"], world["phone"], world["dan"]
+    reading = make_course(session, title="书法", lessons=4)
+    # Dan learns before joining and before 书法 is assigned.
+    finish_lesson(session, dan.id, taiji.id, taiji.lessons[0].id)
+    for lesson in reading.lessons[:3]:
+        finish_lesson(session, dan.id, reading.id, lesson.id)
+    session.commit()
+
+    def dans_row():
+        return {r.name: r for r in svc.member_table(session, actor, group.id, TODAY).rows}.get(
+            "Dan"
+        )
+
+    assert dans_row() is None
+    svc.join_group(session, dan.id, consent=True, code=group.invite_code)
+    session.commit()
+    assert dans_row().courses[taiji.id].progress == 0.5
+    assert dans_row().courses[phone.id].progress == 0.0
+
+    svc.assign_course(session, actor, group.id, reading.id, None)
+    session.commit()
+    assert dans_row().courses[reading.id].progress == 0.75
+    assert dans_row().progress == (0.5 + 0.0 + 0.75) / 3
+
+    assignment = session.scalar(
+        select(GroupAssignment.id).where(
+            GroupAssignment.group_id == group.id, GroupAssignment.course_id == taiji.id
+        )
+    )
+    svc.unassign_course(session, actor, group.id, assignment)
+    session.commit()
+    assert set(dans_row().courses) == {phone.id, reading.id}
+
+    svc.leave_group(session, dan.id, group.id)
+    finish_lesson(session, dan.id, reading.id, reading.lessons[3].id)  # while away
+    session.commit()
+    assert dans_row() is None
+    svc.join_group(session, dan.id, consent=True, code=group.invite_code)
+    session.commit()
+    cell = dans_row().courses[reading.id]
+    assert cell.progress == 1.0 and cell.completed
+
+
 def test_organisers_see_only_their_own_groups(session, world):
     other = svc.Organiser(world["other"].id, Role.ORGANISER)
     group = world["group"]
@@ -275,6 +326,25 @@ def test_an_organiser_creates_a_group_and_a_learner_joins_it_on_the_pages(app, s
         learner.post("/groups/join", data={"code": group.invite_code, "consent": "y"}).status_code
         == 400
     )
+
+
+def test_guessing_group_codes_is_limited_and_found_groups_cost_nothing(app, session, world):
+    """30 codes or links that match no group an hour, then 429; a code that finds a group is
+    not counted, so a learner with a real invitation is never stopped by it."""
+    group = world["group"]
+    learner = _login(app, "dan@example.cn")
+    for _ in range(40):
+        assert learner.get(f"/groups/join?code={group.invite_code}").status_code == 200
+    for n in range(15):
+        assert learner.get(f"/groups/join?code=NOPE{n}").status_code == 404
+        assert learner.get(f"/groups/join/no-such-link-{n}").status_code == 404
+    assert learner.get("/groups/join?code=NOPE99").status_code == 429
+    token = csrf_token(learner.get("/groups/join").get_data(as_text=True))
+    guess = {"csrf_token": token, "code": "ZZZZZZZZ", "consent": "y"}
+    assert learner.post("/groups/join", data=guess).status_code == 429
+    # Another learner is not affected.
+    other = _login(app, "ann@example.cn")
+    assert other.get("/groups/join?code=NOPE").status_code == 404
 
 
 def test_the_organiser_page_sorts_filters_pages_and_exports(app, session, world):

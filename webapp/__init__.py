@@ -23,6 +23,7 @@ from webapp import (
     i18n,
     limits,
     recommendations,
+    response_times,
     search_index,
     snapshots,
     uploads,
@@ -34,9 +35,14 @@ from webapp.settings import Settings
 from webapp.templating import init_templating
 from webapp.views import (
     admin,
+    api_clients,
+    api_docs,
+    app_api,
     app_shell,
     certificates,
     channels,
+    cockpit,
+    cockpit_ask,
     credits,
     discussion,
     editor,
@@ -50,8 +56,10 @@ from webapp.views import (
     lessons,
     notes,
     notifications,
+    open_api,
     pages,
     partner,
+    partner_analytics,
     partner_api,
     partner_courses,
     personal_data,
@@ -143,6 +151,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint.bp)
     csrf.exempt(partner_api.bp)  # token-authenticated; no browser session involved
     app.register_blueprint(partner_api.bp)
+    # Insight and the APIs (issue 17). The open data and app APIs take bearer tokens, no session.
+    csrf.exempt(open_api.bp)
+    csrf.exempt(app_api.bp)
+    for blueprint in (
+        cockpit,
+        cockpit_ask,
+        partner_analytics,
+        open_api,
+        api_clients,
+        app_api,
+        api_docs,
+    ):
+        app.register_blueprint(blueprint.bp)
+    app.register_blueprint(open_api.consent_bp)  # /me/data-sharing: learners' consents (CSRF)
+    app.register_blueprint(app_api.page)  # /me/apps: a learner's app sign-ins (with CSRF)
+    response_times.init_app(app)  # times every request (issue 17), inside the gate
     # Outermost, so the gate sees each request whole (jobs/gc_gate.py says why).
     app.wsgi_app = GcGateMiddleware(app.wsgi_app, process_gate())
     return app

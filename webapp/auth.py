@@ -33,6 +33,7 @@ from flask_login import (
 
 from catalogue.errors import NotFound, ValidationError
 from catalogue.models import User
+from catalogue.services import app_tokens
 from catalogue.services import users as user_service
 from catalogue.services.mail_links import BadStopLink, read_stop_token
 from webapp import account_links, caring, mails
@@ -536,6 +537,7 @@ def sign_out_everywhere():
     if form.validate_on_submit():
         db = get_session()
         user_service.end_all_sessions(db, current_user.id)
+        app_tokens.revoke_all(db, current_user.id)  # the apps signed in with tokens too
         db.commit()
         logout_user()
         session.clear()

@@ -72,4 +72,4 @@ def issue_course_certificate(session: Session, user_id: int, course_id: int) -> 
     """Issue the learner's certificate of the course if they have just completed it by its
     rule (called where lessons are finished and learning time is credited; the caller
     commits)."""
-    return issue_if_complete(session, user_id, course_id, get_signer(), base_url())
+    return issue_if_complete(session, user_id, course_id, get_signer, base_url())

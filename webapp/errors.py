@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
+from catalogue.errors import NotFound as ServiceNotFound
 from webapp.db import rollback_session
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,10 @@ def init_app(app: Flask) -> None:
         code = (
             "FILE_TOO_LARGE" if exc.code == 413 else (exc.name or "error").upper().replace(" ", "_")
         )
-        return _render(exc.code or 500, code)
+        response = make_response(_render(exc.code or 500, code))
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)  # RFC 9110: 405 says
+        return response
 
     @app.errorhandler(OperationalError)
     def database_busy(exc: OperationalError):
@@ -121,6 +125,14 @@ def init_app(app: Flask) -> None:
                 "say). Nothing was saved: please reload the page and try again."
             ),
         )
+
+    @app.errorhandler(ServiceNotFound)
+    def service_not_found(exc: ServiceNotFound):
+        # A view that did not expect it (the signed-in account deleted by another device
+        # during the request, say): what is missing is missing, not a server error.
+        log.warning("not found on %s %s: %s", request.method, request.path, exc)
+        rollback_session()
+        return _render(404, "NOT_FOUND")
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

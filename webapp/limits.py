@@ -64,6 +64,8 @@ class Rule:
     # A Settings field holding the limit ("5 per 15 minutes"), or such a limit itself.
     limit: str
     key: Callable[[], str]
+    # The requests it counts: form submissions by default; lookups (GET) for guessable codes.
+    methods: tuple[str, ...] = ("POST",)
 
     def value(self, settings: Settings) -> str:
         """The limit in force for these settings ("" switches the rule off)."""
@@ -98,6 +100,16 @@ def signed_in_account() -> str:
 
 # Address changes: each one mails a link to an address the person types.
 EMAIL_CHANGE_PER_ACCOUNT = Rule("email-change-account", "5 per hour", signed_in_account)
+# Study-group codes looked up that match no group: 8 characters of 31 are not guessable at
+# 30 an hour (a found group is refunded), whereas unlimited lookups could walk the codes.
+GROUP_CODE_MISSES = Rule(
+    "group-code-misses", "30 per hour", signed_in_account, methods=("GET", "POST")
+)
+# The same misses from one client address, whatever the account (GROUP_CODE_LIMIT_PER_IP), so
+# many accounts cannot share the walk.
+GROUP_CODE_MISSES_PER_IP = Rule(
+    "group-code-misses-ip", "group_code_limit_per_ip", client_ip, methods=("GET", "POST")
+)
 
 
 def redirected(response: Response) -> bool:
@@ -157,7 +169,7 @@ class RateLimits:
                 functools.partial(rule.value, self.settings),
                 scope=rule.scope,
                 key_func=rule.key,
-                methods=["POST"],
+                methods=list(rule.methods),
             )(guarded)
         self.scopes[name] = frozenset(rule.scope for rule in on)
         self.guarded[name] = guarded if on else None
@@ -174,7 +186,8 @@ class RateLimits:
 def limited(
     *rules: Rule, refund_when: Callable[[Response], bool] | None = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Limit a view's POSTs by these rules; `refund_when(response)` true: that POST is free."""
+    """Limit a view's requests by these rules (POSTs unless a rule says otherwise);
+    `refund_when(response)` true: that request is free."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         name = _name(view)
@@ -187,7 +200,7 @@ def limited(
             if guarded is None:  # every rule of this view is switched off
                 return view(*args, **kwargs)
             response = current_app.make_response(guarded(view, *args, **kwargs))
-            if refund_when is not None and request.method == "POST" and refund_when(response):
+            if refund_when is not None and refund_when(response):
                 state.refund(name)
             return response
 

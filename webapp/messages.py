@@ -202,11 +202,27 @@ JOB_DESCRIPTIONS = {
         "Counts special events' participation, issues participation certificates and closes "
         "ended events"
     ),
+    "insight-rollups": _l(
+        "Adds new events, searches, accounts and recommendation lists to the data cockpit's figures"
+    ),
+    "course-analytics": _l("Adds new activity and searches to the partners' course analytics"),
+    "national-export": _l(
+        "Writes last month's agreed indicators for the national platform (CSV and JSON)"
+    ),
+    "open-data-audit-prune": _l(
+        "Deletes the open data interface's call log entries older than the retention period"
+    ),
+    "personal-data-archives": _l(
+        "Prepares the personal-data archives learners asked for; removes those older than 7 days"
+    ),
 }
 
 # What a job run's figures mean (jobs/tasks.py, recommender/pipeline.py, catalogue/ingest).
 JOB_FIGURES = {
     "applied": _l("Changes applied"),
+    "built": _l("Personal-data archives prepared"),
+    "expired": _l("Expired archives removed"),
+    "gone": _l("Archives of deleted accounts skipped"),
     "rebuilt": _l("Courses in the rebuilt index"),
     "documents": _l("Documents"),
     "courses": _l("Courses"),
@@ -237,6 +253,26 @@ JOB_FIGURES = {
     "rejected": _l("Rejected"),
     "longest_switch_seconds": _l("Longest switch to new rows (s)"),
     "note": _l("Note"),
+    "search_queries": _l("Searches counted"),
+    "users": _l("Accounts counted"),
+    "active_days": _l("Days of active learners recomputed"),
+    "recounted_from": _l("Recounted from"),
+    "feed_impressions": _l("Recommendation lists counted"),
+    "feed_clicks": _l("Courses opened from recommendations counted"),
+    "feed_lists_pruned": _l("Counted recommendation lists deleted"),
+    "sketches_backfilled": _l("Days of active-learner sketches filled in"),
+    "searches": _l("Searches counted"),
+    "learning_days": _l("Days of learning time recounted"),
+    "periods": _l("Periods refreshed"),
+    "skipped": _l("Skipped"),
+    "period": _l("Period"),
+    "folder": _l("Folder"),
+    "rows": _l("Rows"),
+    "files": _l("Files"),
+    "deleted": _l("Entries deleted"),
+    "cutoff": _l("Deleted what was older than"),
+    "retention_days": _l("Kept for (days)"),
+    "batches": _l("Batches"),
 }
 
 JOB_TRIGGERS = {
@@ -280,6 +316,30 @@ AUDIT_ACTIONS = {
     "recognition_refuse": _l("Refused a recognition request"),
     "credit_correction": _l("Corrected a credit entry"),
     "account_self_delete": _l("A learner deleted their own account"),
+    "api_client_register": _l("Registered an interface client"),
+    "api_client_update": _l("Changed an interface client's scopes or limits"),
+    "api_client_rotate": _l("Made a new secret for an interface client"),
+    "api_client_revoke": _l("Revoked an interface client"),
+}
+
+# The audit page's "what" filter (catalogue.services.audit.ACTION_GROUPS).
+AUDIT_GROUPS = {
+    "accounts": _l("Accounts"),
+    "providers": _l("Providers"),
+    "records": _l("Certificates and credits"),
+    "api_clients": _l("Interface clients"),
+}
+
+# The names of the values an audit entry records before and after a change.
+AUDIT_FIELDS = {
+    "client": _l("Client ID"),
+    "name": _l("Name"),
+    "contact_email": _l("Contact e-mail"),
+    "scopes": _l("Scopes"),
+    "rate_per_minute": _l("Calls a minute"),
+    "daily_quota": _l("Calls a day"),
+    "tokens_revoked": _l("Tokens revoked"),
+    "revoked": _l("Revoked"),
 }
 
 OPERATOR_PROBLEMS = {

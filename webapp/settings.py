@@ -64,6 +64,8 @@ class Settings:
     post_limit_per_ip: str = ""
     # Questions to the assistant from one address (each may run a search).
     assistant_limit_per_ip: str = "30 per minute"
+    # Study-group codes and links from one address that match no group (a class shares one).
+    group_code_limit_per_ip: str = "100 per hour"
     # Outgoing mail: without a host, mail stays queued in the outbox (/admin/mail).
     mail_smtp_host: str | None = None
     mail_smtp_port: int = 587
@@ -89,6 +91,19 @@ class Settings:
     desk_hours: str = DEFAULT_DESK_HOURS
     # The certificate signing keys (docs/certificates.md); unset: <instance>/certificate-keys.
     certificate_key_dir: Path | None = None
+    # The open data API (docs/open-data.md): the k-anonymity threshold of every published
+    # figure, a new client's default limits, token lifetime, how old a catalogue change must be
+    # before the change feed shows it, and where the national export job writes its files.
+    open_data_k: int = 10
+    open_data_rate_per_minute: int = 60
+    open_data_daily_quota: int = 10_000
+    open_data_token_seconds: int = 3600
+    open_data_settle_seconds: float = 5.0
+    open_data_audit_days: int = 400
+    # Seconds between flushes of each process's response times (None: 60, but none under
+    # TESTING; 0: never, flush by hand).
+    response_times_flush_seconds: float | None = None
+    national_export_dir: Path | None = None
 
     @classmethod
     def load(
@@ -140,6 +155,7 @@ class Settings:
             signup_limit_per_ip=str(pick("SIGNUP_LIMIT_PER_IP", DEFAULT_SIGNUP_LIMIT_PER_IP)),
             post_limit_per_ip=str(pick("POST_LIMIT_PER_IP", "") or ""),
             assistant_limit_per_ip=str(pick("ASSISTANT_LIMIT_PER_IP", "30 per minute") or ""),
+            group_code_limit_per_ip=str(pick("GROUP_CODE_LIMIT_PER_IP", "100 per hour") or ""),
             mail_smtp_host=pick("MAIL_SMTP_HOST") or None,
             mail_smtp_port=int(pick("MAIL_SMTP_PORT", 587)),
             mail_smtp_user=pick("MAIL_SMTP_USER") or None,
@@ -160,6 +176,20 @@ class Settings:
             certificate_key_dir=Path(
                 pick("CERTIFICATE_KEY_DIR") or instance / "certificate-keys"
             ).resolve(),
+            open_data_k=max(2, int(pick("OPEN_DATA_K", 10))),
+            open_data_rate_per_minute=max(1, int(pick("OPEN_DATA_RATE_PER_MINUTE", 60))),
+            open_data_daily_quota=max(1, int(pick("OPEN_DATA_DAILY_QUOTA", 10_000))),
+            open_data_token_seconds=max(60, int(pick("OPEN_DATA_TOKEN_SECONDS", 3600))),
+            open_data_settle_seconds=max(0.0, float(pick("OPEN_DATA_SETTLE_SECONDS", 5))),
+            open_data_audit_days=max(1, int(pick("OPEN_DATA_AUDIT_DAYS", 400))),
+            response_times_flush_seconds=(
+                None
+                if pick("RESPONSE_TIMES_FLUSH_SECONDS") in (None, "")
+                else max(0.0, float(pick("RESPONSE_TIMES_FLUSH_SECONDS")))
+            ),
+            national_export_dir=Path(
+                pick("NATIONAL_EXPORT_DIR") or instance / "exports" / "national"
+            ).resolve(),
         )
 
     def job_context(self) -> JobContext:
@@ -179,6 +209,10 @@ class Settings:
             translations_dir=TRANSLATIONS_DIR,
             time_zone=self.jobs_timezone,
             certificate_key_dir=self.certificate_key_dir,
+            national_export_dir=self.national_export_dir,
+            open_data_k=self.open_data_k,
+            open_data_audit_days=self.open_data_audit_days,
+            instance_path=self.instance_path,
         )
 
     def smtp(self) -> SmtpSettings | None:

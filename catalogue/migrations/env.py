@@ -11,7 +11,7 @@ from catalogue.models import Base
 
 # The one history holds the tables of the packages above catalogue too (they use its Base);
 # imported by name so that catalogue itself never depends on them.
-for _module in ("assistant.models", "records.models"):
+for _module in ("assistant.models", "records.models", "insight.models"):
     importlib.import_module(_module)
 
 config = context.config

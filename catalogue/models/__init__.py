@@ -2,6 +2,7 @@
 
 from catalogue.models.accounts import AccountAudit, OutgoingMail, UserSession
 from catalogue.models.activity import Event, LessonPosition
+from catalogue.models.app_tokens import AppToken
 from catalogue.models.awards import CompletionRule, CourseAward, OutcomeType
 from catalogue.models.base import Base, utcnow
 from catalogue.models.columns import ColumnCourse, ColumnFollow, ThematicColumn
@@ -47,6 +48,7 @@ from catalogue.models.users import User
 __all__ = [
     "AccountAudit",
     "ApiToken",
+    "AppToken",
     "Area",
     "Base",
     "BodyFormat",

@@ -13,14 +13,10 @@ from catalogue.models import Provider, Role, User, utcnow
 from catalogue.services import audit
 from catalogue.services import users as user_service
 from catalogue.services.audit import Operator
-from catalogue.services.validation import clean_text, enum_field
+from catalogue.services.validation import clean_text, enum_field, like_pattern
 
 # Easy to read aloud or copy by hand: no 0/O or 1/l/I.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def find_accounts(session: Session, query: str, limit: int = 50) -> list[User]:
@@ -33,8 +29,8 @@ def find_accounts(session: Session, query: str, limit: int = 50) -> list[User]:
         select(User)
         .where(
             or_(
-                User.email.like(_like(needle), escape="\\"),
-                User.display_name.like(_like(text), escape="\\"),
+                User.email.like(like_pattern(needle), escape="\\"),
+                User.display_name.like(like_pattern(text), escape="\\"),
             )
         )
         .order_by(User.id)

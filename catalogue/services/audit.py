@@ -3,14 +3,16 @@ admin, or the command line and the OS user running it), what, to whom, when, bef
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from catalogue.errors import PermissionDenied
 from catalogue.models import AccountAudit, Provider, Role, User
+from catalogue.services.validation import CONTROL_CHARACTERS, like_pattern
 
 ACCOUNT_ACTIONS = (
     "sign_out_everywhere",
@@ -39,7 +41,23 @@ CREDIT_ACTIONS = (
     "recognition_refuse",
     "credit_correction",
 )
-ACTIONS = ACCOUNT_ACTIONS + PROVIDER_ACTIONS + RECORD_ACTIONS + CREDIT_ACTIONS
+# The open data API's clients (insight/open_data/clients.py, issue 17); the entry names the
+# client by its public client_id in `after["client"]`.
+API_CLIENT_ACTIONS = (
+    "api_client_register",
+    "api_client_update",
+    "api_client_rotate",
+    "api_client_revoke",
+)
+ACTIONS = ACCOUNT_ACTIONS + PROVIDER_ACTIONS + RECORD_ACTIONS + CREDIT_ACTIONS + API_CLIENT_ACTIONS
+# The audit page's "what" filter: one group of actions, or one action.
+ACTION_GROUPS = {
+    "accounts": ACCOUNT_ACTIONS,
+    "providers": PROVIDER_ACTIONS,
+    "records": RECORD_ACTIONS + CREDIT_ACTIONS,
+    "api_clients": API_CLIENT_ACTIONS,
+}
+MAX_SEARCH = 200
 CHANNELS = ("web", "cli")
 
 
@@ -110,9 +128,14 @@ def recent(
     *,
     target_id: int | None = None,
     provider_id: int | None = None,
+    action: str = "",
+    text: str = "",
     limit: int = 200,
 ) -> list[AuditRow]:
-    """The newest entries, optionally only those about one account or one provider."""
+    """The newest entries, optionally only those about one account or one provider, of one
+    action or group of actions (ACTION_GROUPS), and mentioning a text: in who made the change,
+    whose account, the provider's name or the values before and after (an API client's name or
+    client_id, a role, a certificate code), letter case aside."""
     actor, target = aliased(User), aliased(User)
     stmt = (
         select(AccountAudit, actor.email, target.email, Provider.name)
@@ -126,4 +149,25 @@ def recent(
         stmt = stmt.where(AccountAudit.target_id == target_id)
     if provider_id is not None:
         stmt = stmt.where(AccountAudit.provider_id == provider_id)
+    if action in ACTION_GROUPS:
+        stmt = stmt.where(AccountAudit.action.in_(ACTION_GROUPS[action]))
+    elif action in ACTIONS:
+        stmt = stmt.where(AccountAudit.action == action)
+    wanted = CONTROL_CHARACTERS.sub("", text or "").strip()[:MAX_SEARCH].lower()
+    if wanted:
+        # The values are stored as JSON text, where characters beyond ASCII are escaped
+        # (\u7701): look for the text as typed and as JSON writes it.
+        as_json = json.dumps(wanted)[1:-1]
+        patterns = {like_pattern(wanted), like_pattern(as_json)}
+        columns = [
+            func.lower(actor.email),
+            func.lower(target.email),
+            func.lower(Provider.name),
+            func.lower(cast(AccountAudit.before, String)),
+            func.lower(cast(AccountAudit.after, String)),
+            func.lower(AccountAudit.os_user),
+        ]
+        stmt = stmt.where(
+            or_(*(column.like(p, escape="\\") for column in columns for p in patterns))
+        )
     return [AuditRow(entry, a or "", t or "", p or "") for entry, a, t, p in session.execute(stmt)]

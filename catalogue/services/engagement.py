@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from catalogue.db import commit_without_flush_wait
 from catalogue.errors import NotFound
-from catalogue.models import Course, CourseStatus, Event, EventKind, Lesson, utcnow
+from catalogue.models import Course, CourseStatus, Event, EventKind, Lesson, User, utcnow
 from catalogue.services.activity import record_event
 
 TOGGLES = {
@@ -225,8 +225,8 @@ class LessonProgress:
     fraction: float
 
 
-def lesson_progress(session: Session, user_id: int, course_id: int) -> LessonProgress:
-    """The learner's finished lessons of a course and the first lesson not finished yet."""
+def _lessons_done(session: Session, user_id: int, course_id: int) -> tuple[list[int], frozenset]:
+    """The course's lessons in order, and those of them the learner finished."""
     lessons = list(
         session.scalars(
             select(Lesson.id).where(Lesson.course_id == course_id).order_by(Lesson.position)
@@ -242,6 +242,12 @@ def lesson_progress(session: Session, user_id: int, course_id: int) -> LessonPro
             )
         )
     ) & frozenset(lessons)
+    return lessons, done
+
+
+def lesson_progress(session: Session, user_id: int, course_id: int) -> LessonProgress:
+    """The learner's finished lessons of a course and the first lesson not finished yet."""
+    lessons, done = _lessons_done(session, user_id, course_id)
     resume = next((lesson for lesson in lessons if lesson not in done), None)
     fraction = len(done) / len(lessons) if lessons else 0.0
     return LessonProgress(done, resume, fraction)
@@ -252,27 +258,100 @@ def has_started(session: Session, user_id: int, course_id: int) -> bool:
     return (course_id, EventKind.START.value) in _latest_kinds(session, user_id, course_id)
 
 
+# The first key of the learners' advisory locks on PostgreSQL (the second is the learner's id);
+# insight's watermarks use 0x17_0001 and 0x17_0002.
+LEARNER_LOCKS = 0x17_0003
+
+
+def lock_learner(session: Session, user_id: int) -> None:
+    """Serialise the learner's lesson finishes until the caller's transaction ends, so that
+    what one reads (the lessons done, whether the course is complete) includes what another
+    wrote. On PostgreSQL a transaction-level advisory lock on the learner (taken by nothing
+    else, so it closes no cycle with the row locks of other writers; released at commit or
+    rollback; at READ COMMITTED, the engines' level, each statement after it reads what was
+    committed before it was granted). On SQLite the database's write lock, by rewriting a
+    column of the learner's row with its own value (no key, so no foreign-key checks): no
+    other writer commits until this transaction ends, and this transaction's reads see every
+    write committed before (a no-op when the transaction wrote already)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(CAST(:a AS integer), CAST(:b AS integer))"),
+            {"a": LEARNER_LOCKS, "b": user_id},
+        )
+    else:
+        session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(time_zone=User.time_zone)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _completed(session: Session, user_id: int, course_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Event.id)
+            .where(
+                Event.user_id == user_id,
+                _of_course(course_id),
+                Event.kind == EventKind.COMPLETE,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _finish(session: Session, user_id: int, course_id: int, lesson_id: int | None) -> float:
+    """Under the learner's lock, read the lessons done as they are now; record the lesson
+    (`lesson_id`, unless already done) with the new fraction, and the completion when every
+    lesson is done and none was recorded. Returns the fraction."""
+    lock_learner(session, user_id)
+    lessons, done = _lessons_done(session, user_id, course_id)
+    latest = _latest_kinds(session, user_id, course_id)
+    if lesson_id is not None and lesson_id not in done:
+        if (course_id, EventKind.START.value) not in latest:
+            record_event(session, user_id, course_id, EventKind.START, lesson_id=lesson_id)
+        done = done | {lesson_id}
+        fraction = len(done) / len(lessons)
+        record_event(
+            session, user_id, course_id, EventKind.PROGRESS, value=fraction, lesson_id=lesson_id
+        )
+    else:
+        fraction = len(done) / len(lessons) if lessons else 0.0
+        recorded = latest.get((course_id, EventKind.PROGRESS.value))
+        if fraction >= 1.0 and (recorded is None or float(recorded[1] or 0.0) < fraction):
+            # A course left at a lower fraction by finishes that did not see each other: the
+            # full one, without a lesson (the lesson funnel counts each lesson's once).
+            record_event(session, user_id, course_id, EventKind.PROGRESS, value=fraction)
+    if fraction >= 1.0 and (course_id, EventKind.COMPLETE.value) not in latest:
+        record_event(session, user_id, course_id, EventKind.COMPLETE)
+    return fraction
+
+
+def complete_if_all_done(session: Session, user_id: int, course_id: int, fraction: float) -> float:
+    """The completion of a course whose every lesson the learner finished (`fraction`, as
+    read by lesson_progress, is 1.0) but which has none: written now, under the learner's lock.
+    Costs one query when the course is complete, none otherwise. Returns the fraction."""
+    if fraction < 1.0 or _completed(session, user_id, course_id):
+        return fraction
+    return _finish(session, user_id, course_id, None)
+
+
 def finish_lesson(session: Session, user_id: int, course_id: int, lesson_id: int) -> float:
     """Mark a lesson finished: a start event the first time, a progress event with the
     course's new fraction, and a complete event when every lesson is done. Returns the
-    fraction."""
+    fraction.
+
+    Two lessons of the course finished at the same moment (two tabs or devices) must not
+    each count the fraction without the other, or neither writes the completion: the
+    lessons done are read again and written under the learner's lock (lock_learner), held
+    until the caller commits. A lesson finished before takes no lock (the players call this
+    with every save near a lesson's end) unless the course lacks its completion."""
     owner = session.scalar(select(Lesson.course_id).where(Lesson.id == lesson_id))
     if owner != course_id:
         raise NotFound(f"lesson {lesson_id} is not part of course {course_id}")
     before = lesson_progress(session, user_id, course_id)
     if lesson_id in before.done:
-        return before.fraction
-    latest = _latest_kinds(session, user_id, course_id)
-    if (course_id, EventKind.START.value) not in latest:
-        record_event(session, user_id, course_id, EventKind.START, lesson_id=lesson_id)
-    total = len(before.done) + 1
-    count = session.scalar(
-        select(func.count()).select_from(Lesson).where(Lesson.course_id == course_id)
-    )
-    fraction = min(1.0, total / count) if count else 1.0
-    record_event(
-        session, user_id, course_id, EventKind.PROGRESS, value=fraction, lesson_id=lesson_id
-    )
-    if fraction >= 1.0 and (course_id, EventKind.COMPLETE.value) not in latest:
-        record_event(session, user_id, course_id, EventKind.COMPLETE)
-    return fraction
+        return complete_if_all_done(session, user_id, course_id, before.fraction)
+    return _finish(session, user_id, course_id, lesson_id)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.ingest.service import spreadsheet_safe
 from catalogue.models import Course, Lesson, Note
+from catalogue.services.validation import like_pattern
 from catalogue.timecodes import clock
 
 MAX_QUERY = 200
@@ -44,11 +45,6 @@ class CourseNotes:
     notes: list[NoteView]
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def notes_by_course(session: Session, user_id: int, query: str | None = None) -> list[CourseNotes]:
     """The learner's notes grouped by course (courses by their latest note, newest first);
     with `query`, only notes whose text or course title contains it (case-insensitive)."""
@@ -61,7 +57,7 @@ def notes_by_course(session: Session, user_id: int, query: str | None = None) ->
     )
     text = (query or "").strip()[:MAX_QUERY]
     if text:
-        pattern = _like(text)
+        pattern = like_pattern(text)
         stmt = stmt.where(
             or_(Note.body.ilike(pattern, escape="\\"), Course.title.ilike(pattern, escape="\\"))
         )

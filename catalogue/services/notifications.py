@@ -30,6 +30,8 @@ GROUP_ASSIGNMENT = "group_assignment"
 GOAL_BEHIND = "goal_behind"
 # A registrar accepted or refused a learner's credit-recognition request (records/recognition.py).
 CREDIT_RECOGNITION = "credit_recognition"
+# A learner's personal-data archive is ready to download (records/personal_archives.py).
+PERSONAL_DATA_READY = "personal_data_ready"
 KINDS = (
     REPLY,
     UPLOAD_DONE,
@@ -41,6 +43,7 @@ KINDS = (
     GROUP_ASSIGNMENT,
     GOAL_BEHIND,
     CREDIT_RECOGNITION,
+    PERSONAL_DATA_READY,
 )
 
 

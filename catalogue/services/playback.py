@@ -17,7 +17,12 @@ from catalogue.models import (
     LessonPosition,
 )
 from catalogue.services.activity import record_event
-from catalogue.services.engagement import finish_lesson, has_started, lesson_progress
+from catalogue.services.engagement import (
+    complete_if_all_done,
+    finish_lesson,
+    has_started,
+    lesson_progress,
+)
 from catalogue.services.validation import int_field
 
 # A lesson played to this share of its length counts as finished (credits, a closing bar).
@@ -75,7 +80,11 @@ def save_position(
     if finished:
         fraction = finish_lesson(session, user_id, course_id, lesson_id)
     else:
-        fraction = lesson_progress(session, user_id, course_id).fraction
+        # Every lesson done but no completion (finishes that did not see each other, before
+        # they were serialised): written now.
+        fraction = complete_if_all_done(
+            session, user_id, course_id, lesson_progress(session, user_id, course_id).fraction
+        )
     return Saved(position, finished, fraction)
 
 

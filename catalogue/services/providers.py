@@ -31,7 +31,13 @@ from catalogue.models import (
 from catalogue.services import audit
 from catalogue.services.audit import Operator
 from catalogue.services.pagination import Page, clamp_page
-from catalogue.services.validation import clean_text, enum_field, text_field, url_field
+from catalogue.services.validation import (
+    clean_text,
+    enum_field,
+    like_pattern,
+    text_field,
+    url_field,
+)
 
 MAX_NAME = 200
 SUSPENDED_CODE = "PROVIDER_SUSPENDED"
@@ -273,10 +279,6 @@ class ProviderRow:
     partners: int
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def provider_rows(
     session: Session, query: str = "", page: int = 1, per_page: int = 50
 ) -> Page[ProviderRow]:
@@ -286,7 +288,7 @@ def provider_rows(
     stmt = select(Provider)
     text = clean_text(query)
     if text:
-        match = Provider.name.like(_like(text), escape="\\")
+        match = Provider.name.like(like_pattern(text), escape="\\")
         if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= 2**31 - 1:
             match = match | (Provider.id == int(text))
         stmt = stmt.where(match)

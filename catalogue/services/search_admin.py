@@ -35,31 +35,34 @@ class PoorQuery:
 
 def log_query(
     session: Session, text: str, filters: Mapping[str, str], results: int, relaxed: str | None
-) -> None:
-    """Record a search (the words and filters only, never who searched); a search that fell
-    back to popular courses is recorded as finding nothing."""
+) -> int:
+    """Record a search (the words and filters only, never who searched) and return its id; a
+    search that fell back to popular courses is recorded as finding nothing."""
     if relaxed == "popular":
         results = 0
     normal = " ".join((clean_text(text) or "").lower().split())[:200]
-    session.add(SearchQuery(text=normal, filters=dict(filters), results=results, relaxed=relaxed))
+    row = SearchQuery(text=normal, filters=dict(filters), results=results, relaxed=relaxed)
+    session.add(row)
     session.flush()
+    return row.id
 
 
 def record_query(
     session: Session, text: str, filters: Mapping[str, str], results: int, relaxed: str | None
-) -> bool:
-    """Log a search and commit it; False (nothing stored) when the database is busy.
+) -> int | None:
+    """Log a search and commit it; its id (the search page's result links carry it), or None
+    (nothing stored) when the database is busy.
 
     The query log must never fail a search: on SQLite a long partner upload holds the single
     write lock for its whole transaction.
     """
     try:
-        log_query(session, text, filters, results, relaxed)
+        query_id = log_query(session, text, filters, results, relaxed)
         commit_without_flush_wait(session)
     except OperationalError:
         session.rollback()
-        return False
-    return True
+        return None
+    return query_id
 
 
 def top_queries(

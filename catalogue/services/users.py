@@ -24,8 +24,20 @@ LANGUAGES = ("zh", "en")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-# Compared against when the email is unknown, so both paths cost one hash check.
-_DUMMY_HASH = generate_password_hash("timing-equaliser")
+# werkzeug's method: scrypt at its default cost (N = 2**15). The test suite lowers the cost
+# (tests/conftest.py), as the hash's own parameters are stored with it and checked from there.
+PASSWORD_METHOD = "scrypt"
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of `password` by PASSWORD_METHOD."""
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    # Compared against when the email is unknown, so both paths cost one hash check.
+    return generate_password_hash("timing-equaliser", method=method)
 
 
 def normalise_email(email: str) -> str:
@@ -99,7 +111,7 @@ def register_user(
     errors.raise_if_any()
     user = User(
         email=address,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         display_name=name,
         role=role,
         provider_id=provider_id,
@@ -148,7 +160,7 @@ def sign_up(
         codes = {e.code for e in exc.errors}
         if codes != {"EMAIL_TAKEN"}:
             raise
-        generate_password_hash(password)  # the same work as the new-account path
+        hash_password(password)  # the same work as the new-account path
         existing = session.scalar(select(User).where(User.email == normalise_email(email)))
         assert existing is not None
         return SignUp(existing, created=False)
@@ -169,7 +181,7 @@ def authenticate(
     """
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(PASSWORD_METHOD), password or "")
         return None
     try:
         ok = check_password_hash(user.password_hash, password or "")
@@ -297,7 +309,7 @@ def set_password(session: Session, user_id: int, password: str) -> None:
     errors = Collector()
     _check_password(errors, password or "")
     errors.raise_if_any()
-    get_user(session, user_id).password_hash = generate_password_hash(password)
+    get_user(session, user_id).password_hash = hash_password(password)
     end_all_sessions(session, user_id)
     session.flush()
 

@@ -16,6 +16,15 @@ _URL = re.compile(r"^(https?://[^\s<>\"']+|/[^\s<>\"']*)$", re.IGNORECASE)
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 # Control characters other than tab and newline have no place in catalogue text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Every control character, tab and newline too: none belongs in a one-line field (a name, an
+# address, a search box), and PostgreSQL refuses NUL in text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern finding `text` anywhere, its wildcards taken literally (escape '\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def clean_text(value: object) -> str | None:

@@ -25,7 +25,15 @@ copyFileSync(new URL("node_modules/hls.js/LICENSE", import.meta.url), new URL("L
 // The profile page's charts (Chart.js's own minified UMD build: the global `Chart`).
 copyFileSync(new URL("node_modules/chart.js/dist/chart.umd.min.js", import.meta.url), new URL("chart.umd.min.js", out));
 copyFileSync(new URL("node_modules/chart.js/LICENSE.md", import.meta.url), new URL("LICENSE.chart.js", out));
+// The insight dashboards' charts (ECharts's own minified build: the global `echarts`).
+copyFileSync(new URL("node_modules/echarts/dist/echarts.min.js", import.meta.url), new URL("echarts.min.js", out));
+copyFileSync(new URL("node_modules/echarts/LICENSE", import.meta.url), new URL("LICENSE.echarts", out));
+// The API reference page (/developers/api): Swagger UI's own prebuilt bundle and stylesheet.
+mkdirSync(new URL("swagger-ui/", out), { recursive: true });
+for (const file of ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"]) {
+  copyFileSync(new URL(`node_modules/swagger-ui-dist/${file}`, import.meta.url), new URL(`swagger-ui/${file}`, out));
+}
 writeFileSync(
   new URL("VERSIONS", out),
-  `media-chrome ${version("media-chrome")}\nhls.js ${version("hls.js")}\nchart.js ${version("chart.js")}\n`,
+  `media-chrome ${version("media-chrome")}\nhls.js ${version("hls.js")}\nchart.js ${version("chart.js")}\necharts ${version("echarts")}\nswagger-ui-dist ${version("swagger-ui-dist")}\n`,
 );

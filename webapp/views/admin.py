@@ -64,6 +64,7 @@ def _labels() -> dict:
         "ROLE_LABELS": {r.value: label for r, label in ROLE_LABELS.items()},
         "KIND_LABELS": {k.value: label for k, label in PROVIDER_KIND_LABELS.items()},
         "AUDIT_ACTIONS": messages.AUDIT_ACTIONS,
+        "AUDIT_FIELDS": messages.AUDIT_FIELDS,
         "is_admin": current_user.is_authenticated and current_user.role == Role.ADMIN.value,
     }
 
@@ -462,12 +463,25 @@ def account_unsuspend(user_id: int):
 @bp.route("/audit")
 @admin_required
 def audit_log():
-    """What staff and operators changed on accounts and providers, newest first."""
+    """What staff and operators changed on accounts, providers, records and API clients, newest
+    first; filtered by account, provider, kind of change and a text it mentions."""
     account_id = parse_id(request.args.get("account"))
     provider_id = parse_id(request.args.get("provider"))
-    entries = audit.recent(get_session(), target_id=account_id, provider_id=provider_id)
+    action = request.args.get("what", "")
+    if action not in audit.ACTION_GROUPS and action not in audit.ACTIONS:
+        action = ""
+    text = request.args.get("q", "")[: audit.MAX_SEARCH]
+    entries = audit.recent(
+        get_session(), target_id=account_id, provider_id=provider_id, action=action, text=text
+    )
     return render_template(
-        "admin/audit.html", entries=entries, account_id=account_id, provider_id=provider_id
+        "admin/audit.html",
+        entries=entries,
+        account_id=account_id,
+        provider_id=provider_id,
+        what=action,
+        query=text,
+        groups=messages.AUDIT_GROUPS,
     )
 
 

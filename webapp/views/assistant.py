@@ -3,6 +3,7 @@ JavaScript) and the help articles it answers from."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import (
@@ -88,6 +89,27 @@ def _asker(user_id: int | None, page: Any = None) -> Asker:
     )
 
 
+# Characters no question, address or comment holds (PostgreSQL refuses NUL in text), and the
+# shape of a conversation id (URL-safe base64, new_public_id); an id of any other shape is unknown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def _clean(value: Any) -> Any:
+    """Text without control characters and with lone surrogates replaced; others unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = _CONTROL.sub("", value)
+    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+
+
+def _known_id(conversation_id: str) -> str:
+    """The id if it has the shape of a conversation id, else UNKNOWN_CONVERSATION (404)."""
+    if not _PUBLIC_ID.fullmatch(conversation_id):
+        raise DeskError("UNKNOWN_CONVERSATION", "找不到这个对话 / No such conversation", 404)
+    return conversation_id
+
+
 def _json_body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
@@ -104,11 +126,13 @@ def api_ask():
         conversation_id = data.get("conversation_id")
         if conversation_id is not None and not isinstance(conversation_id, str):
             raise DeskError("UNKNOWN_CONVERSATION", "找不到这个对话 / No such conversation", 404)
+        if conversation_id:
+            _known_id(conversation_id)
         reply = desk_service.ask(
             get_session(),
             desk(),
-            data.get("question"),
-            _asker(_api_user_id(), data.get("page")),
+            _clean(data.get("question")),
+            _asker(_api_user_id(), _clean(data.get("page"))),
             conversation_id=conversation_id,
         )
     except DeskError as error:
@@ -129,7 +153,7 @@ def api_conversation(conversation_id: str):
     """A conversation's messages (the widget polls it for a person's replies)."""
     try:
         conversation, messages = desk_service.history(
-            get_session(), conversation_id, _asker(_api_user_id())
+            get_session(), _known_id(conversation_id), _asker(_api_user_id())
         )
         wait = desk_service.wait_for(
             get_session(), get_assistant().hours, conversation.last_message_at, conversation
@@ -153,7 +177,7 @@ def api_not_helpful(conversation_id: str):
     """The last answer did not help: a person takes over."""
     try:
         reply = desk_service.not_helpful(
-            get_session(), desk(), conversation_id, _asker(_api_user_id())
+            get_session(), desk(), _known_id(conversation_id), _asker(_api_user_id())
         )
     except DeskError as error:
         return api_error(error.status, error.code, error.message)
@@ -165,9 +189,13 @@ def api_rate(conversation_id: str):
     """Rate a resolved conversation: {"rating": 1–5, "comment"?}."""
     try:
         data = _json_body()
-        comment = data.get("comment") if isinstance(data.get("comment"), str) else ""
+        comment = _clean(data.get("comment")) if isinstance(data.get("comment"), str) else ""
         desk_service.rate(
-            get_session(), conversation_id, _asker(_api_user_id()), data.get("rating"), comment
+            get_session(),
+            _known_id(conversation_id),
+            _asker(_api_user_id()),
+            data.get("rating"),
+            comment,
         )
     except DeskError as error:
         return api_error(error.status, error.code, error.message)
@@ -179,11 +207,13 @@ def api_contact(conversation_id: str):
     """Leave an e-mail address for a person's reply: {"email"}."""
     try:
         email = _json_body().get("email")
-        if not isinstance(email, str):
+        if not isinstance(email, str) or _clean(email) != email:
             raise DeskError(
                 "INVALID_EMAIL", "请填写有效的电子邮箱地址 / Please give a valid e-mail address"
             )
-        desk_service.leave_contact(get_session(), conversation_id, _asker(_api_user_id()), email)
+        desk_service.leave_contact(
+            get_session(), _known_id(conversation_id), _asker(_api_user_id()), email
+        )
     except DeskError as error:
         return api_error(error.status, error.code, error.message)
     return jsonify(ok=True)
@@ -261,8 +291,8 @@ def ask_from_page():
         reply = desk_service.ask(
             get_session(),
             desk(),
-            request.form.get("question", ""),
-            _asker(user_id, request.form.get("page") or request.referrer),
+            _clean(request.form.get("question", "")),
+            _asker(user_id, _clean(request.form.get("page")) or request.referrer),
             conversation_id=_page_conversation_id(),
         )
     except DeskError as error:
@@ -285,6 +315,8 @@ def not_helpful_from_page():
 def contact_from_page():
     """An anonymous visitor leaves an e-mail address on the page."""
     email = request.form.get("email", "")
+    if _clean(email) != email:
+        email = ""  # refused as not an address
     return _page_action(
         lambda pid, asker: desk_service.leave_contact(get_session(), pid, asker, email),
         _("We will write to you at this address."),
@@ -298,7 +330,7 @@ def rate_from_page():
         rating = int(request.form.get("rating", ""))
     except ValueError:
         rating = 0
-    comment = request.form.get("comment", "")
+    comment = _clean(request.form.get("comment", ""))
     return _page_action(
         lambda pid, asker: desk_service.rate(get_session(), pid, asker, rating, comment),
         _("Thank you for your rating."),

@@ -20,6 +20,7 @@ from records import groups as group_service
 from webapp.access import roles_required
 from webapp.db import get_session
 from webapp.forms import require_plain_form
+from webapp.limits import GROUP_CODE_MISSES, GROUP_CODE_MISSES_PER_IP, limited
 from webapp.templating import format_local_time, learner_zone
 from webapp.urls import page_arg
 
@@ -389,8 +390,14 @@ def _consent_page(code: str | None, token: str | None):
     return render_template("records/groups/consent.html", invitation=invitation, form=form)
 
 
+def _found(response) -> bool:
+    """Refund predicate: the code or link named a group (only misses count)."""
+    return response.status_code != 404
+
+
 @bp.route("/groups/join")
 @login_required
+@limited(GROUP_CODE_MISSES, GROUP_CODE_MISSES_PER_IP, refund_when=_found)
 def join():
     """Type a group's code; with a code, the group and what joining shares."""
     code = request.args.get("code")
@@ -401,13 +408,20 @@ def join():
 
 @bp.route("/groups/join/<token>")
 @login_required
+@limited(GROUP_CODE_MISSES, GROUP_CODE_MISSES_PER_IP, refund_when=_found)
 def join_by_link(token: str):
     """An invitation link: the group and what joining shares."""
     return _consent_page(None, token)
 
 
+def _joined(response) -> bool:
+    """Refund predicate: the learner joined (a code that matched no group counts)."""
+    return response.status_code == 302 and "/me/groups" in response.headers.get("Location", "")
+
+
 @bp.route("/groups/join", methods=["POST"])
 @login_required
+@limited(GROUP_CODE_MISSES, GROUP_CODE_MISSES_PER_IP, refund_when=_joined)
 def join_post():
     """Join with explicit consent; without it nothing is shared."""
     form = JoinForm()

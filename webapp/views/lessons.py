@@ -29,6 +29,7 @@ from catalogue.services import courses as course_service
 from catalogue.services import engagement, playback, reading
 from catalogue.timecodes import parse_clock
 from records import learning_time
+from webapp.app_writes import StillConflicting, twice_on_duplicate
 from webapp.credentials import issue_course_certificate
 from webapp.db import get_session
 from webapp.forms import NoteForm, require_plain_form
@@ -120,14 +121,21 @@ def save_position(course_id: int, lesson_id: int):
     back = url_for("lessons.lesson", course_id=course_id, lesson_id=lesson_id)
     seconds = parse_clock(request.form.get("position", ""))
     db = get_session()
-    try:
-        if seconds is None:
-            raise ValidationError([])
+
+    def work() -> playback.Saved:
         # The move is credited as learning time too (records/learning_time.py).
         saved = learning_time.save_position(
             db, current_user.id, course_id, lesson_id, seconds, site_zone=site_zone()
         ).saved
         issue_course_certificate(db, current_user.id, course_id)
+        return saved
+
+    try:
+        if seconds is None:
+            raise ValidationError([])
+        # The first save of a lesson from two tabs at once: the second inserts the same
+        # position row, and is run again as an update.
+        saved = twice_on_duplicate(db, work)
     except NotFound:
         abort(404)
     except ValidationError:
@@ -136,7 +144,11 @@ def save_position(course_id: int, lesson_id: int):
             return jsonify(ok=False, error={"code": "BAD_POSITION"}), 400
         flash(_("Write the time as minutes:seconds, for example 12:30."), "error")
         return redirect(back)
-    db.commit()
+    except StillConflicting:
+        if wants_json():
+            return jsonify(ok=False, error={"code": "CHANGED_MEANWHILE"}), 409
+        flash(_("Saved elsewhere at the same moment. Please try again."), "error")
+        return redirect(back)
     if wants_json():
         return jsonify(
             ok=True,

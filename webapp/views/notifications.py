@@ -58,6 +58,8 @@ def target(notification: Notification) -> str:
         return url_for("profile.page", _anchor="goal")
     if notification.kind == notification_service.CREDIT_RECOGNITION:
         return url_for("credits.account", _anchor=f"request-{data.get('request_id', 0)}")
+    if notification.kind == notification_service.PERSONAL_DATA_READY:
+        return url_for("personal_data.overview", _anchor="download")
     return url_for("notifications.overview")
 
 

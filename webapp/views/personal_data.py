@@ -26,6 +26,7 @@ from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from catalogue.errors import NotFound, PermissionDenied
+from records import personal_archives as archives
 from records import personal_data as service
 from webapp import limits as rate
 from webapp.db import get_session
@@ -73,6 +74,8 @@ def _page(download: DownloadForm | None = None, delete: DeleteForm | None = None
             download=download or DownloadForm(prefix="download"),
             delete=delete or DeleteForm(prefix="delete"),
             may_delete=service.can_delete_self(current_user.role),
+            archive=archives.current(get_session(), current_user.id),
+            archive_days=archives.ARCHIVE_DAYS,
         ),
         status,
     )
@@ -98,6 +101,20 @@ def download():
         if not service.confirm_password(db, current_user.id, form.password.data):
             form.password.errors = [_("The current password is not correct.")]
             return _page(download=form, status=400)
+        if not archives.is_small(db, current_user.id):
+            # A large account's archive is never built in a request: the jobs worker builds it.
+            requested = archives.request_archive(db, current_user.id)
+            db.commit()
+            if requested.replaced:
+                archives.remove([archives.archive_path(_file_root(), requested.replaced)])
+            flash(
+                _(
+                    "Your archive is being prepared. You will get a notification when it is "
+                    "ready to download."
+                ),
+                "success",
+            )
+            return redirect(url_for("personal_data.overview", _anchor="download"))
         archive = service.build_archive(db, current_user.id, _file_root())
     except NotFound:  # the account was deleted meanwhile
         db.rollback()
@@ -111,6 +128,29 @@ def download():
         as_attachment=True,
         download_name=f"personal-data-{current_user.id}.zip",
         max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/me/personal-data/archive/<key>.zip")
+@login_required
+def archive_file(key: str):
+    """A ready archive the jobs worker built: its owner's only (anyone else: 404)."""
+    db = get_session()
+    try:
+        path = archives.ready_file(db, current_user.id, key, _file_root())
+    except NotFound:
+        abort(404)
+    finally:
+        db.rollback()
+    response = send_file(
+        path,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"personal-data-{current_user.id}.zip",
+        max_age=0,
+        conditional=False,
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -6,9 +6,11 @@ from flask import Blueprint, jsonify, request
 
 from catalogue.errors import NotFound
 from catalogue.services.courses import get_published_course
+from insight.models.feeds import FeedSurface
 from recommender.serving import FeedItem, feed, similar
 from webapp.db import get_session
 from webapp.errors import api_error
+from webapp.feed_tracking import shown
 from webapp.recommendations import current_learner, current_model, reason_text
 from webapp.urls import parse_int
 
@@ -28,7 +30,7 @@ def _limit(default: int) -> int:
     return value
 
 
-def _item(item: FeedItem) -> dict:
+def _item(item: FeedItem, ref: str | None = None) -> dict:
     reason = item.reason
     return {
         "id": item.course_id,
@@ -43,7 +45,14 @@ def _item(item: FeedItem) -> dict:
             "area": reason.area,
             "text": reason_text(reason),
         },
+        # send it back as ?rec= when the learner opens the course (the feeds' click-through)
+        "rec": ref,
     }
+
+
+def _items(items: list[FeedItem], surface: FeedSurface, model_version: str | None) -> list:
+    refs = shown(surface, model_version, [i.course_id for i in items]) or [None] * len(items)
+    return [_item(i, ref) for i, ref in zip(items, refs, strict=True)]
 
 
 @api.route("/feed")
@@ -57,7 +66,7 @@ def api_feed():
     return jsonify(
         model_version=result.model_version,
         personalised=result.personalised,
-        items=[_item(i) for i in result.items],
+        items=_items(result.items, FeedSurface.API_FEED, result.model_version),
     )
 
 
@@ -71,5 +80,7 @@ def api_similar(course_id: int):
         return api_error(400, "BAD_LIMIT", f"limit must be a whole number from 1 to {MAX_LIMIT}")
     except NotFound:
         return api_error(404, "NOT_FOUND", f"course {course_id} is not available")
-    items = similar(get_session(), current_model(), course_id, limit=limit)
-    return jsonify(course_id=course_id, items=[_item(i) for i in items])
+    model = current_model()
+    items = similar(get_session(), model, course_id, limit=limit)
+    version = model.version if model else None
+    return jsonify(course_id=course_id, items=_items(items, FeedSurface.API_SIMILAR, version))

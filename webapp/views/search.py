@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, g, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from catalogue.services.providers import provider_names
@@ -81,10 +81,12 @@ def _run(search_request: SearchRequest):
 
 def _log(search_request: SearchRequest, results) -> None:
     """Record the search; a busy database (SQLite during a long upload) skips it, never fails it."""
-    recorded = record_query(
+    # The logged search's id goes on the result links (?sq=): course analytics counts the
+    # course pages opened from it (insight/search_visits.py).
+    g.search_query_id = record_query(
         get_session(), search_request.text, search_request.filters, results.total, results.relaxed
     )
-    if not recorded:
+    if g.search_query_id is None:
         log.warning("search log skipped: the database is busy")
 
 
