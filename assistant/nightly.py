@@ -27,17 +27,15 @@ def training_questions(session: Session, known: set[str]) -> list[LabelledQuesti
 
 # What the nightly cross-validation chose on the shipped knowledge (docs/benchmarks.md,
 # "Assistant: question matcher"): a new installation's first matcher is fitted once with these,
-# in seconds, by `lifelong start`; the nightly job chooses again on everything it has.
+# in seconds, by `lifelong start` (assistant/first_matcher.py); the nightly job chooses again
+# on everything it has.
 FIRST_START = MatcherSettings(c=1.0, threshold=0.1)
 
 
-def retrain(
-    session: Session, store: MatcherStore, now: datetime | None = None, quick: bool = False
-) -> TrainingReport:
-    """Train on everything known, evaluate on the held-out phrasings, promote if better
-    (`quick`: with the shipped data's cross-validated choice instead of choosing again)."""
+def retrain(session: Session, store: MatcherStore, now: datetime | None = None) -> TrainingReport:
+    """Train on everything known (choosing C and the threshold by cross-validation), evaluate
+    on the held-out phrasings, promote if better."""
     articles = list(all_articles(session, load_articles()).values())
     known = {a.slug for a in articles} | set(SPECIAL_LABELS)
     questions = training_questions(session, known)
-    settings = FIRST_START if quick else None
-    return train_and_publish(articles, questions, store, now=now, settings=settings)
+    return train_and_publish(articles, questions, store, now=now)

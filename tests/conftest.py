@@ -54,6 +54,18 @@ def _cheap_password_hashes() -> None:
     users.PASSWORD_METHOD = "scrypt:1024:8:1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_matcher_cache(tmp_path_factory) -> None:
+    """One first-matcher cache for this run's live sites (assistant/first_matcher.py), shared
+    by both test processes: the first `lifelong start` fits the assistant's matcher and the
+    others adopt it. Fresh each run, so every run fits at least once."""
+    if "ASSISTANT_MATCHER_CACHE" in os.environ:
+        return
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    os.environ["ASSISTANT_MATCHER_CACHE"] = str(run / "assistant-matchers")
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The folder of real public data sets beside the checkout; skips when absent."""

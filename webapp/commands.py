@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from assistant.nightly import retrain
+from assistant.first_matcher import first_matcher
 from catalogue.db import upgrade_database
 from catalogue.errors import ServiceError, ValidationError
 from catalogue.models import Course, Role
@@ -178,8 +178,13 @@ def start_command(host: str, port: int) -> None:
             count = rebuild(get_database().sessions, store)
             click.echo(f"Indexed {count:,} courses.")
         if app.extensions["lifelong.assistant"].store.current() is None:
-            click.echo("Training the assistant's question matcher…")
-            retrain(get_session(), app.extensions["lifelong.assistant"].store, quick=True)
+            click.echo("Preparing the assistant's question matcher…")
+            first = first_matcher(
+                get_session(),
+                app.extensions["lifelong.assistant"].store,
+                settings.assistant_matcher_cache,
+            )
+            click.echo(f"Assistant's question matcher: {first.message}.")
     # Nothing of this process's app is used by the children: they build their own.
     get_database().engine.dispose()
     env = child_env()

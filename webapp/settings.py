@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from assistant.first_matcher import default_cache_folder
 from catalogue.ingest.service import Limits
 from jobs.context import JobContext, SmtpSettings
 from recommender.config import BACKENDS
@@ -89,6 +90,10 @@ class Settings:
     recommender_spark_master: str = "local[*]"
     # When people answer the service desk, in the jobs' time zone (assistant/hours.py).
     desk_hours: str = DEFAULT_DESK_HOURS
+    # Where `lifelong start` keeps the first question matcher it fits, so that a new instance
+    # with the same knowledge adopts it instead of fitting again (assistant/first_matcher.py);
+    # None (ASSISTANT_MATCHER_CACHE=off): always fit.
+    assistant_matcher_cache: Path | None = None
     # The certificate signing keys (docs/certificates.md); unset: <instance>/certificate-keys.
     certificate_key_dir: Path | None = None
     # The open data API (docs/open-data.md): the k-anonymity threshold of every published
@@ -173,6 +178,9 @@ class Settings:
             ),
             recommender_spark_master=str(pick("RECOMMENDER_SPARK_MASTER") or "local[*]"),
             desk_hours=str(pick("DESK_HOURS", DEFAULT_DESK_HOURS)),
+            assistant_matcher_cache=_matcher_cache(
+                pick("ASSISTANT_MATCHER_CACHE"), pick("XDG_CACHE_HOME")
+            ),
             certificate_key_dir=Path(
                 pick("CERTIFICATE_KEY_DIR") or instance / "certificate-keys"
             ).resolve(),
@@ -251,6 +259,16 @@ def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     if word not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     return word
+
+
+def _matcher_cache(value: Any, xdg_cache_home: Any) -> Path | None:
+    """ASSISTANT_MATCHER_CACHE: a folder, "off", or unset for the per-user cache folder."""
+    text = str(value or "").strip()
+    if text.lower() in ("off", "none", "0", "false"):
+        return None
+    if text:
+        return Path(text).expanduser().resolve()
+    return default_cache_folder(str(xdg_cache_home or "") or None)
 
 
 def _instance_secret(instance: Path) -> str:
