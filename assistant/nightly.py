@@ -29,7 +29,7 @@ def training_questions(session: Session, known: set[str]) -> list[LabelledQuesti
 # "Assistant: question matcher"): a new installation's first matcher is fitted once with these,
 # in seconds, by `lifelong start` (assistant/first_matcher.py); the nightly job chooses again
 # on everything it has.
-FIRST_START = MatcherSettings(c=1.0, threshold=0.1)
+FIRST_START = MatcherSettings(c=1.0, threshold=0.05)
 
 
 def retrain(session: Session, store: MatcherStore, now: datetime | None = None) -> TrainingReport:

@@ -37,14 +37,14 @@ from assistant.training import train_and_publish
 # The floors (evaluation.FLOORS: top-1 >= 0.90, out of scope handed over >= 0.95,
 # unnecessary hand-offs <= 0.10): with choices made on the training phrasings the first two are
 # NOT reached on the shipped questions (docs/benchmarks.md, "Assistant: question matcher":
-# 0.884, 0.918 and 0.024 on 6,400 questions, 2026-12-02 13:21 UTC; 0.844, 0.893 and 0.027 on
-# 3,704 and 0.749, 0.826 and 0.098 on 1,475 before). The suite keeps what is reached, a little
+# 0.892, 0.929 and 0.021 on 8,208 questions, 2026-12-02 23:24 UTC; 0.884, 0.918 and 0.024 on
+# 6,400 and 0.844, 0.893 and 0.027 on 3,704 before). The suite keeps what is reached, a little
 # below the measured figures, so a change that loses quality fails; raise these as the
 # knowledge base grows, never above what the held-out figures show.
 REACHED = {
-    "top1_accuracy": 0.87,
-    "oos_handoff_rate": 0.90,
-    "unnecessary_handoff_rate": 0.04,
+    "top1_accuracy": 0.88,
+    "oos_handoff_rate": 0.91,
+    "unnecessary_handoff_rate": 0.035,
 }
 
 # The gate and artefact tests train many times: C and the threshold fixed instead of chosen by
