@@ -35,15 +35,15 @@ from assistant.matcher import (
 from assistant.training import train_and_publish
 
 # The issue's floors (evaluation.FLOORS: top-1 >= 0.90, out of scope handed over >= 0.95,
-# unnecessary hand-offs <= 0.10): with choices made on the training phrasings the first two are
-# NOT reached on the shipped questions (docs/benchmarks.md, "Assistant: question matcher":
-# 0.892, 0.929 and 0.021 on 8,208 questions, 2026-12-02 23:24 UTC; 0.884, 0.918 and 0.024 on
-# 6,400 and 0.844, 0.893 and 0.027 on 3,704 before). The suite keeps what is reached, a little
-# below the measured figures, so a change that loses quality fails; raise these as the
-# knowledge base grows, never above what the held-out figures show.
+# unnecessary hand-offs <= 0.10): with choices made on the training phrasings top-1 is reached
+# on the shipped questions, out of scope handed over is NOT (docs/benchmarks.md, "Assistant:
+# question matcher": 0.904, 0.929 and 0.020 on 9,576 questions, 2026-12-02 23:54 UTC; 0.892,
+# 0.929 and 0.021 on 8,208 and 0.884, 0.918 and 0.024 on 6,400 before). The suite keeps what is
+# reached, a little below the measured figures, so a change that loses quality fails; raise
+# these as the knowledge base grows, never above what the held-out figures show.
 REACHED = {
-    "top1_accuracy": 0.88,
-    "oos_handoff_rate": 0.91,
+    "top1_accuracy": 0.895,
+    "oos_handoff_rate": 0.915,
     "unnecessary_handoff_rate": 0.035,
 }
 
