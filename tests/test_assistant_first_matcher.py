@@ -4,7 +4,10 @@ with the same knowledge, never from a cache folder that is not safely the operat
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from assistant.artefacts import PICKLE, MatcherStore
 from assistant.first_matcher import (
@@ -104,3 +107,28 @@ def test_the_setting(tmp_path: Path) -> None:
     assert Settings.load({**env, "ASSISTANT_MATCHER_CACHE": "off"}).assistant_matcher_cache is None
     chosen = Settings.load({**env, "ASSISTANT_MATCHER_CACHE": str(tmp_path / "c")})
     assert chosen.assistant_matcher_cache == tmp_path / "c"
+
+
+def test_two_instances_starting_at_once_both_get_a_matcher_and_one_copy_is_kept(
+    engine, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    barrier = threading.Barrier(2)
+    done: dict[int, object] = {}
+
+    def start(n: int) -> None:
+        with Session(engine) as session:
+            barrier.wait()
+            done[n] = first_matcher(session, MatcherStore(tmp_path / f"site-{n}"), cache)
+
+    threads = [threading.Thread(target=start, args=(n,)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    assert set(done) == {1, 2}
+    for n in (1, 2):
+        assert MatcherStore(tmp_path / f"site-{n}").current_matcher() is not None
+    entries = list(cache.iterdir())
+    assert [p.name.startswith("v-") for p in entries] == [True]  # no half-written copy left
+    assert MatcherStore(cache).load(entries[0].name) is not None
