@@ -31,10 +31,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from assistant.artefacts import META, PICKLE, ArtefactError, MatcherStore
-from assistant.articles import all_articles
-from assistant.knowledge import SPECIAL_LABELS, HelpArticle, LabelledQuestion, load_articles
-from assistant.nightly import FIRST_START, training_questions
+from assistant.artefacts import ArtefactError, MatcherStore
+from assistant.knowledge import HelpArticle, LabelledQuestion
+from assistant.nightly import FIRST_START, knowledge
 from assistant.training import train_and_publish
 
 # Libraries whose release can change what a fit produces.
@@ -55,13 +54,6 @@ def default_cache_folder(xdg_cache_home: str | None = None) -> Path:
     """The per-user cache folder for first matchers ($XDG_CACHE_HOME, else ~/.cache)."""
     base = Path(xdg_cache_home) if xdg_cache_home else Path.home() / ".cache"
     return base / "lifelong-learning" / "assistant-matchers"
-
-
-def knowledge(session: Session) -> tuple[list[HelpArticle], list[LabelledQuestion]]:
-    """The articles (shipped and staff-written) and labelled questions a fit learns from."""
-    articles = list(all_articles(session, load_articles()).values())
-    known = {a.slug for a in articles} | set(SPECIAL_LABELS)
-    return articles, training_questions(session, known)
 
 
 def fingerprint(articles: Sequence[HelpArticle], questions: Sequence[LabelledQuestion]) -> str:
@@ -116,8 +108,8 @@ def usable_cache(cache: Path | None) -> Path | None:
 
 def _adopt(store: MatcherStore, entry: Path) -> str | None:
     """Write the cached fit into the store as its first version and promote it (None when
-    there is no complete, intact copy)."""
-    if not (entry / META).is_file() or not (entry / PICKLE).is_file():
+    there is no copy; an incomplete or damaged one is removed)."""
+    if not entry.is_dir():
         return None
     copy = MatcherStore(entry.parent)
     try:

@@ -8,7 +8,13 @@ from sqlalchemy.orm import Session
 
 from assistant.artefacts import MatcherStore
 from assistant.articles import all_articles
-from assistant.knowledge import SPECIAL_LABELS, LabelledQuestion, load_articles, load_questions
+from assistant.knowledge import (
+    SPECIAL_LABELS,
+    HelpArticle,
+    LabelledQuestion,
+    load_articles,
+    load_questions,
+)
 from assistant.matcher import MatcherSettings
 from assistant.support import labelled_questions
 from assistant.training import TrainingReport, train_and_publish
@@ -32,10 +38,15 @@ def training_questions(session: Session, known: set[str]) -> list[LabelledQuesti
 FIRST_START = MatcherSettings(c=1.0, threshold=0.05)
 
 
+def knowledge(session: Session) -> tuple[list[HelpArticle], list[LabelledQuestion]]:
+    """The articles (shipped and staff-written) and labelled questions a fit learns from."""
+    articles = list(all_articles(session, load_articles()).values())
+    known = {a.slug for a in articles} | set(SPECIAL_LABELS)
+    return articles, training_questions(session, known)
+
+
 def retrain(session: Session, store: MatcherStore, now: datetime | None = None) -> TrainingReport:
     """Train on everything known (choosing C and the threshold by cross-validation), evaluate
     on the held-out phrasings, promote if better."""
-    articles = list(all_articles(session, load_articles()).values())
-    known = {a.slug for a in articles} | set(SPECIAL_LABELS)
-    questions = training_questions(session, known)
+    articles, questions = knowledge(session)
     return train_and_publish(articles, questions, store, now=now)

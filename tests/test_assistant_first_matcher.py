@@ -14,10 +14,10 @@ from assistant.first_matcher import (
     default_cache_folder,
     fingerprint,
     first_matcher,
-    knowledge,
     usable_cache,
 )
 from assistant.models import StaffArticle
+from assistant.nightly import knowledge
 from webapp.settings import Settings
 
 QUESTIONS = ["忘记密码怎么办", "字太小怎么办", "how do I download my certificate", "今天天气怎么样"]
