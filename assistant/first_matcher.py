@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assistant.artefacts import ArtefactError, MatcherStore
+from assistant.handover import OTHER_SERVICES_TXT
 from assistant.knowledge import HelpArticle, LabelledQuestion
 from assistant.nightly import FIRST_START, knowledge
 from assistant.training import train_and_publish
@@ -60,7 +61,7 @@ def fingerprint(articles: Sequence[HelpArticle], questions: Sequence[LabelledQue
     """A digest of everything a first fit depends on: knowledge, settings, code, libraries."""
     code = {
         path.name: hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(PACKAGE.glob("*.py"))
+        for path in [*sorted(PACKAGE.glob("*.py")), OTHER_SERVICES_TXT]
     }
     material = {
         "articles": [dataclasses.asdict(a) for a in articles],

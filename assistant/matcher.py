@@ -10,11 +10,14 @@ label. Training examples are each article's titles and keywords (and body senten
 weight) under its slug, plus the labelled questions.
 
 Special labels: `course_search` and `human` are classes like the articles; `out_of_scope` is a
-class learned from its examples *and* two hand-over rules: a question whose best label is below
-the confidence threshold is out of scope, and so is one whose `out_of_scope` probability is at
-least `oos_ratio` times its best label's (out of scope was a close second). C, the threshold and
-the ratio are chosen by cross-validation over the training phrasings only (`choose_settings`),
-never on the held-out questions; the choice is kept in `Matcher.info`.
+class learned from its examples *and* three hand-over rules: a question whose best label is
+below the confidence threshold is out of scope; so is one whose `out_of_scope` probability is at
+least `oos_ratio` times its best label's (off unless switched on); and so is one the hand-over
+model (`assistant/handover.py`), a second look at every question the matcher would answer,
+judges out of scope with a probability at or above its cut-off. That model is fitted on the
+out-of-fold rows of the same cross-validation that chooses C, the threshold, the ratio and the
+cut-off over the training phrasings only (`choose_settings`), never on the held-out questions;
+the choice is kept in `Matcher.info`.
 
 A short list of exact hand-off phrases (`HANDOFF_PHRASES`) is a documented rule on top of the
 learned `human` class: a question containing one of them is handed over whatever the model says.
@@ -48,6 +51,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits
+
+from assistant import handover as handover_model
+from assistant.handover import HandoverModel, OtherServices, Vocabulary
 
 if TYPE_CHECKING:
     from assistant.knowledge import HelpArticle, LabelledQuestion
@@ -123,17 +129,25 @@ class MatcherSettings:
     # reaches the out-of-scope floor but costs 4 points of top-1 and hands over short, plainly
     # answerable questions such as 字太小怎么办 (docs/benchmarks.md, "Assistant ... issue 15").
     oos_ratio_grid: tuple[float, ...] = (1.0,)
+    # The hand-over model (assistant/handover.py) and the cut-offs cross-validation chooses its
+    # cut-off from (None: off).
+    handover: bool = True
+    handover_cutoff_grid: tuple[float | None, ...] = handover_model.CUTOFF_GRID
     c: float | None = None
     threshold: float | None = None
     # Fixed ratio; when C and the threshold are both fixed and this is None, the rule is off.
     oos_ratio: float | None = None
+    # Fixed hand-over cut-off; when C and the threshold are both fixed and this is None, the
+    # hand-over model is off.
+    handover_cutoff: float | None = None
     use_body: bool = True
     body_weight: float = 0.5
     folds: int = 5
     seed: int = 0
     max_iter: int = 5000
     calibration_folds: int = 3
-    # The issue's floors, which the threshold choice tries to meet on cross-validation.
+    # The issue's floors, which the choice tries to meet on cross-validation.
+    min_top1: float = 0.90
     min_oos_handoff: float = 0.95
     max_unnecessary_handoff: float = 0.10
 
@@ -147,6 +161,8 @@ class MatcherSettings:
             "threshold": self.threshold,
             "oos_ratio_grid": list(self.oos_ratio_grid),
             "oos_ratio": self.oos_ratio,
+            "handover": self.handover,
+            "handover_cutoff": self.handover_cutoff,
             "use_body": self.use_body,
             "body_weight": self.body_weight,
             "folds": self.folds,
@@ -164,7 +180,8 @@ class Match:
     confidence: float
     alternatives: tuple[tuple[str, float], ...] = ()
     # "model", "below_threshold" (the best label was not sure enough), "near_out_of_scope"
-    # (out_of_scope within the ratio of the best label), "handoff_phrase" or "empty".
+    # (out_of_scope within the ratio of the best label), "handover_model" (the hand-over model
+    # judged the question out of scope), "handoff_phrase" or "empty".
     reason: str = "model"
 
     @property
@@ -243,6 +260,10 @@ class Matcher:
     # Hand over when P(out_of_scope) >= oos_ratio × P(best label); 1.0 (the default, and what a
     # matcher pickled before the rule existed reads) leaves only the threshold.
     oos_ratio: float = 1.0
+    # The hand-over model and its cut-off; None (and what a matcher pickled before the model
+    # existed reads): no second look.
+    handover: HandoverModel | None = None
+    handover_cutoff: float | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -259,7 +280,20 @@ class Matcher:
         if not normalised:
             return Match(OUT_OF_SCOPE, 0.0, (), "empty")
         row = self.classifier.predict_proba(self.features.transform([normalised]))[0]
-        return decide(row, self.classifier.classes, self.threshold, normalised, self.oos_ratio)
+        classes = self.classifier.classes
+        match = decide(row, classes, self.threshold, normalised, self.oos_ratio)
+        if self.handover is None or self.handover_cutoff is None or match.handed_over:
+            return match
+        second_look = self.handover.probability(row, classes, normalised)
+        return decide(
+            row,
+            classes,
+            self.threshold,
+            normalised,
+            self.oos_ratio,
+            second_look,
+            self.handover_cutoff,
+        )
 
 
 def decide(
@@ -268,9 +302,11 @@ def decide(
     threshold: float,
     normalised: str,
     oos_ratio: float = 1.0,
+    handover: float = 0.0,
+    handover_cutoff: float | None = None,
 ) -> Match:
-    """Turn one row of probabilities into a match: the threshold, the out-of-scope ratio and
-    the hand-off rule."""
+    """Turn one row of probabilities into a match: the threshold, the out-of-scope ratio, the
+    hand-over model's probability (`handover`, against its cut-off) and the hand-off rule."""
     order = np.argsort(-row, kind="stable")
     best = str(classes[order[0]])
     confidence = float(row[order[0]])
@@ -287,6 +323,8 @@ def decide(
         and float(row[oos[0]]) >= oos_ratio * confidence
     ):
         label, reason = OUT_OF_SCOPE, "near_out_of_scope"
+    elif handover_cutoff is not None and best not in HANDOFF_LABELS and handover >= handover_cutoff:
+        label, reason = OUT_OF_SCOPE, "handover_model"
     else:
         label, reason = best, "model"
     alternatives = tuple(pair for pair in ranked if pair[0] != label)[:ALTERNATIVES]
@@ -368,7 +406,9 @@ def _fit(
     # (ensemble=False): one model to run per question. (Multinomial logistic regression was
     # as accurate on cross-validation but 10-20× slower to fit here.)
     classifier = CalibratedClassifierCV(
-        LinearSVC(C=c, max_iter=settings.max_iter),
+        # Seeded: liblinear's order of coordinates is random, and two fits of the same data
+        # differed by a few held-out questions.
+        LinearSVC(C=c, max_iter=settings.max_iter, random_state=settings.seed),
         method="sigmoid",
         cv=settings.calibration_folds,
         ensemble=False,
@@ -420,9 +460,9 @@ def rates(
 
 @dataclass(frozen=True)
 class _Sweep:
-    """Out-of-fold rows reduced to what `decide` looks at, so that every (threshold, ratio)
-    candidate is scored with a few array operations instead of a `decide` call per row (the
-    same labels: `test_the_sweep_scores_as_decide_does`)."""
+    """Out-of-fold rows reduced to what `decide` looks at, so that every (threshold, ratio,
+    hand-over cut-off) candidate is scored with a few array operations instead of a `decide`
+    call per row (the same labels: `test_the_sweep_scores_as_decide_does`)."""
 
     best: np.ndarray  # the model's best label of each row
     confidence: np.ndarray
@@ -430,6 +470,8 @@ class _Sweep:
     phrase: np.ndarray  # a hand-off phrase: always human
     empty: np.ndarray  # nothing to match: always out of scope
     truth: np.ndarray
+    # The hand-over model's probability of each row (0 when its fold had no model).
+    handover: np.ndarray | None = None
 
     @classmethod
     def of(
@@ -437,8 +479,10 @@ class _Sweep:
         rows: Sequence[tuple[int, np.ndarray, np.ndarray]],
         normalised: Sequence[str],
         labels: Sequence[str],
+        handover: Sequence[float] | None = None,
     ) -> _Sweep:
-        """Reduce (question index, probabilities, classes) rows."""
+        """Reduce (question index, probabilities, classes) rows (and the hand-over model's
+        probability of each row, in the same order)."""
         best, confidence, oos = [], [], []
         for _, p, classes in rows:
             top = int(np.argmax(p))
@@ -453,20 +497,27 @@ class _Sweep:
             phrase=np.array([has_handoff_phrase(normalised[i]) for i, _, _ in rows], dtype=bool),
             empty=np.array([not normalised[i] for i, _, _ in rows], dtype=bool),
             truth=np.array([labels[i] for i, _, _ in rows], dtype=object),
+            handover=None if handover is None else np.asarray(handover, dtype=np.float64),
         )
 
-    def labels(self, threshold: float, oos_ratio: float) -> np.ndarray:
-        """Each row's label as `decide` gives it with this threshold and ratio."""
+    def labels(
+        self, threshold: float, oos_ratio: float, handover_cutoff: float | None = None
+    ) -> np.ndarray:
+        """Each row's label as `decide` gives it with this threshold, ratio and cut-off."""
         handoff = np.isin(self.best, list(HANDOFF_LABELS))
         low = (self.confidence < threshold) & (self.best != HUMAN)
         near = (oos_ratio < 1.0) & ~handoff & (self.oos >= oos_ratio * self.confidence)
+        if handover_cutoff is not None and self.handover is not None:
+            near |= ~handoff & (self.handover >= handover_cutoff)
         out = np.where(low | near, OUT_OF_SCOPE, self.best)
         out = np.where(self.phrase, HUMAN, out)
         return np.where(self.empty, OUT_OF_SCOPE, out).astype(object)
 
-    def rates(self, threshold: float, oos_ratio: float) -> tuple[float, float, float]:
+    def rates(
+        self, threshold: float, oos_ratio: float, handover_cutoff: float | None = None
+    ) -> tuple[float, float, float]:
         """top-1 accuracy, out of scope handed over and unnecessary hand-offs (as `rates`)."""
-        predicted = self.labels(threshold, oos_ratio)
+        predicted = self.labels(threshold, oos_ratio, handover_cutoff)
         handed = np.isin(predicted, list(HANDOFF_LABELS))
         in_scope = self.truth != OUT_OF_SCOPE
         answerable = in_scope & (self.truth != HUMAN)
@@ -482,89 +533,154 @@ class _Sweep:
         )
 
 
+def shortfall(candidate: dict[str, Any], settings: MatcherSettings) -> float:
+    """How far a candidate's cross-validated figures miss the floor they miss most (0: none)."""
+    return max(
+        0.0,
+        settings.min_top1 - candidate["top1_accuracy"],
+        settings.min_oos_handoff - candidate["oos_handoff_rate"],
+        candidate["unnecessary_handoff_rate"] - settings.max_unnecessary_handoff,
+    )
+
+
+@dataclass(frozen=True)
+class _Folded:
+    """One C's cross-validation: each question's out-of-fold probabilities, and its hand-over
+    signals and whether the fold's matcher would answer it (when the hand-over model is on)."""
+
+    rows: list[tuple[int, np.ndarray, np.ndarray]]  # (question index, probabilities, classes)
+    signals: np.ndarray | None
+    answered: np.ndarray
+
+
+def _cross_validate(
+    base: Sequence[_Example],
+    questions: Sequence[LabelledQuestion],
+    folds: Sequence[int],
+    c: float,
+    settings: MatcherSettings,
+) -> _Folded:
+    """Fit a matcher per fold (articles always in the training part) and keep what it says of
+    the fold's held questions; unknown words are counted against the fold's own vocabulary."""
+    normalised = [normalise(q.question) for q in questions]
+    services = OtherServices.load() if settings.handover else None
+    rows: list[tuple[int, np.ndarray, np.ndarray]] = []
+    signals = np.zeros((len(questions), len(handover_model.SIGNALS)))
+    answered = np.zeros(len(questions), dtype=bool)
+    for k in range(settings.folds):
+        train = [q for q, f in zip(questions, folds, strict=True) if f != k]
+        held = [i for i, f in enumerate(folds) if f == k]
+        if not held:
+            continue
+        examples = [*base, *question_examples(train)]
+        features, classifier = _fit(examples, c, settings)
+        texts = [normalised[i] for i in held]
+        probabilities = classifier.predict_proba(features.transform(texts))
+        rows += [(i, probabilities[j], classifier.classes) for j, i in enumerate(held)]
+        best = classifier.classes[np.argmax(probabilities, axis=1)]
+        answered[held] = [
+            bool(t) and str(b) not in HANDOFF_LABELS and not has_handoff_phrase(t)
+            for t, b in zip(texts, best, strict=True)
+        ]
+        if services is not None:
+            vocabulary = Vocabulary.of(e.text for e in examples if e.label != OUT_OF_SCOPE)
+            signals[held] = handover_model.signals(
+                probabilities, classifier.classes, texts, [vocabulary] * len(held), services
+            )
+    rows.sort(key=lambda r: r[0])
+    return _Folded(rows, signals if services is not None else None, answered)
+
+
 def choose_settings(
     articles: Sequence[HelpArticle],
     questions: Sequence[LabelledQuestion],
     settings: MatcherSettings,
 ) -> dict[str, Any]:
-    """Choose C, the threshold and the out-of-scope ratio by k-fold cross-validation over the
-    training phrasings (articles are in every fold's training part). Rule: among the
-    candidates whose out-of-fold figures meet both hand-off floors, the best top-1 accuracy
-    (ties: more out-of-scope handed over, then the lower threshold, then the ratio nearer 1,
-    then the smaller C); if none meets them, the best top-1 + out-of-scope handed over −
-    unnecessary hand-offs."""
+    """Choose C, the threshold, the out-of-scope ratio and the hand-over cut-off by k-fold
+    cross-validation over the training phrasings (`_choose`)."""
+    return _choose(articles, questions, settings)[0]
+
+
+def _choose(
+    articles: Sequence[HelpArticle],
+    questions: Sequence[LabelledQuestion],
+    settings: MatcherSettings,
+) -> tuple[dict[str, Any], dict[float, _Folded]]:
+    """The choice, and each C's cross-validation (the hand-over model is fitted on the chosen
+    C's). Articles are in every fold's training part; the hand-over model is scored by a
+    second cross-validation over the same folds' rows. Rule: the candidate whose out-of-fold
+    figures miss the issue's floors (top-1, out of scope handed over, unnecessary hand-offs)
+    by the least (`shortfall`); among those meeting them all, or equally short, the best top-1
+    accuracy (ties: more out of scope handed over, fewer unnecessary hand-offs, the lower
+    threshold, the ratio nearer 1, the higher cut-off, the smaller C)."""
     started = time.perf_counter()
     base = article_examples(articles, settings)
     folds = fold_of(questions, settings.folds, settings.seed)
     labels = [q.label for q in questions]
+    out_of_scope = np.array([label == OUT_OF_SCOPE for label in labels])
     normalised = [normalise(q.question) for q in questions]
     c_grid = (settings.c,) if settings.c is not None else settings.c_grid
     thresholds = (
         (settings.threshold,) if settings.threshold is not None else settings.threshold_grid
     )
     ratios = (settings.oos_ratio,) if settings.oos_ratio is not None else settings.oos_ratio_grid
+    if not settings.handover:
+        cutoffs: tuple[float | None, ...] = (None,)
+    elif settings.handover_cutoff is not None:
+        cutoffs = (settings.handover_cutoff,)
+    else:
+        cutoffs = settings.handover_cutoff_grid
     candidates: list[dict[str, Any]] = []
+    by_c: dict[float, _Folded] = {}
     for c in c_grid:
-        rows: list[tuple[int, np.ndarray, np.ndarray]] = []
-        for k in range(settings.folds):
-            train = [q for q, f in zip(questions, folds, strict=True) if f != k]
-            held = [i for i, f in enumerate(folds) if f == k]
-            if not held:
-                continue
-            features, classifier = _fit(base + question_examples(train), c, settings)
-            x = features.transform([normalised[i] for i in held])
-            probabilities = classifier.predict_proba(x)
-            rows += [(i, probabilities[j], classifier.classes) for j, i in enumerate(held)]
-        rows.sort(key=lambda r: r[0])
-        sweep = _Sweep.of(rows, normalised, labels)
-        for t, ratio in itertools.product(thresholds, ratios):
-            top1, oos, unnecessary = sweep.rates(t, ratio)
+        folded = by_c[c] = _cross_validate(base, questions, folds, c, settings)
+        looks = (
+            handover_model.out_of_fold(folded.signals, out_of_scope, folded.answered, folds)
+            if folded.signals is not None
+            else None
+        )
+        sweep = _Sweep.of(folded.rows, normalised, labels, looks)
+        for t, ratio, cutoff in itertools.product(thresholds, ratios, cutoffs):
+            top1, oos, unnecessary = sweep.rates(t, ratio, cutoff)
             candidates.append(
                 {
                     "c": c,
                     "threshold": t,
                     "oos_ratio": ratio,
+                    "handover_cutoff": cutoff,
                     "top1_accuracy": round(top1, 4),
                     "oos_handoff_rate": round(oos, 4),
                     "unnecessary_handoff_rate": round(unnecessary, 4),
                 }
             )
-    feasible = [
-        r
-        for r in candidates
-        if r["oos_handoff_rate"] >= settings.min_oos_handoff
-        and r["unnecessary_handoff_rate"] <= settings.max_unnecessary_handoff
-    ]
-    if feasible:
-        chosen = max(
-            feasible,
-            key=lambda r: (
-                r["top1_accuracy"],
-                r["oos_handoff_rate"],
-                -r["threshold"],
-                r["oos_ratio"],
-                -r["c"],
-            ),
-        )
-        rule = "best top-1 among the pairs meeting both hand-off floors"
-    else:
-        chosen = max(
-            candidates,
-            key=lambda r: (
-                r["top1_accuracy"] + r["oos_handoff_rate"] - r["unnecessary_handoff_rate"],
-                -r["threshold"],
-                r["oos_ratio"],
-                -r["c"],
-            ),
-        )
-        rule = "no pair met both hand-off floors: best top-1 + OOS handed over − unnecessary"
-    return {
+    chosen = max(
+        candidates,
+        key=lambda r: (
+            -round(shortfall(r, settings), 4),
+            r["top1_accuracy"],
+            r["oos_handoff_rate"],
+            -r["unnecessary_handoff_rate"],
+            -r["threshold"],
+            r["oos_ratio"],
+            2.0 if r["handover_cutoff"] is None else r["handover_cutoff"],
+            -r["c"],
+        ),
+    )
+    rule = (
+        "best top-1 among the candidates meeting every floor"
+        if shortfall(chosen, settings) == 0
+        else "no candidate met every floor: the one missing its worst floor by the least"
+    )
+    choice = {
         "c": chosen["c"],
         "threshold": chosen["threshold"],
         "oos_ratio": chosen["oos_ratio"],
+        "handover_cutoff": chosen["handover_cutoff"],
         "rule": rule,
         "cross_validation": {
-            k: v for k, v in chosen.items() if k not in ("c", "threshold", "oos_ratio")
+            k: v
+            for k, v in chosen.items()
+            if k not in ("c", "threshold", "oos_ratio", "handover_cutoff")
         },
         "folds": settings.folds,
         "questions": len(questions),
@@ -577,6 +693,7 @@ def choose_settings(
         },
         "seconds": round(time.perf_counter() - started, 2),
     }
+    return choice, by_c
 
 
 class TooFewLabels(ValueError):
@@ -612,13 +729,36 @@ def train_matcher(
             "c": settings.c,
             "threshold": settings.threshold,
             "oos_ratio": settings.oos_ratio if settings.oos_ratio is not None else 1.0,
+            "handover_cutoff": settings.handover_cutoff if settings.handover else None,
             "rule": "fixed by the settings",
         }
+        folded = (
+            _cross_validate(
+                article_examples(articles, settings),
+                questions,
+                fold_of(questions, settings.folds, settings.seed),
+                settings.c,
+                settings,
+            )
+            if choice["handover_cutoff"] is not None
+            else None
+        )
     else:
-        choice = choose_settings(articles, questions, settings)
+        choice, by_c = _choose(articles, questions, settings)
+        folded = by_c[choice["c"]]
     started = time.perf_counter()
     examples = article_examples(articles, settings) + question_examples(questions)
     features, classifier = _fit(examples, choice["c"], settings)
+    cutoff = choice["handover_cutoff"]
+    second_look = None
+    if cutoff is not None and folded is not None and folded.signals is not None:
+        out_of_scope = np.array([q.label == OUT_OF_SCOPE for q in questions])
+        second_look = handover_model.fit(
+            folded.signals[folded.answered],
+            out_of_scope[folded.answered],
+            Vocabulary.of(e.text for e in examples if e.label != OUT_OF_SCOPE),
+            OtherServices.load(),
+        )
     dropped = sorted({e.label for e in examples} - {str(c) for c in classifier.classes})
     info = {
         "choice": choice,
@@ -630,8 +770,22 @@ def train_matcher(
         "labels": len(classifier.classes),
         # Labels with fewer examples than calibration folds (a staff label on one question).
         "labels_too_rare": dropped,
+        # The hand-over model's training rows (None: off, or too few rows of either kind).
+        "handover": None
+        if second_look is None
+        else {
+            "rows": second_look.rows,
+            "out_of_scope_rows": second_look.out_of_scope_rows,
+            "cutoff": cutoff,
+        },
         "fit_seconds": round(time.perf_counter() - started, 2),
     }
     return Matcher(
-        features, classifier, float(choice["threshold"]), info, float(choice["oos_ratio"])
+        features,
+        classifier,
+        float(choice["threshold"]),
+        info,
+        float(choice["oos_ratio"]),
+        second_look,
+        cutoff if second_look is not None else None,
     )

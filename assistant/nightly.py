@@ -33,9 +33,9 @@ def training_questions(session: Session, known: set[str]) -> list[LabelledQuesti
 
 # What the nightly cross-validation chose on the shipped knowledge (docs/benchmarks.md,
 # "Assistant: question matcher"): a new installation's first matcher is fitted once with these,
-# in seconds, by `lifelong start` (assistant/first_matcher.py); the nightly job chooses again
-# on everything it has.
-FIRST_START = MatcherSettings(c=1.0, threshold=0.05)
+# in well under a minute, by `lifelong start` (assistant/first_matcher.py); the nightly job
+# chooses again on everything it has.
+FIRST_START = MatcherSettings(c=1.0, threshold=0.175, handover_cutoff=0.35)
 
 
 def knowledge(session: Session) -> tuple[list[HelpArticle], list[LabelledQuestion]]:

@@ -106,8 +106,10 @@ def main(argv: Sequence[str] | None = None) -> dict:
         "held_out_questions": len(split.held_out),
         "train_seconds": round(train_seconds, 1),
         "choice": {
-            k: choice[k] for k in ("c", "threshold", "oos_ratio", "rule", "cross_validation")
+            k: choice[k]
+            for k in ("c", "threshold", "oos_ratio", "handover_cutoff", "rule", "cross_validation")
         },
+        "handover": matcher.info["handover"],
         "features": matcher.info["features"],
         "held_out": {k: metrics[k] for k in FLOORS}
         | {

@@ -35,15 +35,15 @@ from assistant.matcher import (
 from assistant.training import train_and_publish
 
 # The issue's floors (evaluation.FLOORS: top-1 >= 0.90, out of scope handed over >= 0.95,
-# unnecessary hand-offs <= 0.10): with choices made on the training phrasings top-1 is reached
-# on the shipped questions, out of scope handed over is NOT (docs/benchmarks.md, "Assistant:
-# question matcher": 0.904, 0.929 and 0.020 on 9,576 questions, 2026-12-02 23:54 UTC; 0.892,
-# 0.929 and 0.021 on 8,208 and 0.884, 0.918 and 0.024 on 6,400 before). The suite keeps what is
-# reached, a little below the measured figures, so a change that loses quality fails; raise
-# these as the knowledge base grows, never above what the held-out figures show.
+# unnecessary hand-offs <= 0.10): with choices made on the training phrasings all three are met
+# on the shipped questions since the hand-over model (docs/benchmarks.md, "Assistant: question
+# matcher": 0.910, 0.951 and 0.023 on 10,336 questions, 2026-12-03; 0.9005, 0.960 and 0.026 on
+# 9,576, and 0.904, 0.929 and 0.020 there without it). The suite keeps what is reached, a little
+# below the measured figures (out of scope by four questions), so a change that loses quality
+# fails; raise these as the knowledge base grows, never above what the held-out figures show.
 REACHED = {
-    "top1_accuracy": 0.895,
-    "oos_handoff_rate": 0.915,
+    "top1_accuracy": 0.905,
+    "oos_handoff_rate": 0.945,
     "unnecessary_handoff_rate": 0.035,
 }
 
@@ -335,8 +335,8 @@ def test_too_little_to_train_on_is_reported_not_published(tmp_path, articles, qu
 
 
 def test_the_sweep_scores_as_decide_does():
-    """Cross-validation scores every (threshold, ratio) candidate with array operations; they
-    must give the labels and figures `decide` and `rates` give."""
+    """Cross-validation scores every (threshold, ratio, hand-over cut-off) candidate with array
+    operations; they must give the labels and figures `decide` and `rates` give."""
     rng = np.random.default_rng(7)
     classes = np.array(sorted(["a", "b", "c", HUMAN, OUT_OF_SCOPE, COURSE_SEARCH]))
     texts = ["问题", "转人工", "", "hello there", "talk to a person please"] * 40
@@ -345,15 +345,21 @@ def test_the_sweep_scores_as_decide_does():
     for i in range(len(texts)):
         p = rng.dirichlet(np.full(len(classes), 0.4))
         rows.append((i, p, classes))
-    sweep = _Sweep.of(rows, texts, truth)
+    looks = rng.random(len(texts))
+    sweep = _Sweep.of(rows, texts, truth, looks)
     for threshold in (0.0, 0.2, 0.45):
         for ratio in (1.0, 0.6, 0.25):
-            matches = [
-                decide(p, c, threshold, texts[i], ratio) if texts[i] else Match(OUT_OF_SCOPE, 0.0)
-                for i, p, c in rows
-            ]
-            assert list(sweep.labels(threshold, ratio)) == [m.label for m in matches]
-            assert sweep.rates(threshold, ratio) == pytest.approx(rates(matches, truth)[:3])
+            for cutoff in (None, 0.7, 0.3):
+                matches = [
+                    decide(p, c, threshold, texts[i], ratio, looks[i], cutoff)
+                    if texts[i]
+                    else Match(OUT_OF_SCOPE, 0.0)
+                    for i, p, c in rows
+                ]
+                assert list(sweep.labels(threshold, ratio, cutoff)) == [m.label for m in matches]
+                assert sweep.rates(threshold, ratio, cutoff) == pytest.approx(
+                    rates(matches, truth)[:3]
+                )
 
 
 def test_out_of_scope_close_behind_the_best_label_is_handed_over():
@@ -363,3 +369,34 @@ def test_out_of_scope_close_behind_the_best_label_is_handed_over():
     near = decide(row, classes, 0.2, "问题", 0.75)
     assert near.label == OUT_OF_SCOPE and near.reason == "near_out_of_scope" and near.handed_over
     assert decide(row, classes, 0.2, "问题", 0.85).label == "a"
+
+
+# -- the hand-over model (assistant/handover.py) -------------------------------------------
+
+
+def test_the_cut_off_was_chosen_by_cross_validation(matcher, split):
+    choice = matcher.info["choice"]
+    assert choice["handover_cutoff"] in MatcherSettings().handover_cutoff_grid
+    assert matcher.handover_cutoff == choice["handover_cutoff"]
+    info = matcher.info["handover"]
+    if matcher.handover_cutoff is not None:
+        # Trained on the out-of-fold rows the matcher would answer, not on every question.
+        assert 0 < info["out_of_scope_rows"] < info["rows"] < len(split.train)
+
+
+def test_the_second_look_hands_over_more_out_of_scope_questions(matcher, split):
+    assert matcher.handover is not None and matcher.handover_cutoff is not None
+    without = replace(matcher, handover=None, handover_cutoff=None)
+    on, off = evaluate(matcher, split.held_out), evaluate(without, split.held_out)
+    assert on["oos_handoff_rate"] >= off["oos_handoff_rate"] + 0.01, (on, off)
+    assert on["top1_accuracy"] >= off["top1_accuracy"] - 0.01, (on, off)
+    reasons = {matcher.predict(q.question).reason for q in split.held_out}
+    assert "handover_model" in reasons
+
+
+def test_a_loaded_matcher_takes_the_same_second_look(tmp_path, matcher, split):
+    store = MatcherStore(tmp_path)
+    store.promote(store.write(matcher, {"metrics": {}}))
+    loaded = MatcherStore(tmp_path).current_matcher()
+    texts = [q.question for q in split.held_out[::3]]
+    assert [loaded.predict(t) for t in texts] == [matcher.predict(t) for t in texts]

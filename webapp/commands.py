@@ -178,7 +178,9 @@ def start_command(host: str, port: int) -> None:
             count = rebuild(get_database().sessions, store)
             click.echo(f"Indexed {count:,} courses.")
         if app.extensions["lifelong.assistant"].store.current() is None:
-            click.echo("Preparing the assistant's question matcher…")
+            click.echo(
+                "Preparing the assistant's question matcher (under a minute the first time)…"
+            )
             first = first_matcher(
                 get_session(),
                 app.extensions["lifelong.assistant"].store,
