@@ -33,7 +33,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
 import numpy as np
 from pypinyin import lazy_pinyin
 from scipy.special import expit
@@ -81,13 +80,11 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 @functools.lru_cache(maxsize=65536)
 def word_keys(normalised: str) -> tuple[str, ...]:
-    """The question's jieba words, Chinese ones spelt as toneless pinyin run together (cached:
-    a fit asks for every example's words once per fold)."""
-    return tuple(
-        "".join(lazy_pinyin(w)) if _CJK.search(w) else w
-        for w in jieba.lcut(normalised)
-        if w.strip()
-    )
+    """The question's words (the matcher's word features), Chinese ones spelt as toneless
+    pinyin run together (cached: a fit asks for every example's words once per fold)."""
+    from assistant.matcher import words
+
+    return tuple("".join(lazy_pinyin(w)) if _CJK.search(w) else w for w in words(normalised))
 
 
 @dataclass(frozen=True)
