@@ -52,14 +52,17 @@ def _staff_replies(browser, base: str, text: str, resolve: bool = True) -> None:
     page.goto(f"{base}/support/")
     assert not axe_violations(page, WCAG_AA), "support queue"
     page.locator("main a[href^='/support/conversations/']").first.click()
-    page.get_by_role("button", name="接手这个对话").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="接手这个对话").click()
     page.locator("#reply-text").fill(text)
-    page.get_by_role("button", name="发送回复").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="发送回复").click()
     assert text in page.locator("main").inner_text()
     assert not axe_violations(page, WCAG_AA), "support conversation"
     screenshot(page, "support-conversation-desktop")
     if resolve:
-        page.get_by_role("button", name="标记为已解决").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="标记为已解决").click()
     context.close()
 
 

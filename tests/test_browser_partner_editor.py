@@ -54,7 +54,8 @@ def test_a_course_is_written_previewed_reviewed_and_published(browser, app, sess
         assert axe_violations(page, WCAG_AA) == []
         screenshot(page, "partner-course-editor-preview")
         page.get_by_label("状态").select_option("published")
-        page.get_by_role("button", name="保存").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="保存").click()
         assert "已保存。编辑审核后学员才能看到" in page.locator("body").inner_text()
         assert "等待审核" in page.locator(".review-state").inner_text()
         context.close()
@@ -65,7 +66,8 @@ def test_a_course_is_written_previewed_reviewed_and_published(browser, app, sess
         page.get_by_role("link", name="社区花艺").click()
         assert axe_violations(page, WCAG_AA) == []
         screenshot(page, "editor-review")
-        page.get_by_role("button", name="通过并上线").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="通过并上线").click()
         assert "已通过" in page.locator("body").inner_text()
         context.close()
     session.expire_all()

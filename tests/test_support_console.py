@@ -509,7 +509,8 @@ def test_the_console_in_a_browser(browser, app, session):
         page.get_by_label("我的回复").fill("您好")
         page.get_by_label("常用回复", exact=True).select_option(label="证书下载 (中文)")
         assert page.get_by_label("我的回复").input_value() == ("您好\n\n证书在“我的学习”里下载。")
-        page.get_by_role("button", name="发送回复").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="发送回复").click()
         assert "回复已发送。" in page.locator("body").inner_text()
         context.close()
     session.expire_all()
