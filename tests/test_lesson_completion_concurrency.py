@@ -161,6 +161,27 @@ def test_every_lesson_finished_at_once_completes_the_course_once(engine, session
     assert starts == 1
 
 
+def test_first_saves_of_different_lessons_at_once_start_the_course_once(engine, session):
+    course_id, lessons = _course(session)
+    for round_ in range(ROUNDS):
+        learner = register_user(session, f"first-{round_}@example.cn", "pass-word-123", "开始")
+        session.commit()
+
+        def save(own, lesson, user_id=learner.id):
+            learning_time.save_position(own, user_id, course_id, lesson, 20)
+
+        assert _at_once(engine, save, lessons) == []
+        session.expire_all()
+        starts = session.scalar(
+            select(func.count()).where(
+                Event.user_id == learner.id,
+                Event.course_id == course_id,
+                Event.kind == EventKind.START,
+            )
+        )
+        assert starts == 1, f"round {round_}"
+
+
 def _stuck(session, course_id: int, lessons: list[int], email: str) -> int:
     """A learner with every lesson finished but no completion, as the lost write left them:
     the last two progress events each counted only its own lesson."""

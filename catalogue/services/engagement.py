@@ -264,15 +264,16 @@ LEARNER_LOCKS = 0x17_0003
 
 
 def lock_learner(session: Session, user_id: int) -> None:
-    """Serialise the learner's lesson finishes until the caller's transaction ends, so that
-    what one reads (the lessons done, whether the course is complete) includes what another
-    wrote. On PostgreSQL a transaction-level advisory lock on the learner (taken by nothing
-    else, so it closes no cycle with the row locks of other writers; released at commit or
-    rollback; at READ COMMITTED, the engines' level, each statement after it reads what was
-    committed before it was granted). On SQLite the database's write lock, by rewriting a
-    column of the learner's row with its own value (no key, so no foreign-key checks): no
-    other writer commits until this transaction ends, and this transaction's reads see every
-    write committed before (a no-op when the transaction wrote already)."""
+    """Serialise the learner's lesson finishes and first saves until the caller's transaction ends,
+    so that what one reads (the lessons done, whether the course is complete or started)
+    includes what another wrote. On PostgreSQL a transaction-level advisory lock on the
+    learner (taken by nothing else, so it closes no cycle with the row locks of other
+    writers; released at commit or rollback; at READ COMMITTED, the engines' level, each
+    statement after it reads what was committed before it was granted). On SQLite the
+    database's write lock, by rewriting a column of the learner's row with its own value (no
+    key, so no foreign-key checks): no other writer commits until this transaction ends, and
+    this transaction's reads see every write committed before (a no-op when the transaction
+    wrote already)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text("SELECT pg_advisory_xact_lock(CAST(:a AS integer), CAST(:b AS integer))"),

@@ -22,6 +22,7 @@ from catalogue.services.engagement import (
     finish_lesson,
     has_started,
     lesson_progress,
+    lock_learner,
 )
 from catalogue.services.validation import int_field
 
@@ -75,7 +76,11 @@ def save_position(
     row.position_seconds = position
     session.flush()
     if not has_started(session, user_id, course_id):
-        record_event(session, user_id, course_id, EventKind.START, lesson_id=lesson_id)
+        # First saves of two lessons at once (two tabs, two devices) must not both write the
+        # start: read it again under the learner's lock, which the other holds until it commits.
+        lock_learner(session, user_id)
+        if not has_started(session, user_id, course_id):
+            record_event(session, user_id, course_id, EventKind.START, lesson_id=lesson_id)
     finished = lesson.duration_seconds > 0 and position >= FINISHED_SHARE * lesson.duration_seconds
     if finished:
         fraction = finish_lesson(session, user_id, course_id, lesson_id)
