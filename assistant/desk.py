@@ -31,6 +31,10 @@ HANDLING_SAMPLE = 50
 # Why a conversation went to a person.
 ASKED = "asked"
 LOW_CONFIDENCE = "low_confidence"
+# The matcher judged the question outside what the help articles cover (out of scope as its
+# best label, close behind the best one, or by the hand-over model: another service's name,
+# words the articles never use).
+OUTSIDE = "outside"
 NO_COURSES = "no_courses"
 NOT_HELPFUL = "not_helpful"
 
@@ -43,7 +47,7 @@ class Predictor(Protocol):
     """The question matcher as the desk uses it."""
 
     def predict(self, text: str) -> Any:
-        """A match with `label` and `confidence` (label out_of_scope: hand over)."""
+        """A match with `label`, `confidence` and `reason` (label out_of_scope: hand over)."""
 
 
 class DeskError(ValueError):
@@ -175,11 +179,21 @@ def ask(
         session.commit()
         return _reply(session, desk, conversation, answer, confidence, sources, False, now, label)
     else:
-        reason = ASKED if label == HUMAN else LOW_CONFIDENCE
+        reason = handoff_reason(label, str(match.reason))
     _record(session, conversation, text, language, label, confidence, Outcome.HANDED_OFF, now)
     _hand_off(session, conversation, reason, now)
     session.commit()
     return _reply(session, desk, conversation, None, confidence, [], True, now, label)
+
+
+def handoff_reason(label: str, why: str) -> str:
+    """Why a question the matcher did not answer goes to a person, from its label and the
+    matcher's reason: asked for one, not sure enough, or outside what the articles cover."""
+    if label == HUMAN:
+        return ASKED
+    if why in ("below_threshold", "no_model", "empty"):
+        return LOW_CONFIDENCE
+    return OUTSIDE
 
 
 def not_helpful(

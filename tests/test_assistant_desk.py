@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from assistant import support
+from assistant.desk import handoff_reason
 from assistant.models import Conversation, Question
 from catalogue.models import OutgoingMail, Role
 from catalogue.services.notifications import recent
@@ -85,6 +86,10 @@ def test_asking_for_a_person_hands_over_and_a_reply_reaches_the_visitor(desk_app
     cid = first["conversation_id"]
     status, body = _ask(client, "转人工", cid)
     assert status == 200 and body["handed_off"] is True and body["answer"] is None
+    assert (
+        session.scalar(sa.select(Conversation.handoff_reason).where(Conversation.public_id == cid))
+        == "asked"
+    )
     assert body["wait"]["office_hours"]
     # The visitor leaves an address; a person claims and replies while the visitor is away.
     left = client.post(
@@ -119,9 +124,34 @@ def test_asking_for_a_person_hands_over_and_a_reply_reaches_the_visitor(desk_app
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "ALREADY_RATED"
 
 
-def test_out_of_scope_questions_go_to_a_person(desk_app):
-    status, body = _ask(desk_app.test_client(), "明天的股票会涨吗？推荐几只")
+def test_out_of_scope_questions_go_to_a_person(desk_app, session):
+    client = desk_app.test_client()
+    status, body = _ask(client, "明天的股票会涨吗？推荐几只")
     assert status == 200 and body["handed_off"] is True and body["answer"] is None
+    # The learner reads why, and staff see it was outside what the articles cover.
+    cid = body["conversation_id"]
+    said = client.get(f"/api/v1/assistant/conversations/{cid}").get_json()["messages"][-1]
+    assert said["author"] == "system" and "本站以外" in said["text"]
+    conversation = session.scalars(
+        sa.select(Conversation).where(Conversation.public_id == cid)
+    ).one()
+    assert conversation.handoff_reason == "outside"
+
+
+@pytest.mark.parametrize(
+    ("label", "why", "reason"),
+    [
+        ("human", "handoff_phrase", "asked"),
+        ("human", "model", "asked"),
+        ("out_of_scope", "below_threshold", "low_confidence"),
+        ("out_of_scope", "no_model", "low_confidence"),
+        ("out_of_scope", "model", "outside"),
+        ("out_of_scope", "near_out_of_scope", "outside"),
+        ("out_of_scope", "handover_model", "outside"),
+    ],
+)
+def test_a_hand_off_says_why(label, why, reason):
+    assert handoff_reason(label, why) == reason
 
 
 def test_a_signed_in_learner_who_left_gets_a_notification_and_a_mail(desk_app, session):

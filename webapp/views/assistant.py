@@ -235,6 +235,10 @@ def _system_text(code: str) -> str:
         "low_confidence": _(
             "The assistant is not sure: a person from our support staff will answer."
         ),
+        "outside": _(
+            "The assistant has no answer to this, it may be about something beyond this site:"
+            " a person from our support staff will answer."
+        ),
         "no_courses": _("No course matched: a person from our support staff will help."),
         "not_helpful": _(
             "Sorry the answer did not help: a person from our support staff will answer."

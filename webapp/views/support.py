@@ -74,6 +74,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EVENTS = {
     "asked": _l("The learner asked for a person."),
     "low_confidence": _l("The assistant was not sure of an answer and handed over."),
+    "outside": _l(
+        "The question looked outside what the help articles cover (another service, another"
+        " topic): handed over."
+    ),
     "no_courses": _l("The learner asked for courses and none were found: handed over."),
     "not_helpful": _l("The learner said the answer did not help: handed over."),
     "transferred": _l("Transferred to another member of staff."),
