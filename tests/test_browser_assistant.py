@@ -116,8 +116,10 @@ def test_in_english_caring_mode_on_a_phone_answers_are_read_aloud(browser, desk_
     context.add_init_script(SPEECH_SPY)
     page = context.new_page()
     page.goto(base + "/")
-    page.locator("footer form[action='/language'] button").click()
-    page.locator("form[action='/caring'] button").first.click()
+    with page.expect_navigation():
+        page.locator("footer form[action='/language'] button").click()
+    with page.expect_navigation():
+        page.locator("form[action='/caring'] button").first.click()
     assert "caring" in (page.locator("html").get_attribute("class") or "")
     page.locator("a.help-button").click()
     dialog = page.locator("#desk-dialog")
@@ -153,7 +155,8 @@ def test_without_javascript_the_help_button_leads_to_a_working_page(browser, des
     page.locator("a.help-button").click()
     assert page.url == f"{base}/assistant"
     page.get_by_label("您的问题").fill("我忘记密码了怎么办")
-    page.get_by_role("button", name="提问", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="提问", exact=True).click()
     assert page.locator(".desk-assistant").count() == 1
     assert page.locator(".desk-assistant .desk-sources a").count() >= 1
     context.close()

@@ -59,8 +59,10 @@ def test_an_organiser_creates_a_group_a_learner_joins_and_shows_with_a_warning(
     mine = learner.new_page()
     mine.on("pageerror", lambda error: failures.append(str(error)))
     log_in(mine, base, LEARNER, PASSWORD)
-    mine.locator("footer form[action='/language'] button").click()
-    mine.locator("form[action='/caring'] button").first.click()
+    with mine.expect_navigation():
+        mine.locator("footer form[action='/language'] button").click()
+    with mine.expect_navigation():
+        mine.locator("form[action='/caring'] button").first.click()
     assert "caring" in (mine.locator("html").get_attribute("class") or "")
     mine.goto(f"{base}/groups/join")
     mine.get_by_label("Group code").fill(code.lower())

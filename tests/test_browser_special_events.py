@@ -71,8 +71,10 @@ def test_an_editor_runs_a_column_as_an_event_and_learners_sign_up(browser, site,
     john = english.new_page()
     _watch(john, failures)
     log_in(john, base, JOHN, PASSWORD)
-    john.locator("footer form[action='/language'] button").click()
-    john.locator("form[action='/caring'] button").first.click()
+    with john.expect_navigation():
+        john.locator("footer form[action='/language'] button").click()
+    with john.expect_navigation():
+        john.locator("form[action='/caring'] button").first.click()
     assert "caring" in (john.locator("html").get_attribute("class") or "")
     john.goto(f"{base}/columns/winter-health")
     panel = john.locator("#special-event")
