@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.live_site import lifelong, live_site, site_env
+from bench.live_site import create_user, lifelong, lifelong_batch, live_site, site_env
 from catalogue.db import make_engine
 from tests.test_concurrency import Browser
 
@@ -35,12 +35,10 @@ KINDS = ("visitor-zh", "visitor-en", "learner")
 
 def prepare(env: dict[str, str], learners: int) -> list[tuple[str, str]]:
     """Accounts with the history of a demo learner each (copied events)."""
-    accounts = []
-    for n in range(learners):
-        email, password = f"home{n}@example.cn", secrets.token_urlsafe(12)
-        lifelong(env, "create-user", "--email", email, "--display-name", f"学员{n}",
-                 "--password", password)  # fmt: skip
-        accounts.append((email, password))
+    accounts = [(f"home{n}@example.cn", secrets.token_urlsafe(12)) for n in range(learners)]
+    lifelong_batch(
+        env, *(create_user(email, f"学员{n}", pw) for n, (email, pw) in enumerate(accounts))
+    )
     engine = make_engine(env["DATABASE_URL"])
     try:
         with engine.begin() as conn:

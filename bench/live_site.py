@@ -6,6 +6,7 @@ worker, each its own process) with many clients at once.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -14,11 +15,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 420  # demo catalogue, index and server on a busy 2-core machine
 
 
@@ -78,6 +80,29 @@ def lifelong(env: Mapping[str, str], *args: str, timeout: float = 300) -> str:
     if done.returncode != 0:
         raise RuntimeError(f"lifelong {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
+
+
+def lifelong_batch(env: Mapping[str, str], *commands: Sequence[str], timeout: float = 600) -> str:
+    """Run several `lifelong` commands, in order, in one process (one start-up for all);
+    returns their output (raises on the first failure)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.lifelong_batch"],
+        input=json.dumps([list(c) for c in commands]),
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"lifelong batch failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def create_user(email: str, name: str, password: str, *extra: str) -> list[str]:
+    """The arguments of `lifelong create-user` for one account (extra: --role, --provider)."""
+    return ["create-user", "--email", email, "--display-name", name, "--password", password,
+            *extra]  # fmt: skip
 
 
 @contextmanager

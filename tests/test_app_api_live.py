@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bench.live_site import LiveSite, lifelong, site_env
+from bench.live_site import LiveSite, site_env
 from bench.live_site import live_site as running_site
-from catalogue.db import make_engine, make_session_factory
+from catalogue.db import make_engine, make_session_factory, upgrade_database
 from catalogue.models import Course, CourseStatus, Lesson, LessonPosition, Note
 from catalogue.services.engagement import standing
 from catalogue.services.users import register_user
@@ -33,8 +33,8 @@ def site(fresh_database_url: str, tmp_path: Path) -> Iterator[LiveSite]:
     env = site_env(
         tmp_path / "instance", fresh_database_url, DEMO_COURSES="200", DEMO_LEARNERS="20"
     )
-    lifelong(env, "init-db")
     engine = make_engine(fresh_database_url)
+    upgrade_database(engine)
     with make_session_factory(engine).begin() as session:
         for n in range(CLIENTS):
             register_user(session, f"app{n}@live.cn", PASSWORD, f"学员{n}")

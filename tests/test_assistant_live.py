@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bench.live_site import LiveSite, lifelong, site_env
+from bench.live_site import LiveSite, create_user, lifelong_batch, site_env
 from bench.live_site import live_site as running_site
 from catalogue.db import make_engine
 from tests.test_concurrency import Browser
@@ -45,10 +45,14 @@ def site(fresh_database_url: str, tmp_path: Path) -> Iterator[LiveSite]:
         DEMO_LEARNERS="30",
         ASSISTANT_LIMIT_PER_IP="",
     )
-    lifelong(env, "init-db")
-    for n in range(STAFF):
-        lifelong(env, "create-user", "--email", f"desk{n}@live.cn", "--display-name", f"客服{n}",
-                 "--role", "support", "--password", f"desk-live-{n}-2026")  # fmt: skip
+    lifelong_batch(
+        env,
+        ["init-db"],
+        *(
+            create_user(f"desk{n}@live.cn", f"客服{n}", f"desk-live-{n}-2026", "--role", "support")
+            for n in range(STAFF)
+        ),
+    )
     with running_site(env, tmp_path / "server.log") as live:
         yield live
 

@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from bench.live_site import LiveSite, lifelong, site_env
 from bench.live_site import live_site as running_site
 from bench.upload_contention import APP_LIMITS
-from catalogue.db import make_engine, make_session_factory
+from catalogue.db import make_engine, make_session_factory, upgrade_database
 from catalogue.models import Event, EventKind, Lesson, Role
 from catalogue.services.users import register_user
 from tests.helpers import make_course, make_provider
@@ -95,10 +95,10 @@ def world(fresh_database_url: str, tmp_path: Path) -> Iterator[World]:
         OPEN_DATA_K="2",
         **APP_LIMITS,
     )
-    lifelong(env, "init-db")
     from insight.open_data.clients import ClientData, register_client
 
     engine = make_engine(fresh_database_url)
+    upgrade_database(engine)
     courses: dict[str, list] = {}
     try:
         with make_session_factory(engine).begin() as session:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bench.live_site import LiveSite, lifelong, site_env
+from bench.live_site import LiveSite, site_env
 from bench.live_site import live_site as running_site
 from catalogue.db import make_engine, make_session_factory
 
@@ -40,7 +40,6 @@ def site(fresh_database_url: str, tmp_path: Path) -> Iterator[LiveSite]:
     env = site_env(
         tmp_path / "instance", fresh_database_url, DEMO_COURSES="200", DEMO_LEARNERS="20"
     )
-    lifelong(env, "init-db")
     with running_site(env, tmp_path / "server.log") as live:
         yield live
 

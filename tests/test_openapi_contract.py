@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bench.live_site import LiveSite, lifelong, site_env
+from bench.live_site import LiveSite, create_user, lifelong_batch, site_env
 from bench.live_site import live_site as running_site
 from catalogue.db import make_engine, make_session_factory
 
@@ -53,10 +53,8 @@ def site(fresh_database_url: str, tmp_path: Path) -> Iterator[LiveSite]:
         LOGIN_LIMIT_PER_IP="100000 per minute",
         LOGIN_LIMIT_PER_ACCOUNT="100000 per minute",
     )
-    lifelong(env, "init-db")
     email, password = LEARNER
-    lifelong(env, "create-user", "--email", email, "--display-name", "契约测试",
-             "--password", password)  # fmt: skip
+    lifelong_batch(env, ["init-db"], create_user(email, "契约测试", password))
     with running_site(env, tmp_path / "server.log") as live:
         yield live
 

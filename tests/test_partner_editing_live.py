@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bench.live_site import LiveSite, lifelong, site_env
+from bench.live_site import LiveSite, create_user, lifelong_batch, site_env
 from bench.live_site import live_site as running_site
 from catalogue.db import make_engine
 from tests.test_concurrency import Browser
@@ -35,7 +35,6 @@ def site(fresh_database_url: str, tmp_path: Path) -> Iterator[LiveSite]:
     env = site_env(
         tmp_path / "instance", fresh_database_url, DEMO_COURSES="400", DEMO_LEARNERS="50"
     )
-    lifelong(env, "init-db")
     with running_site(env, tmp_path / "server.log") as live:
         engine = make_engine(fresh_database_url)
         try:
@@ -51,18 +50,20 @@ def site(fresh_database_url: str, tmp_path: Path) -> Iterator[LiveSite]:
             engine.dispose()
         people = {"partner": ("partner@live.cn", secrets.token_urlsafe(12))}
         people["editor"] = ("editor@live.cn", secrets.token_urlsafe(12))
-        for role, (email, password) in people.items():
-            extra = ["--provider", provider] if role == "partner" else []
-            lifelong(
-                env, "create-user", "--email", email, "--display-name", role, "--role", role,
-                "--password", password, *extra,
-            )  # fmt: skip
-        learners = []
-        for n in range(LEARNER_THREADS):
-            email, password = f"live{n}@example.cn", secrets.token_urlsafe(12)
-            lifelong(env, "create-user", "--email", email, "--display-name", f"学员{n}",
-                     "--password", password)  # fmt: skip
-            learners.append((email, password))
+        learners = [
+            (f"live{n}@example.cn", secrets.token_urlsafe(12)) for n in range(LEARNER_THREADS)
+        ]
+        lifelong_batch(
+            env,
+            *(
+                create_user(email, role, password, "--role", role, *extra)
+                for role, (email, password), extra in [
+                    ("partner", people["partner"], ["--provider", provider]),
+                    ("editor", people["editor"], []),
+                ]
+            ),
+            *(create_user(email, f"学员{n}", pw) for n, (email, pw) in enumerate(learners)),
+        )  # fmt: skip
         live.course_id = course_id
         live.people = people
         live.learners = learners

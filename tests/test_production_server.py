@@ -24,7 +24,7 @@ import pytest
 import sqlalchemy as sa
 
 from bench.live_site import LiveSite, live_site, site_env
-from catalogue.db import make_engine, make_session_factory
+from catalogue.db import make_engine, make_session_factory, upgrade_database
 from catalogue.models import Provider, WorkerHeartbeat
 from catalogue.services.courses import CourseData, create_course
 
@@ -179,11 +179,10 @@ def test_sigterm_lets_the_requests_in_flight_finish_then_stops(site):
 def test_a_standby_worker_takes_over_from_a_killed_active_one(fresh_database_url, tmp_path):
     """Two `lifelong worker` processes for one database (on two hosts, with PostgreSQL): one
     is active and beats; the other stands by. Kill the active one: the standby beats next."""
-    from bench.live_site import lifelong
 
     env = site_env(tmp_path / "instance", fresh_database_url)
-    lifelong(env, "init-db")
     engine = make_engine(fresh_database_url)
+    upgrade_database(engine)
 
     def beating() -> list[int]:
         with make_session_factory(engine)() as session:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bench.live_site import LiveSite, lifelong, site_env
+from bench.live_site import LiveSite, create_user, lifelong_batch, site_env
 from bench.live_site import live_site as running_site
 from catalogue.db import make_engine
 from tests.test_concurrency import Browser
@@ -28,13 +28,12 @@ LEARNERS = 6
 @pytest.fixture
 def site(fresh_database_url: str, tmp_path: Path) -> Iterator[LiveSite]:
     env = site_env(tmp_path / "instance", fresh_database_url, DEMO_COURSES="60", DEMO_LEARNERS="5")
-    lifelong(env, "init-db")
-    learners = []
-    for n in range(LEARNERS):
-        email, password = f"cert{n}@example.cn", secrets.token_urlsafe(12)
-        lifelong(env, "create-user", "--email", email, "--display-name", f"学员{n}",
-                 "--password", password)  # fmt: skip
-        learners.append((email, password))
+    learners = [(f"cert{n}@example.cn", secrets.token_urlsafe(12)) for n in range(LEARNERS)]
+    lifelong_batch(
+        env,
+        ["init-db"],
+        *(create_user(email, f"学员{n}", password) for n, (email, password) in enumerate(learners)),
+    )
     with running_site(env, tmp_path / "server.log") as live:
         live.learners = learners
         yield live

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bench.live_site import LiveSite, lifelong, site_env
+from bench.live_site import LiveSite, site_env
 from bench.live_site import live_site as running_site
 from catalogue.db import make_engine, make_session_factory
 from catalogue.models import ThematicColumn
@@ -34,7 +34,6 @@ def site(fresh_database_url: str, tmp_path: Path) -> Iterator[LiveSite]:
     env = site_env(
         tmp_path / "instance", fresh_database_url, DEMO_COURSES="300", DEMO_LEARNERS="30"
     )
-    lifelong(env, "init-db")
     with running_site(env, tmp_path / "server.log") as live:
         yield live
 

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bench.live_site import LiveSite, lifelong, site_env
+from bench.live_site import LiveSite, site_env
 from bench.live_site import live_site as running_site
-from catalogue.db import make_engine, make_session_factory
+from catalogue.db import make_engine, make_session_factory, upgrade_database
 from catalogue.models import Course, CourseStatus, Lesson, Role, User
 from catalogue.services.users import register_user
 from records import groups as group_service
@@ -82,8 +82,8 @@ def site(fresh_database_url: str, tmp_path: Path) -> Iterator[tuple[LiveSite, in
         LOGIN_LIMIT_PER_IP="10000 per minute",
         LOGIN_LIMIT_PER_ACCOUNT="1000 per minute",
     )
-    lifelong(env, "init-db")
     engine = make_engine(fresh_database_url)
+    upgrade_database(engine)
     with make_session_factory(engine)() as session:
         organiser = register_user(session, ORGANISER, PASSWORD, "王老师", role=Role.ORGANISER)
         for n in range(LEARNERS):

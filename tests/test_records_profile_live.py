@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bench.live_site import LiveSite, lifelong, site_env
+from bench.live_site import LiveSite, create_user, lifelong_batch, site_env
 from bench.live_site import live_site as running_site
 from catalogue.db import make_engine
 from catalogue.models import LessonPosition
@@ -35,10 +35,14 @@ LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 def site(fresh_database_url: str, tmp_path: Path) -> Iterator[LiveSite]:
     """The demo site with a few learners of our own."""
     env = site_env(tmp_path / "instance", fresh_database_url, DEMO_COURSES="40", DEMO_LEARNERS="5")
-    lifelong(env, "init-db")
-    for n in range(LEARNERS):
-        lifelong(env, "create-user", "--email", f"time{n}@live.cn", "--display-name", f"学员{n}",
-                 "--password", f"time-live-{n}-2026")  # fmt: skip
+    lifelong_batch(
+        env,
+        ["init-db"],
+        *(
+            create_user(f"time{n}@live.cn", f"学员{n}", f"time-live-{n}-2026")
+            for n in range(LEARNERS)
+        ),
+    )
     with running_site(env, tmp_path / "server.log") as live:
         yield live
 

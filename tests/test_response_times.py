@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from catalogue.db import make_engine, make_session_factory
+from catalogue.db import make_engine, make_session_factory, upgrade_database
 from catalogue.models import Role
 from catalogue.services.users import register_user
 from insight import response_times as rt
@@ -276,8 +276,8 @@ REQUESTS, CLIENTS = 400, 16
 
 @pytest.mark.slow
 def test_the_real_server_counts_every_request(fresh_database_url: str, tmp_path: Path):
-    from bench.live_site import lifelong, site_env
     from bench.live_site import live_site as running_site
+    from bench.live_site import site_env
 
     env = site_env(
         tmp_path / "instance",
@@ -288,8 +288,8 @@ def test_the_real_server_counts_every_request(fresh_database_url: str, tmp_path:
         WEB_THREADS="4",
         RESPONSE_TIMES_FLUSH_SECONDS="1",
     )
-    lifelong(env, "init-db")
     engine = make_engine(fresh_database_url)
+    upgrade_database(engine)
     sessions = make_session_factory(engine)
 
     def livez(_n: int) -> int:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.live_site import free_port, lifelong, live_site, site_env
+from bench.live_site import create_user, free_port, lifelong_batch, live_site, site_env
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,10 +66,8 @@ def proxied(fresh_database_url: str, tmp_path: Path):
         HTTPS="1",
         TRUSTED_PROXIES="1",
     )
-    lifelong(env, "init-db")
     password = secrets.token_urlsafe(12)
-    lifelong(env, "create-user", "--email", "tls@example.cn", "--display-name", "加密",
-             "--password", password)  # fmt: skip
+    lifelong_batch(env, ["init-db"], create_user("tls@example.cn", "加密", password))
     with live_site(env, tmp_path / "server.log") as site:
         https_port, http_port = free_port(), free_port()
         upstream = site.base.removeprefix("http://")
