@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import EmailField, IntegerField, StringField
+from wtforms import EmailField, IntegerField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from catalogue.errors import NotFound, ValidationError
@@ -77,7 +77,7 @@ class ClientForm(FlaskForm):
     )
     scopes = MultiCheckboxField(
         _l("Scopes"),
-        choices=[(s, s) for s in ALL_SCOPES],
+        choices=[SelectChoice(s, s) for s in ALL_SCOPES],
         validators=[DataRequired(message=_l("Choose at least one scope."))],
     )
     rate_per_minute = IntegerField(
