@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.desk import DeskError
-from assistant.knowledge import SPECIAL_LABELS, HelpArticle
+from assistant.knowledge import HelpArticle
+from assistant.labels import SPECIAL_LABELS
 from assistant.models import StaffArticle
 from catalogue.models.base import utcnow
 

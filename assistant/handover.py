@@ -38,6 +38,8 @@ from pypinyin import lazy_pinyin
 from scipy.special import expit
 from sklearn.ensemble import HistGradientBoostingClassifier
 
+from assistant.labels import COURSE_SEARCH, HUMAN, OUT_OF_SCOPE
+
 OTHER_SERVICES_TXT = Path(__file__).with_name("knowledge") / "other_services.txt"
 
 # Cut-offs cross-validation chooses from (None: the model is off).
@@ -157,8 +159,6 @@ def signals(
 ) -> np.ndarray:
     """The model's input rows (`SIGNALS`): one per question, from the matcher's probabilities,
     the question's text and the vocabulary its unknown words are counted against."""
-    from assistant.matcher import COURSE_SEARCH, HUMAN, OUT_OF_SCOPE
-
     p = np.asarray(probabilities, dtype=np.float64)
     ordered = -np.sort(-p, axis=1)
     second = ordered[:, 1] if p.shape[1] > 1 else np.zeros(len(p))

@@ -8,11 +8,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.labels import SPECIAL_LABELS
+
 KNOWLEDGE_DIR = Path(__file__).with_name("knowledge")
 ARTICLES_DIR = KNOWLEDGE_DIR / "articles"
 QUESTIONS_CSV = KNOWLEDGE_DIR / "questions.csv"
 
-SPECIAL_LABELS = ("course_search", "human", "out_of_scope")
 AUDIENCES = ("learner", "partner", "all")
 LANGUAGES = ("zh", "en", "mixed")
 STYLES = ("plain", "colloquial", "elderly", "typo", "mixed")

@@ -54,17 +54,23 @@ from threadpoolctl import threadpool_limits
 
 from assistant import handover as handover_model
 from assistant.handover import HandoverModel, OtherServices, Vocabulary
+from assistant.labels import (
+    BELOW_THRESHOLD,
+    BY_HANDOVER_MODEL,
+    BY_MODEL,
+    EMPTY,
+    HANDOFF_LABELS,
+    HANDOFF_PHRASE,
+    HUMAN,
+    NEAR_OUT_OF_SCOPE,
+    OUT_OF_SCOPE,
+)
 
 if TYPE_CHECKING:
     from assistant.knowledge import HelpArticle, LabelledQuestion
 
 jieba.setLogLevel(logging.WARNING)
 
-COURSE_SEARCH = "course_search"
-HUMAN = "human"
-OUT_OF_SCOPE = "out_of_scope"
-# Labels whose answer is a person, not an article or search results.
-HANDOFF_LABELS = frozenset({HUMAN, OUT_OF_SCOPE})
 
 # Exact phrases that always mean "let me talk to a person" (matched inside the normalised
 # question; Chinese ones with spaces taken out). The learned `human` class covers the rest.
@@ -179,10 +185,8 @@ class Match:
     # threshold the label is out_of_scope and the model's best guess leads the alternatives.
     confidence: float
     alternatives: tuple[tuple[str, float], ...] = ()
-    # "model", "below_threshold" (the best label was not sure enough), "near_out_of_scope"
-    # (out_of_scope within the ratio of the best label), "handover_model" (the hand-over model
-    # judged the question out of scope), "handoff_phrase" or "empty".
-    reason: str = "model"
+    # Why it came out so: one of the reasons below.
+    reason: str = BY_MODEL
 
     @property
     def handed_over(self) -> bool:
@@ -278,7 +282,7 @@ class Matcher:
         """The label of one question (thread-safe: nothing is written while predicting)."""
         normalised = normalise(text)
         if not normalised:
-            return Match(OUT_OF_SCOPE, 0.0, (), "empty")
+            return Match(OUT_OF_SCOPE, 0.0, (), EMPTY)
         row = self.classifier.predict_proba(self.features.transform([normalised]))[0]
         classes = self.classifier.classes
         match = decide(row, classes, self.threshold, normalised, self.oos_ratio)
@@ -313,20 +317,20 @@ def decide(
     ranked = [(str(classes[i]), round(float(row[i]), 4)) for i in order[: ALTERNATIVES + 1]]
     oos = np.flatnonzero(classes == OUT_OF_SCOPE)
     if has_handoff_phrase(normalised):
-        label, reason, confidence = HUMAN, "handoff_phrase", 1.0
+        label, reason, confidence = HUMAN, HANDOFF_PHRASE, 1.0
     elif confidence < threshold and best != HUMAN:
-        label, reason = OUT_OF_SCOPE, "below_threshold"
+        label, reason = OUT_OF_SCOPE, BELOW_THRESHOLD
     elif (
         oos_ratio < 1.0
         and best not in HANDOFF_LABELS
         and oos.size
         and float(row[oos[0]]) >= oos_ratio * confidence
     ):
-        label, reason = OUT_OF_SCOPE, "near_out_of_scope"
+        label, reason = OUT_OF_SCOPE, NEAR_OUT_OF_SCOPE
     elif handover_cutoff is not None and best not in HANDOFF_LABELS and handover >= handover_cutoff:
-        label, reason = OUT_OF_SCOPE, "handover_model"
+        label, reason = OUT_OF_SCOPE, BY_HANDOVER_MODEL
     else:
-        label, reason = best, "model"
+        label, reason = best, BY_MODEL
     alternatives = tuple(pair for pair in ranked if pair[0] != label)[:ALTERNATIVES]
     return Match(label, confidence, alternatives, reason)
 

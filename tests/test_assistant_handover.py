@@ -9,7 +9,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from assistant import handover
 from assistant.handover import OtherServices, Trees, Vocabulary
-from assistant.matcher import OUT_OF_SCOPE, decide, normalise
+from assistant.labels import OUT_OF_SCOPE
+from assistant.matcher import decide, normalise
 
 # -- the parts ---------------------------------------------------------------------------------
 

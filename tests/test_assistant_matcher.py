@@ -15,12 +15,9 @@ from sklearn.svm import LinearSVC
 
 from assistant.artefacts import PICKLE, ArtefactError, MatcherStore
 from assistant.evaluation import evaluate, split_questions
-from assistant.knowledge import SPECIAL_LABELS, LabelledQuestion, load_articles, load_questions
+from assistant.knowledge import LabelledQuestion, load_articles, load_questions
+from assistant.labels import COURSE_SEARCH, HANDOFF_LABELS, HUMAN, OUT_OF_SCOPE, SPECIAL_LABELS
 from assistant.matcher import (
-    COURSE_SEARCH,
-    HANDOFF_LABELS,
-    HUMAN,
-    OUT_OF_SCOPE,
     CalibratedLinear,
     Match,
     MatcherSettings,

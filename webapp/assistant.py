@@ -17,7 +17,8 @@ from assistant.articles import all_articles
 from assistant.desk import Desk
 from assistant.hours import OfficeHours
 from assistant.knowledge import HelpArticle, load_articles
-from assistant.matcher import OUT_OF_SCOPE, Match
+from assistant.labels import NO_MODEL, OUT_OF_SCOPE
+from assistant.matcher import Match
 from search.service import SearchRequest, search
 from search.store import IndexMissing
 from webapp.db import get_session, rollback_session
@@ -50,7 +51,7 @@ class _Unavailable:
     person (the jobs worker trains one on its first start)."""
 
     def predict(self, text: str) -> Match:
-        return Match(OUT_OF_SCOPE, 0.0, (), "no_model")
+        return Match(OUT_OF_SCOPE, 0.0, (), NO_MODEL)
 
 
 def init_app(app: Flask, model_dir: Path, hours: str, zone: str) -> AssistantSubsystem:

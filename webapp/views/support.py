@@ -21,7 +21,8 @@ from flask_login import current_user
 from assistant import request_errors, support
 from assistant.articles import all_articles, write_article
 from assistant.desk import DeskError
-from assistant.knowledge import AUDIENCES, SPECIAL_LABELS
+from assistant.knowledge import AUDIENCES
+from assistant.labels import SPECIAL_LABELS
 from assistant.models import ConversationStatus
 from catalogue.models.base import utcnow
 from webapp.access import roles_required
