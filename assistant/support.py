@@ -248,13 +248,12 @@ def recent_questions(
 
 def labelled_questions(session: Session) -> list[tuple[str, str, str]]:
     """(text, label, language) of every staff-labelled question: training data."""
-    return list(
-        session.execute(
-            select(Question.text, Question.label, Question.language)
-            .where(Question.label.is_not(None))
-            .order_by(Question.id)
-        ).tuples()
+    rows = session.execute(
+        select(Question.text, Question.label, Question.language)
+        .where(Question.label.is_not(None))
+        .order_by(Question.id)
     )
+    return [(text, label, language) for text, label, language in rows]
 
 
 def desk_figures(session: Session, since: datetime) -> dict[str, Any]:
