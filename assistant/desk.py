@@ -14,18 +14,18 @@ from sqlalchemy.orm import Session
 
 from assistant.hours import OfficeHours
 from assistant.knowledge import HelpArticle
+from assistant.labels import COURSE_SEARCH, HUMAN, UNSURE
 from assistant.models import Author, Conversation, ConversationStatus, Message, Outcome, Question
 from assistant.redaction import redact
 from catalogue.models.base import utcnow
 
 MAX_QUESTION = 1000
 MAX_PAGE = 300
-HUMAN = "human"
-COURSE_SEARCH = "course_search"
-OUT_OF_SCOPE = "out_of_scope"
 COURSES_SHOWN = 5
 # Minutes a hand-off waits for its first reply when there is no recent history to go by.
 DEFAULT_HANDLING_MINUTES = 5.0
+# From this many minutes of expected wait (a working day) the learner is not told a number.
+LONG_WAIT_MINUTES = 8 * 60
 HANDLING_SAMPLE = 50
 
 # Why a conversation went to a person.
@@ -79,6 +79,8 @@ class Wait:
     hours: str
     minutes: int | None
     next_opening: datetime | None
+    # The expected wait as the learner reads it (describe_wait), None when there is none.
+    expected: str | None = None
 
 
 @dataclass
@@ -93,6 +95,9 @@ class Reply:
     status: str
     wait: Wait | None = None
     label: str | None = None
+    # Why this question went to a person (ASKED, LOW_CONFIDENCE, …); None when it did not, or
+    # when a person had the conversation already.
+    handoff_reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -103,6 +108,7 @@ class Reply:
             "confidence": round(float(self.confidence), 4),
             "sources": self.sources,
             "handed_off": self.handed_off,
+            "handoff_reason": self.handoff_reason,
             "status": self.status,
         }
         if self.wait is not None:
@@ -110,6 +116,7 @@ class Reply:
                 "open_now": self.wait.open_now,
                 "office_hours": self.wait.hours,
                 "expected_minutes": self.wait.minutes,
+                "expected": self.wait.expected,
                 "next_opening": self.wait.next_opening.isoformat()
                 if self.wait.next_opening
                 else None,
@@ -181,9 +188,10 @@ def ask(
     else:
         reason = handoff_reason(label, str(match.reason))
     _record(session, conversation, text, language, label, confidence, Outcome.HANDED_OFF, now)
-    _hand_off(session, conversation, reason, now)
+    if not _hand_off(session, conversation, reason, now):
+        reason = None  # another request handed it over at the same moment
     session.commit()
-    return _reply(session, desk, conversation, None, confidence, [], True, now, label)
+    return _reply(session, desk, conversation, None, confidence, [], True, now, label, reason)
 
 
 def handoff_reason(label: str, why: str) -> str:
@@ -191,7 +199,7 @@ def handoff_reason(label: str, why: str) -> str:
     matcher's reason: asked for one, not sure enough, or outside what the articles cover."""
     if label == HUMAN:
         return ASKED
-    if why in ("below_threshold", "no_model", "empty"):
+    if why in UNSURE:
         return LOW_CONFIDENCE
     return OUTSIDE
 
@@ -210,10 +218,13 @@ def not_helpful(
     ).first()
     if last is not None and last.outcome in (Outcome.ANSWERED, Outcome.COURSES):
         last.outcome = Outcome.NOT_HELPFUL
-    if conversation.status == ConversationStatus.BOT:
-        _hand_off(session, conversation, NOT_HELPFUL, now)
+    reason = None
+    if conversation.status == ConversationStatus.BOT and _hand_off(
+        session, conversation, NOT_HELPFUL, now
+    ):
+        reason = NOT_HELPFUL
     session.commit()
-    return _reply(session, desk, conversation, None, 0.0, [], True, now)
+    return _reply(session, desk, conversation, None, 0.0, [], True, now, reason=reason)
 
 
 def leave_contact(session: Session, conversation_id: str, asker: Asker, email: str) -> Conversation:
@@ -295,7 +306,39 @@ def wait_for(
             )
         )
         minutes = max(1, round((int(ahead or 0) + 1) * handling_minutes(session)))
-    return Wait(open_now, hours.describe(conversation.language), minutes, hours.next_opening(now))
+    return Wait(
+        open_now,
+        hours.describe(conversation.language),
+        minutes,
+        hours.next_opening(now),
+        describe_wait(minutes, conversation.language),
+    )
+
+
+def describe_wait(minutes: int | None, language: str) -> str | None:
+    """The expected wait as a learner reads it: in minutes, in hours, or, beyond a working
+    day, that many are waiting and the reply will keep (a count of hours would mean little)."""
+    if minutes is None:
+        return None
+    zh = language.startswith("zh")
+    if minutes >= LONG_WAIT_MINUTES:
+        if zh:
+            return (
+                "很多问题正在排队，回复可能要超过一个工作日。"
+                "您不必在此等候：回复会保存在这个对话里。"
+            )
+        return (
+            "Many questions are waiting, so a reply may take more than a working day. "
+            "You need not wait here: the reply will be kept in this conversation."
+        )
+    if minutes >= 60:
+        hours = round(minutes / 60)
+        if zh:
+            return f"预计等待：约 {hours} 小时。"
+        return f"Expected wait: about {hours} hour{'' if hours == 1 else 's'}."
+    if zh:
+        return f"预计等待：约 {minutes} 分钟。"
+    return f"Expected wait: about {minutes} minute{'' if minutes == 1 else 's'}."
 
 
 def handling_minutes(session: Session) -> float:
@@ -443,8 +486,9 @@ def _record(
     )
 
 
-def _hand_off(session: Session, conversation: Conversation, reason: str, now: datetime) -> None:
-    # Only a conversation still with the assistant moves: two requests at once hand over once.
+def _hand_off(session: Session, conversation: Conversation, reason: str, now: datetime) -> bool:
+    """Give a conversation still with the assistant to a person; whether this call did (two
+    requests at once hand over once)."""
     moved = session.execute(
         update(Conversation)
         .where(Conversation.id == conversation.id, Conversation.status == ConversationStatus.BOT)
@@ -454,6 +498,7 @@ def _hand_off(session: Session, conversation: Conversation, reason: str, now: da
     if moved:
         session.refresh(conversation, ["status", "handed_off_at", "handoff_reason"])
         _add(session, conversation, Author.SYSTEM, reason, now=now)
+    return bool(moved)
 
 
 def _reply(
@@ -466,6 +511,7 @@ def _reply(
     handed_off: bool,
     now: datetime,
     label: str | None = None,
+    reason: str | None = None,
 ) -> Reply:
     wait = wait_for(session, desk.hours, now, conversation) if handed_off else None
     return Reply(
@@ -477,4 +523,5 @@ def _reply(
         status=str(conversation.status),
         wait=wait,
         label=label,
+        handoff_reason=reason,
     )

@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from assistant import support
-from assistant.desk import handoff_reason
+from assistant.desk import LONG_WAIT_MINUTES, describe_wait, handoff_reason
+from assistant.hours import OfficeHours
 from assistant.models import Conversation, Question
 from catalogue.models import OutgoingMail, Role
 from catalogue.services.notifications import recent
@@ -91,6 +92,13 @@ def test_asking_for_a_person_hands_over_and_a_reply_reaches_the_visitor(desk_app
         == "asked"
     )
     assert body["wait"]["office_hours"]
+    # The reply says why, in the page's language; a further message to the person does not
+    # say it again (the conversation was with a person already).
+    assert body["handoff_reason"] == "asked" and "您要求人工服务" in body["handoff_message"]
+    _, follow_up = _ask(client, "我还想问一下字体的事", cid)
+    assert follow_up["handed_off"] is True
+    assert (follow_up["handoff_reason"], follow_up["handoff_message"]) == (None, None)
+    assert first["handoff_reason"] is None and first["handoff_message"] is None
     # The visitor leaves an address; a person claims and replies while the visitor is away.
     left = client.post(
         f"/api/v1/assistant/conversations/{cid}/contact", json={"email": "v@example.org"}
@@ -128,7 +136,9 @@ def test_out_of_scope_questions_go_to_a_person(desk_app, session):
     client = desk_app.test_client()
     status, body = _ask(client, "明天的股票会涨吗？推荐几只")
     assert status == 200 and body["handed_off"] is True and body["answer"] is None
-    # The learner reads why, and staff see it was outside what the articles cover.
+    # The learner reads why, at once and in the history, and staff see it was outside what
+    # the articles cover.
+    assert body["handoff_reason"] == "outside" and "本站以外" in body["handoff_message"]
     cid = body["conversation_id"]
     said = client.get(f"/api/v1/assistant/conversations/{cid}").get_json()["messages"][-1]
     assert said["author"] == "system" and "本站以外" in said["text"]
@@ -152,6 +162,41 @@ def test_out_of_scope_questions_go_to_a_person(desk_app, session):
 )
 def test_a_hand_off_says_why(label, why, reason):
     assert handoff_reason(label, why) == reason
+
+
+@pytest.mark.parametrize(
+    ("minutes", "language", "expected"),
+    [
+        (None, "zh", None),
+        (1, "en", "Expected wait: about 1 minute."),
+        (20, "zh", "预计等待：约 20 分钟。"),
+        (59, "en", "Expected wait: about 59 minutes."),
+        (60, "en", "Expected wait: about 1 hour."),
+        (130, "zh", "预计等待：约 2 小时。"),
+        (LONG_WAIT_MINUTES - 1, "en", "Expected wait: about 8 hours."),
+    ],
+)
+def test_the_expected_wait_is_told_in_minutes_then_hours(minutes, language, expected):
+    assert describe_wait(minutes, language) == expected
+
+
+@pytest.mark.parametrize("minutes", [LONG_WAIT_MINUTES, 820, 10_000])
+def test_a_wait_beyond_a_working_day_is_not_told_as_a_number(minutes):
+    zh, en = describe_wait(minutes, "zh"), describe_wait(minutes, "en")
+    assert "超过一个工作日" in zh and "more than a working day" in en
+    assert not any(ch.isdigit() for ch in zh + en)
+
+
+def test_the_wait_grows_with_the_queue_and_reads_as_the_learner_expects(desk_app):
+    """Each visitor handed over waits behind those before them: with the default five minutes
+    a hand-off (no replies yet to go by), the twelfth reads an hour, in words."""
+    desk_app.extensions["lifelong.assistant"].hours = OfficeHours.parse(
+        "mon-sun 00:00-24:00", "Asia/Shanghai"
+    )
+    bodies = [_ask(desk_app.test_client(), "转人工")[1] for _ in range(12)]
+    assert [b["wait"]["expected_minutes"] for b in bodies] == [5 * n for n in range(1, 13)]
+    assert bodies[0]["wait"]["expected"] == "预计等待：约 5 分钟。"
+    assert bodies[-1]["wait"]["expected"] == "预计等待：约 1 小时。"
 
 
 def test_a_signed_in_learner_who_left_gets_a_notification_and_a_mail(desk_app, session):

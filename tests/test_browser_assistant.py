@@ -91,7 +91,8 @@ def test_a_visitor_reaches_a_person_and_rates_the_help(browser, desk_site):
     dialog.get_by_role("button", name="提问", exact=True).click()
     waiting = dialog.locator(".desk-system").last
     waiting.wait_for()
-    assert "服务时间" in waiting.inner_text()
+    # Why, then when: the reason the learner gave, the office hours.
+    assert "您要求人工服务" in waiting.inner_text() and "服务时间" in waiting.inner_text()
 
     _staff_replies(browser, base, "您好，我是客服小林：点页面顶部的“长辈模式”，字就会变大。")
 
@@ -135,7 +136,8 @@ def test_in_english_caring_mode_on_a_phone_answers_are_read_aloud(browser, desk_
     screenshot(page, "assistant-dialog-phone-caring-en")
     dialog.get_by_role("button", name="This did not help: ask a person").click()
     dialog.locator(".desk-system").last.wait_for()
-    assert "Office hours" in dialog.locator(".desk-system").last.inner_text()
+    said = dialog.locator(".desk-system").last.inner_text()
+    assert "Sorry the answer did not help" in said and "Office hours" in said
 
     _staff_replies(browser, base, "Hello, a new password link is on its way.", resolve=False)
 

@@ -102,10 +102,14 @@
       try { window.localStorage.setItem(KEY, id); } catch (e) { /* private mode: this page only */ }
     }
 
-    function showWait(wait) {
+    // Why it went to a person (when this question sent it there), then when to expect an answer.
+    function showWait(wait, reason) {
       if (!wait) return;
-      const parts = [wait.open_now ? data.handed : data.closed];
-      if (wait.open_now && wait.expected_minutes) parts.push(data.wait.replace("{minutes}", wait.expected_minutes));
+      const parts = [];
+      if (reason) parts.push(reason);
+      else if (wait.open_now) parts.push(data.handed);
+      if (!wait.open_now) parts.push(data.closed);
+      if (wait.open_now && wait.expected) parts.push(wait.expected);
       parts.push(data.hours.replace("{hours}", wait.office_hours));
       addMessage("system", parts.join(" "));
       contact.hidden = false;
@@ -125,7 +129,7 @@
       } else {
         actions.hidden = true;
       }
-      if (reply.handed_off) showWait(reply.wait);
+      if (reply.handed_off) showWait(reply.wait, reply.handoff_message);
     }
 
     function ask(text) {

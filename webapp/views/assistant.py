@@ -137,7 +137,7 @@ def api_ask():
         )
     except DeskError as error:
         return api_error(error.status, error.code, error.message)
-    return jsonify(reply.to_json())
+    return jsonify(_reply_json(reply))
 
 
 @api.get("/conversations/latest")
@@ -181,7 +181,7 @@ def api_not_helpful(conversation_id: str):
         )
     except DeskError as error:
         return api_error(error.status, error.code, error.message)
-    return jsonify(reply.to_json())
+    return jsonify(_reply_json(reply))
 
 
 @api.post("/conversations/<conversation_id>/rating")
@@ -227,6 +227,14 @@ def _message_json(message) -> dict[str, Any]:
         "sources": message.sources or [],
         "created_at": message.created_at.isoformat(),
     }
+
+
+def _reply_json(reply: desk_service.Reply) -> dict[str, Any]:
+    """The reply's JSON, with what a hand-off's reason means in the page's language."""
+    body = reply.to_json()
+    reason = reply.handoff_reason
+    body["handoff_message"] = _system_text(reason) if reason else None
+    return body
 
 
 def _system_text(code: str) -> str:
