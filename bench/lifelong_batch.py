@@ -11,15 +11,13 @@ from __future__ import annotations
 import json
 import sys
 
-from flask.cli import FlaskGroup
-
-from webapp import create_app
+from webapp.cli import command_group
 
 
 def main() -> int:
     """Run each argument list read from standard input; the first failure's exit code."""
     commands = json.load(sys.stdin)
-    group = FlaskGroup(create_app=lambda: create_app(), help="Lifelong-learning platform.")
+    group = command_group()
     for args in commands:
         try:
             group.main(args=list(args), prog_name="lifelong", standalone_mode=False)

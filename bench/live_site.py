@@ -70,32 +70,36 @@ def site_env(instance: Path, database_url: str, **settings: str) -> dict[str, st
 
 def lifelong(env: Mapping[str, str], *args: str, timeout: float = 300) -> str:
     """Run a `lifelong` command with that environment; returns its output (raises on failure)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "webapp", *args],
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"lifelong {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
+    return _python(env, ["-m", "webapp", *args], f"lifelong {' '.join(args)}", timeout)
 
 
 def lifelong_batch(env: Mapping[str, str], *commands: Sequence[str], timeout: float = 600) -> str:
     """Run several `lifelong` commands, in order, in one process (one start-up for all);
     returns their output (raises on the first failure)."""
+    batch = json.dumps([list(c) for c in commands])
+    return _python(env, ["-m", "bench.lifelong_batch"], "lifelong batch", timeout, batch, ROOT)
+
+
+def _python(
+    env: Mapping[str, str],
+    args: list[str],
+    what: str,
+    timeout: float,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+) -> str:
+    """Run this Python with `args`; its output, or RuntimeError with everything it printed."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.lifelong_batch"],
-        input=json.dumps([list(c) for c in commands]),
+        [sys.executable, *args],
+        input=stdin,
         env=dict(env),
         capture_output=True,
         text=True,
         timeout=timeout,
-        cwd=ROOT,
+        cwd=cwd,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"lifelong batch failed:\n{done.stdout}{done.stderr}")
+        raise RuntimeError(f"{what} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
 
 

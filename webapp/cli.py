@@ -7,6 +7,11 @@ from flask.cli import FlaskGroup
 from webapp import create_app
 
 
+def command_group() -> FlaskGroup:
+    """The `lifelong` commands: Flask's CLI group with our app factory."""
+    return FlaskGroup(create_app=lambda: create_app(), help="Lifelong-learning platform.")
+
+
 def main() -> None:
     """Run the `lifelong` command line."""
-    FlaskGroup(create_app=lambda: create_app(), help="Lifelong-learning platform.")()
+    command_group()()
